@@ -1,0 +1,69 @@
+// The unit every build stage works on. The object itself is plain JSON (kustomize also
+// round-trips every resource through JSON before printing it); what kustomize keeps in
+// internal annotations (previous names, generator behaviour, origin) lives beside it, typed.
+
+export type Json = null | boolean | number | string | Json[] | JsonObject;
+export interface JsonObject {
+  [key: string]: Json;
+}
+
+/** Group/version/kind/namespace/name. `group` is '' for the core group, `namespace` '' when unset. */
+export interface ResId {
+  group: string;
+  version: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+export type GeneratorBehavior = 'create' | 'merge' | 'replace';
+
+export interface Resource {
+  obj: JsonObject;
+  /** Ids this resource had before renames (prefix/suffix/namespace/hash/patch), oldest first. */
+  previous: ResId[];
+  /** Set on generated ConfigMaps/Secrets. */
+  generator?: {
+    behavior: GeneratorBehavior;
+    /** Whether the content hash is appended to the name at the end of the build. */
+    hash: boolean;
+  };
+  /** Where the resource came from, for buildMetadata originAnnotations. */
+  origin?: { path: string; configuredIn?: string; configuredBy?: { apiVersion: string; kind: string; name: string } };
+}
+
+export function splitApiVersion(apiVersion: string): { group: string; version: string } {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+}
+
+function str(v: Json | undefined): string {
+  return typeof v === 'string' ? v : '';
+}
+
+export function metadataOf(obj: JsonObject): JsonObject {
+  const m = obj.metadata;
+  return m && typeof m === 'object' && !Array.isArray(m) ? m : {};
+}
+
+export function idOf(obj: JsonObject): ResId {
+  const { group, version } = splitApiVersion(str(obj.apiVersion));
+  const meta = metadataOf(obj);
+  return { group, version, kind: str(obj.kind), namespace: str(meta.namespace), name: str(meta.name) };
+}
+
+/** A stable Map key for an id. */
+export function idKey(id: ResId): string {
+  return `${id.group}|${id.version}|${id.kind}|${id.namespace}|${id.name}`;
+}
+
+/** Human-readable id for error messages, e.g. `apps/v1 Deployment default/web`. */
+export function formatId(id: ResId): string {
+  const gv = id.group ? `${id.group}/${id.version}` : id.version;
+  const ns = id.namespace ? `${id.namespace}/` : '';
+  return `${gv} ${id.kind} ${ns}${id.name}`;
+}
+
+export function newResource(obj: JsonObject): Resource {
+  return { obj, previous: [] };
+}
