@@ -1,10 +1,446 @@
-import { stringify } from 'yaml';
 import type { Json } from '../resource.js';
+import { compareKeys } from './sortkeys.js';
+import { plainResolvesToString } from './resolve.js';
+import { goFloat } from './numbers.js';
 
-// Interim version (coordinator is replacing it with a go-yaml v2 exact emitter); the signatures are final.
+// kustomize prints each resource as sigs.k8s.io/yaml.JSONToYAML does: the object goes through
+// JSON and is marshalled by go-yaml v2, whose emitter is a port of libyaml. This is a port of
+// the parts of that emitter a JSON value can reach (block style, sorted keys, 2-space indent,
+// indentless sequences in mappings, 80-column folding, libyaml's scalar style selection), so the
+// bytes match. Names follow emitterc.go to keep the two comparable.
+
+const BEST_INDENT = 2;
+const BEST_WIDTH = 80;
+const MAX_SIMPLE_KEY_LENGTH = 128;
+
+type Style = 'plain' | 'single' | 'double' | 'literal';
+
+interface Analysis {
+  multiline: boolean;
+  flowPlainAllowed: boolean;
+  blockPlainAllowed: boolean;
+  singleQuotedAllowed: boolean;
+  blockAllowed: boolean;
+}
+
+const isBreak = (c: number): boolean => c === 0x0a || c === 0x0d || c === 0x85 || c === 0x2028 || c === 0x2029;
+const isBlank = (c: number): boolean => c === 0x20 || c === 0x09;
+const isPrintable = (c: number): boolean =>
+  c === 0x0a ||
+  (c >= 0x20 && c <= 0x7e) ||
+  (c >= 0xa0 && c <= 0xd7ff) ||
+  (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff);
+
+function codePoints(s: string): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const c = s.codePointAt(i)!;
+    out.push(c);
+    if (c > 0xffff) i++;
+  }
+  return out;
+}
+
+/** yaml_emitter_analyze_scalar */
+function analyze(cps: number[]): Analysis {
+  const n = cps.length;
+  if (n === 0) {
+    return { multiline: false, flowPlainAllowed: false, blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: false };
+  }
+  let blockIndicators = false;
+  let flowIndicators = false;
+  let lineBreaks = false;
+  let specialCharacters = false;
+  let leadingSpace = false;
+  let leadingBreak = false;
+  let trailingSpace = false;
+  let trailingBreak = false;
+  let breakSpace = false;
+  let spaceBreak = false;
+  let previousSpace = false;
+  let previousBreak = false;
+  let precededByWhitespace = true;
+
+  if (n >= 3 && ((cps[0] === 0x2d && cps[1] === 0x2d && cps[2] === 0x2d) || (cps[0] === 0x2e && cps[1] === 0x2e && cps[2] === 0x2e))) {
+    blockIndicators = true;
+    flowIndicators = true;
+  }
+  for (let i = 0; i < n; i++) {
+    const c = cps[i]!;
+    const followedByWhitespace = i + 1 >= n || isBlank(cps[i + 1]!);
+    const ch = String.fromCodePoint(c);
+    if (i === 0) {
+      if ('#,[]{}&*!|>\'"%@`'.includes(ch)) {
+        flowIndicators = true;
+        blockIndicators = true;
+      } else if (ch === '?' || ch === ':') {
+        flowIndicators = true;
+        if (followedByWhitespace) blockIndicators = true;
+      } else if (ch === '-' && followedByWhitespace) {
+        flowIndicators = true;
+        blockIndicators = true;
+      }
+    } else if (',?[]{}'.includes(ch)) {
+      flowIndicators = true;
+    } else if (ch === ':') {
+      flowIndicators = true;
+      if (followedByWhitespace) blockIndicators = true;
+    } else if (ch === '#' && precededByWhitespace) {
+      flowIndicators = true;
+      blockIndicators = true;
+    }
+
+    if (!isPrintable(c)) specialCharacters = true;
+    if (c === 0x20) {
+      if (i === 0) leadingSpace = true;
+      if (i === n - 1) trailingSpace = true;
+      if (previousBreak) breakSpace = true;
+      previousSpace = true;
+      previousBreak = false;
+    } else if (isBreak(c)) {
+      lineBreaks = true;
+      if (i === 0) leadingBreak = true;
+      if (i === n - 1) trailingBreak = true;
+      if (previousSpace) spaceBreak = true;
+      previousSpace = false;
+      previousBreak = true;
+    } else {
+      previousSpace = false;
+      previousBreak = false;
+    }
+    precededByWhitespace = isBlank(c) || isBreak(c);
+  }
+
+  const a: Analysis = { multiline: lineBreaks, flowPlainAllowed: true, blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: true };
+  if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) {
+    a.flowPlainAllowed = false;
+    a.blockPlainAllowed = false;
+  }
+  if (trailingSpace) a.blockAllowed = false;
+  if (breakSpace) {
+    a.flowPlainAllowed = false;
+    a.blockPlainAllowed = false;
+    a.singleQuotedAllowed = false;
+  }
+  if (spaceBreak || specialCharacters) {
+    a.flowPlainAllowed = false;
+    a.blockPlainAllowed = false;
+    a.singleQuotedAllowed = false;
+    a.blockAllowed = false;
+  }
+  if (lineBreaks) {
+    a.flowPlainAllowed = false;
+    a.blockPlainAllowed = false;
+  }
+  if (flowIndicators) a.flowPlainAllowed = false;
+  if (blockIndicators) a.blockPlainAllowed = false;
+  return a;
+}
+
+/** encoder.stringv followed by yaml_emitter_select_scalar_style (block context, flow level 0). */
+function selectStyle(s: string, a: Analysis, simpleKey: boolean): Style {
+  let style: Style = s.includes('\n') ? 'literal' : plainResolvesToString(s) ? 'plain' : 'double';
+  if (simpleKey && a.multiline) style = 'double';
+  if (style === 'plain') {
+    if (!a.blockPlainAllowed) style = 'single';
+    if (s.length === 0 && simpleKey) style = 'single';
+  }
+  if (style === 'single' && !a.singleQuotedAllowed) style = 'double';
+  if (style === 'literal' && (!a.blockAllowed || simpleKey)) style = 'double';
+  return style;
+}
+
+const HEX = '0123456789ABCDEF';
+
+class Emitter {
+  out = '';
+  column = 0;
+  whitespace = true;
+  indention = true;
+  openEnded = false;
+  indent = -1;
+
+  private put(s: string): void {
+    this.out += s;
+    this.column += s.length;
+  }
+
+  private putCodePoint(c: number): void {
+    this.out += String.fromCodePoint(c);
+    this.column += 1;
+  }
+
+  private putBreak(): void {
+    this.out += '\n';
+    this.column = 0;
+  }
+
+  writeIndent(): void {
+    const indent = Math.max(this.indent, 0);
+    if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.putBreak();
+    while (this.column < indent) this.put(' ');
+    this.whitespace = true;
+    this.indention = true;
+  }
+
+  writeIndicator(indicator: string, needWhitespace: boolean, isWhitespace: boolean, isIndention: boolean): void {
+    if (needWhitespace && !this.whitespace) this.put(' ');
+    this.put(indicator);
+    this.whitespace = isWhitespace;
+    this.indention = this.indention && isIndention;
+    this.openEnded = false;
+  }
+
+  private increaseIndent(flow: boolean, indentless: boolean): number {
+    const saved = this.indent;
+    if (this.indent < 0) this.indent = flow ? BEST_INDENT : 0;
+    else if (!indentless) this.indent += BEST_INDENT;
+    return saved;
+  }
+
+  /** yaml_emitter_emit_node for one JSON value. */
+  node(value: Json, ctx: { root: boolean; mapping: boolean; simpleKey: boolean }): void {
+    if (Array.isArray(value)) {
+      if (value.length === 0) return this.emptyFlow('[', ']');
+      return this.blockSequence(value, ctx.mapping);
+    }
+    if (value !== null && typeof value === 'object') {
+      const keys = Object.keys(value);
+      if (keys.length === 0) return this.emptyFlow('{', '}');
+      return this.blockMapping(value, keys);
+    }
+    this.scalar(scalarText(value), typeof value === 'string', ctx.root, ctx.simpleKey);
+  }
+
+  private emptyFlow(open: string, close: string): void {
+    this.writeIndicator(open, true, true, false);
+    this.writeIndicator(close, false, false, false);
+  }
+
+  private blockSequence(items: Json[], mappingContext: boolean): void {
+    const saved = this.increaseIndent(false, mappingContext && !this.indention);
+    for (const item of items) {
+      this.writeIndent();
+      this.writeIndicator('-', true, false, true);
+      this.node(item, { root: false, mapping: false, simpleKey: false });
+    }
+    this.indent = saved;
+  }
+
+  private blockMapping(map: { [k: string]: Json }, keys: string[]): void {
+    const saved = this.increaseIndent(false, false);
+    keys.sort(compareKeys);
+    for (const key of keys) {
+      this.writeIndent();
+      const cps = codePoints(key);
+      const a = analyze(cps);
+      if (!a.multiline && Buffer.byteLength(key) <= MAX_SIMPLE_KEY_LENGTH) {
+        this.scalarAnalyzed(key, cps, a, true, false, true);
+        this.writeIndicator(':', false, false, false);
+      } else {
+        this.writeIndicator('?', true, false, true);
+        this.scalarAnalyzed(key, cps, a, true, false, false);
+        this.writeIndent();
+        this.writeIndicator(':', true, false, true);
+      }
+      this.node(map[key]!, { root: false, mapping: true, simpleKey: false });
+    }
+    this.indent = saved;
+  }
+
+  private scalar(text: string, isString: boolean, root: boolean, simpleKey: boolean): void {
+    const cps = codePoints(text);
+    this.scalarAnalyzed(text, cps, analyze(cps), isString, root, simpleKey);
+  }
+
+  private scalarAnalyzed(text: string, cps: number[], a: Analysis, isString: boolean, root: boolean, simpleKey: boolean): void {
+    const style: Style = isString ? selectStyle(text, a, simpleKey) : 'plain';
+    const saved = this.increaseIndent(true, false);
+    const allowBreaks = !simpleKey;
+    switch (style) {
+      case 'plain':
+        this.writePlain(cps, allowBreaks, root);
+        break;
+      case 'single':
+        this.writeSingleQuoted(cps, allowBreaks);
+        break;
+      case 'double':
+        this.writeDoubleQuoted(cps, allowBreaks);
+        break;
+      case 'literal':
+        this.writeLiteral(cps);
+        break;
+    }
+    this.indent = saved;
+  }
+
+  private writePlain(cps: number[], allowBreaks: boolean, root: boolean): void {
+    if (!this.whitespace) this.put(' ');
+    let spaces = false;
+    for (let i = 0; i < cps.length; i++) {
+      const c = cps[i]!;
+      if (c === 0x20) {
+        if (allowBreaks && !spaces && this.column > BEST_WIDTH && cps[i + 1] !== 0x20) this.writeIndent();
+        else this.putCodePoint(c);
+        spaces = true;
+      } else {
+        this.putCodePoint(c);
+        this.indention = false;
+        spaces = false;
+      }
+    }
+    this.whitespace = false;
+    this.indention = false;
+    if (root) this.openEnded = true;
+  }
+
+  private writeSingleQuoted(cps: number[], allowBreaks: boolean): void {
+    this.writeIndicator("'", true, false, false);
+    let spaces = false;
+    let breaks = false;
+    for (let i = 0; i < cps.length; i++) {
+      const c = cps[i]!;
+      if (c === 0x20) {
+        if (allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i < cps.length - 1 && cps[i + 1] !== 0x20) this.writeIndent();
+        else this.putCodePoint(c);
+        spaces = true;
+      } else if (isBreak(c)) {
+        if (!breaks && c === 0x0a) this.putBreak();
+        this.writeBreak(c);
+        this.indention = true;
+        breaks = true;
+      } else {
+        if (breaks) this.writeIndent();
+        if (c === 0x27) this.put("'");
+        this.putCodePoint(c);
+        this.indention = false;
+        spaces = false;
+        breaks = false;
+      }
+    }
+    this.writeIndicator("'", false, false, false);
+    this.whitespace = false;
+    this.indention = false;
+  }
+
+  private writeDoubleQuoted(cps: number[], allowBreaks: boolean): void {
+    this.writeIndicator('"', true, false, false);
+    let spaces = false;
+    for (let i = 0; i < cps.length; i++) {
+      const c = cps[i]!;
+      if (!isPrintable(c) || c === 0xfeff || isBreak(c) || c === 0x22 || c === 0x5c) {
+        this.put('\\');
+        this.put(escapeFor(c));
+        spaces = false;
+      } else if (c === 0x20) {
+        if (allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i < cps.length - 1) {
+          this.writeIndent();
+          if (cps[i + 1] === 0x20) this.put('\\');
+        } else {
+          this.putCodePoint(c);
+        }
+        spaces = true;
+      } else {
+        this.putCodePoint(c);
+        spaces = false;
+      }
+    }
+    this.writeIndicator('"', false, false, false);
+    this.whitespace = false;
+    this.indention = false;
+  }
+
+  private writeLiteral(cps: number[]): void {
+    this.writeIndicator('|', true, false, false);
+    this.writeBlockScalarHints(cps);
+    this.putBreak();
+    this.indention = true;
+    this.whitespace = true;
+    let breaks = true;
+    for (const c of cps) {
+      if (isBreak(c)) {
+        this.writeBreak(c);
+        this.indention = true;
+        breaks = true;
+      } else {
+        if (breaks) this.writeIndent();
+        this.putCodePoint(c);
+        this.indention = false;
+        breaks = false;
+      }
+    }
+  }
+
+  private writeBlockScalarHints(cps: number[]): void {
+    const first = cps[0];
+    if (first !== undefined && (first === 0x20 || isBreak(first))) this.writeIndicator(String(BEST_INDENT), false, false, false);
+    this.openEnded = false;
+    let chomp = '';
+    const n = cps.length;
+    if (n === 0 || !isBreak(cps[n - 1]!)) chomp = '-';
+    else if (n === 1 || isBreak(cps[n - 2]!)) {
+      chomp = '+';
+      this.openEnded = true;
+    }
+    if (chomp) this.writeIndicator(chomp, false, false, false);
+  }
+
+  /** write_break: a '\n' is written as a line break, other break characters as themselves. */
+  private writeBreak(c: number): void {
+    if (c === 0x0a) this.putBreak();
+    else {
+      this.out += String.fromCodePoint(c);
+      this.column = 0;
+    }
+  }
+
+  /** yaml_emitter_emit_document_end (implicit) and the stream end. */
+  finish(): void {
+    this.writeIndent();
+    if (this.openEnded) {
+      this.writeIndicator('...', true, false, false);
+      this.writeIndent();
+    }
+  }
+}
+
+function escapeFor(c: number): string {
+  switch (c) {
+    case 0x00: return '0';
+    case 0x07: return 'a';
+    case 0x08: return 'b';
+    case 0x09: return 't';
+    case 0x0a: return 'n';
+    case 0x0b: return 'v';
+    case 0x0c: return 'f';
+    case 0x0d: return 'r';
+    case 0x1b: return 'e';
+    case 0x22: return '"';
+    case 0x5c: return '\\';
+    case 0x85: return 'N';
+    case 0xa0: return '_';
+    case 0x2028: return 'L';
+    case 0x2029: return 'P';
+  }
+  const [prefix, width] = c <= 0xff ? ['x', 2] : c <= 0xffff ? ['u', 4] : ['U', 8];
+  let hex = '';
+  for (let k = (width - 1) * 4; k >= 0; k -= 4) hex += HEX[(c >> k) & 0xf];
+  return prefix + hex;
+}
+
+function scalarText(v: Exclude<Json, Json[] | { [k: string]: Json }>): string {
+  if (v === null) return 'null';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'number') return goFloat(v);
+  return v;
+}
+
 /** One YAML document as kustomize prints it (sorted keys, go-yaml v2 style), ending in a newline. */
 export function emitYaml(value: Json): string {
-  return stringify(value, { sortMapEntries: true, indentSeq: false, lineWidth: 80 });
+  const e = new Emitter();
+  e.node(value, { root: true, mapping: false, simpleKey: false });
+  e.finish();
+  return e.out;
 }
 
 /** Several documents separated by `---` lines, as `kustomize build` prints a resource list. */

@@ -1,18 +1,86 @@
-import { parseAllDocuments } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar, type Document, type Node } from 'yaml';
 import { KtsError } from '../../errors.js';
-import type { Json } from '../resource.js';
+import type { Json, JsonObject } from '../resource.js';
+import { resolvePlainV3 } from './resolve.js';
 
-// Interim version (coordinator is replacing it with kyaml-exact semantics); the signature is final.
+// kustomize reads YAML with go-yaml v3 and turns every resource into JSON. The `yaml` package
+// parses (failsafe schema: every scalar stays text), then this walk gives each scalar the type
+// go-yaml v3 would (`0777` is octal, `yes` is a string, timestamps stay strings), follows
+// aliases and applies `<<` merge keys.
+
+const TAG = 'tag:yaml.org,2002:';
+
+function scalarValue(node: Scalar): Json {
+  const text = String(node.value ?? '');
+  const tag = node.tag?.startsWith(TAG) ? node.tag.slice(TAG.length) : node.tag?.startsWith('!!') ? node.tag.slice(2) : undefined;
+  if (tag === 'str' || tag === 'binary') return text;
+  if (tag === 'int' || tag === 'float' || tag === 'bool' || tag === 'null') {
+    const v = resolvePlainV3(text);
+    return typeof v === 'string' ? text : v;
+  }
+  if (node.tag !== undefined || node.type !== Scalar.PLAIN) return text;
+  return resolvePlainV3(text);
+}
+
+class Converter {
+  constructor(private readonly doc: Document.Parsed) {}
+
+  value(node: unknown): Json {
+    if (node === null || node === undefined) return null;
+    if (isAlias(node)) return this.value(node.resolve(this.doc));
+    if (isScalar(node)) return scalarValue(node);
+    if (isSeq(node)) return node.items.map((item) => this.value(item));
+    if (isMap(node)) return this.map(node.items);
+    return null;
+  }
+
+  private map(items: unknown[]): JsonObject {
+    const out: JsonObject = {};
+    const merges: Json[] = [];
+    for (const pair of items) {
+      if (!isPair(pair)) continue;
+      const key = pair.key as Node | null;
+      if (isScalar(key) && key.type === Scalar.PLAIN && key.value === '<<' && key.tag === undefined) {
+        merges.push(this.value(pair.value));
+        continue;
+      }
+      out[this.keyText(key)] = this.value(pair.value);
+    }
+    if (merges.length === 0) return out;
+    // Explicit keys win over merged ones; within a merge list, earlier maps win.
+    const merged: JsonObject = {};
+    const sources = merges.flatMap((m) => (Array.isArray(m) ? m : [m])).reverse();
+    for (const src of sources) {
+      if (src && typeof src === 'object' && !Array.isArray(src)) Object.assign(merged, src);
+    }
+    return Object.assign(merged, out);
+  }
+
+  private keyText(key: Node | null): string {
+    const v = this.value(key);
+    if (v === null) return 'null';
+    return typeof v === 'object' ? JSON.stringify(v) : String(v);
+  }
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
 /** Parses a multi-document YAML text; empty documents are dropped. Errors name `file` and the line. */
 export function parseYamlDocuments(text: string, file: string): Json[] {
   const out: Json[] = [];
-  for (const doc of parseAllDocuments(text)) {
-    if (doc.errors.length > 0) {
-      const e = doc.errors[0]!;
-      throw new KtsError('yaml', e.message.split('\n')[0]!, { file, line: e.linePos?.[0]?.line });
+  for (const doc of parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: true, strict: false })) {
+    const err = doc.errors[0];
+    if (err) {
+      const line = err.linePos?.[0]?.line ?? lineOf(text, err.pos[0]);
+      const reason = err.code === 'DUPLICATE_KEY' ? 'mapping key already defined' : err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      throw new KtsError('yaml', `invalid YAML: ${reason}`, { file, line });
     }
-    const v = doc.toJS() as Json;
-    if (v !== null && v !== undefined) out.push(v);
+    const v = new Converter(doc).value(doc.contents);
+    if (v !== null) out.push(v);
   }
   return out;
 }

@@ -1,0 +1,33 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { KtsError } from '../../errors.js';
+import { parseYamlDocuments } from './parse.js';
+
+test('plain scalars get go-yaml v3 types', () => {
+  const [doc] = parseYamlDocuments('a: 0777\nb: yes\nc: 2001-12-14\nd: 1_000\ne: 0x1F\nf: 1.0\ng: ~\nh:\ni: "12"\nj: !!str 5\nk: .5\nl: TRUE\n', 'f.yaml');
+  assert.equal(doc, { a: 511, b: 'yes', c: '2001-12-14', d: 1000, e: 31, f: 1, g: null, h: null, i: '12', j: '5', k: 0.5, l: true });
+});
+
+test('aliases and merge keys resolve; explicit keys win', () => {
+  const [doc] = parseYamlDocuments('base: &b {x: 1, y: 2}\nother: &o {y: 9, z: 3}\nm:\n  <<: [*b, *o]\n  x: 5\nr: *b\n', 'f.yaml');
+  assert.equal(doc, { base: { x: 1, y: 2 }, other: { y: 9, z: 3 }, m: { x: 5, y: 2, z: 3 }, r: { x: 1, y: 2 } });
+});
+
+test('empty and comment-only documents are dropped', () => {
+  assert.equal(parseYamlDocuments('---\n# only a comment\n---\na: 1\n---\n', 'f.yaml'), [{ a: 1 }]);
+});
+
+test('duplicate keys and syntax errors name the file and line', () => {
+  for (const [text, line] of [['a: 1\nb:\n  c: 1\n  c: 2\n', 4], ['a: 1\nb: [\n', 3]] as const) {
+    try {
+      parseYamlDocuments(text, 'dir/res.yaml');
+      assert.unreachable('should fail');
+    } catch (e) {
+      assert.instance(e, KtsError);
+      assert.is((e as KtsError).file, 'dir/res.yaml');
+      assert.is((e as KtsError).line, line);
+    }
+  }
+});
+
+test.run();

@@ -1,0 +1,97 @@
+// Which plain scalars mean something other than a string. Two Go YAML libraries are involved:
+// kustomize reads with go-yaml v3 (YAML 1.2-ish: only true/false are booleans) and prints with
+// go-yaml v2 (YAML 1.1: yes/no/on/off/y/n are booleans too, so such strings get quoted).
+
+const V2_SPECIAL = new Set([
+  'y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON',
+  'n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF',
+  '', '~', 'null', 'Null', 'NULL',
+  '.nan', '.NaN', '.NAN', '.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF', '-.inf', '-.Inf', '-.INF',
+]);
+
+const INT = /^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/;
+const YAML_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+const DOT_FLOAT = /^\.[0-9]+([eE][-+]?[0-9]+)?$/;
+const BASE60_FLOAT = /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/;
+const DATE = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
+const DATE_TIME = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt]|[ ])(\d{1,2}):(\d{1,2}):(\d{1,2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
+
+function validDate(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  const days = [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
+  return d <= days;
+}
+
+/** go-yaml's parseTimestamp over the formats it accepts (time.Parse layouts). */
+function isTimestamp(s: string): boolean {
+  const date = DATE.exec(s);
+  if (date) return validDate(+date[1]!, +date[2]!, +date[3]!);
+  const dt = DATE_TIME.exec(s);
+  if (!dt) return false;
+  // a 'T' form needs a zone, a space form must not have one
+  const spaced = s.charAt(dt[1]!.length + dt[2]!.length + dt[3]!.length + 2) === ' ';
+  if (spaced === (dt[8] !== undefined)) return false;
+  return validDate(+dt[1]!, +dt[2]!, +dt[3]!) && +dt[4]! < 24 && +dt[5]! < 60 && +dt[6]! < 60;
+}
+
+const INT64_MAX = 2n ** 63n;
+const UINT64_MAX = 2n ** 64n;
+
+/** Go's strconv.ParseInt(s, 0, 64) prefixes: sign, then 0x / 0o / 0b / leading-0 octal. */
+function splitRadix(text: string): { neg: boolean; radix: number; digits: string } {
+  const neg = text.startsWith('-');
+  const body = text.replace(/^[-+]/, '');
+  if (/^0[xX]/.test(body)) return { neg, radix: 16, digits: body.slice(2) };
+  if (/^0[oO]/.test(body)) return { neg, radix: 8, digits: body.slice(2) };
+  if (/^0[bB]/.test(body)) return { neg, radix: 2, digits: body.slice(2) };
+  if (body.length > 1 && body.startsWith('0')) return { neg, radix: 8, digits: body.slice(1) };
+  return { neg, radix: 10, digits: body };
+}
+
+/** Whether Go would parse the text as an int64 (or, for positives, uint64) rather than a float. */
+function intFits(text: string): boolean {
+  const { neg, radix, digits } = splitRadix(text);
+  let n = 0n;
+  for (const ch of digits) n = n * BigInt(radix) + BigInt(parseInt(ch, radix));
+  return neg ? n <= INT64_MAX : n < UINT64_MAX;
+}
+
+/** go-yaml v2 resolve(): true when a plain scalar with this text would be read back as a string. */
+export function plainResolvesToString(s: string): boolean {
+  if (V2_SPECIAL.has(s)) return false;
+  const c = s.charCodeAt(0);
+  if (c === 0x2e /* . */) return !DOT_FLOAT.test(s);
+  const signOrDigit = c === 0x2b || c === 0x2d || (c >= 0x30 && c <= 0x39);
+  if (!signOrDigit) return true;
+  if (isTimestamp(s)) return false;
+  const plain = s.replace(/_/g, '');
+  if (INT.test(plain) && intFits(plain)) return false;
+  if (YAML_FLOAT.test(plain)) return false;
+  return !BASE60_FLOAT.test(s);
+}
+
+/** The value of a plain (unquoted, untagged) scalar as go-yaml v3 decodes it into JSON. */
+export function resolvePlainV3(s: string): null | boolean | number | string {
+  switch (s) {
+    case '': case '~': case 'null': case 'Null': case 'NULL':
+      return null;
+    case 'true': case 'True': case 'TRUE':
+      return true;
+    case 'false': case 'False': case 'FALSE':
+      return false;
+  }
+  const c = s.charCodeAt(0);
+  if (c === 0x2e) return DOT_FLOAT.test(s) ? Number(s) : s;
+  if (!(c === 0x2b || c === 0x2d || (c >= 0x30 && c <= 0x39))) return s;
+  if (isTimestamp(s)) return s;
+  const plain = s.replace(/_/g, '');
+  if (INT.test(plain) && intFits(plain)) return parseGoInt(plain);
+  if (YAML_FLOAT.test(plain)) return Number(plain);
+  return s;
+}
+
+function parseGoInt(text: string): number {
+  const { neg, radix, digits } = splitRadix(text);
+  const n = parseInt(digits, radix);
+  return neg ? -n : n;
+}
