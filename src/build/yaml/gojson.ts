@@ -1,9 +1,21 @@
 import type { Json } from '../resource.js';
 
-// Interim version; the signature is final.
-/** JSON exactly as Go's encoding/json writes it (sorted keys, `<`, `>`, `&` escaped): kustomize hashes this. */
+const GO_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
+
+function sortKeys(v: Json): Json {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v === null || typeof v !== 'object') return v;
+  const out: { [k: string]: Json } = {};
+  for (const k of Object.keys(v).sort()) out[k] = sortKeys(v[k]!);
+  return out;
+}
+
+/**
+ * JSON exactly as Go's encoding/json writes it: map keys sorted, and `<`, `>`, `&`, U+2028 and
+ * U+2029 escaped (HTML-safe). kustomize's name hashes are computed over this text. Number
+ * formatting already agrees with JavaScript's (shortest round-trip, exponent at 1e21 and 1e-7).
+ */
 export function goJson(value: Json): string {
-  const sorted = (v: Json): Json =>
-    Array.isArray(v) ? v.map(sorted) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted(v[k]!)])) : v;
-  return JSON.stringify(sorted(value)).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+  // The escaped characters can only occur inside strings, so replacing them in the text is safe.
+  return JSON.stringify(sortKeys(value)).replace(/[<>&\u2028\u2029]/g, (c) => GO_ESCAPES[c]!);
 }
