@@ -7,6 +7,8 @@ import { EXIT_FAILURE, EXIT_USAGE, isKtsError } from './src/errors.js';
 
 const commands: Record<string, () => Promise<{ command: Command }>> = {
   build: () => import('./src/cli/build.js'),
+  render: () => import('./src/cli/render.js'),
+  context: () => import('./src/cli/context.js'),
 };
 
 function usage(): string {

@@ -1,0 +1,46 @@
+import { parseArgs } from 'node:util';
+import type { Command } from './command.js';
+import { UsageError } from '../errors.js';
+import { contextFlagOptions, contextFlagsFrom, contextFlagsHelp } from '../env/flags.js';
+import { resolveRender } from '../env/render.js';
+import { describeResolved, placeholderWarning } from '../env/describe.js';
+
+const help = `usage: kts context ENV [flags]
+
+Prints the build context kts render would use for environment ENV (branch, slug, commit, build,
+domain, namespace, host, image tags) and where each value came from: a flag, a CI variable, the
+local git checkout, kts.yaml, or a placeholder.
+
+  --json               print as JSON
+${contextFlagsHelp}`;
+
+export const command: Command = {
+  summary: 'Show the resolved build context and where each value came from',
+  async run(argv: string[]): Promise<number> {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: argv, allowPositionals: true, options: { ...contextFlagOptions, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+    } catch (e) {
+      throw new UsageError(`${(e as Error).message}\n${help}`);
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      process.stdout.write(help);
+      return 0;
+    }
+    if (positionals.length !== 1) throw new UsageError(`expected exactly one ENV\n${help}`);
+    const { flags, configFile } = contextFlagsFrom(values);
+    const resolved = resolveRender({ env: positionals[0]!, flags, configFile });
+    const rows = describeResolved(resolved);
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(Object.fromEntries(rows.map((r) => [r.key, { value: r.value, source: r.source }])), null, 2)}\n`);
+    } else {
+      const w = Math.max(...rows.map((r) => r.key.length));
+      const v = Math.max(...rows.map((r) => r.value.length));
+      process.stdout.write(rows.map((r) => `${r.key.padEnd(w)}  ${r.value.padEnd(v)}  ${r.source}`.trimEnd()).join('\n') + '\n');
+      const warning = placeholderWarning(resolved.context);
+      if (warning) process.stderr.write(`kts: warning: ${warning}\n`);
+    }
+    return 0;
+  },
+};

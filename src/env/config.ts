@@ -1,0 +1,181 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { KtsError } from '../errors.js';
+import type { JsonObject } from '../build/resource.js';
+import { parseYamlDocuments } from '../build/yaml/parse.js';
+import { assertSchema } from './schema.js';
+
+// kts.yaml: per environment, which overlay to build and what to inject. Validated against
+// schemas/kts.schema.json before anything reads it, so the types below hold.
+
+export const CONFIG_FILE = 'kts.yaml';
+export const DEFAULT_TAG_TEMPLATE = '{major}.{build}-{shortSha}';
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+export interface ImageConfig {
+  /** The image as written in the manifests. */
+  name: string;
+  newName?: string;
+  tagTemplate?: string;
+}
+
+export interface EnvironmentConfig {
+  name: string;
+  /** Absolute path of the kustomization directory. */
+  overlay: string;
+  /** Absolute paths of extra components layered over the overlay. */
+  components: string[];
+  namespace?: string;
+  namespacePrefix?: string;
+  domain?: string;
+  host?: string;
+  tagTemplate: string;
+  images: ImageConfig[];
+  configMap?: { name: string; data: Record<string, string> };
+  quota?: { hard: Record<string, string | number> };
+  limits?: Partial<Record<'default' | 'defaultRequest' | 'max' | 'min', Record<string, string | number>>>;
+  major?: string;
+  /** The kts.yaml this came from (absolute), when there is one. */
+  configFile?: string;
+}
+
+interface RawImage {
+  name: string;
+  newName?: string;
+  tagTemplate?: string;
+}
+interface RawEnvironment extends Omit<EnvironmentConfig, 'name' | 'components' | 'images' | 'tagTemplate' | 'major' | 'configFile'> {
+  components?: string[];
+  images?: (string | RawImage)[];
+  tagTemplate?: string;
+}
+export interface ProjectConfig {
+  file: string;
+  major?: string | number;
+  tagTemplate?: string;
+  domain?: string;
+  images?: (string | RawImage)[];
+  environments: Record<string, RawEnvironment>;
+}
+
+/** Reads and validates a kts.yaml; errors name the file and field. */
+export function loadConfig(file: string): ProjectConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new KtsError('config', `cannot read environment config: ${(e as Error).message}`, { file });
+  }
+  const docs = parseYamlDocuments(text, file);
+  if (docs.length !== 1) throw new KtsError('config', `expected one YAML document, found ${docs.length}`, { file });
+  assertSchema('kts', docs[0], file);
+  return { ...(docs[0] as JsonObject as unknown as Omit<ProjectConfig, 'file'>), file };
+}
+
+/** kts.yaml in `start` or the nearest directory above it, stopping at the repository root. */
+export function findConfig(start: string): string | undefined {
+  let dir = resolve(start);
+  for (;;) {
+    const candidate = join(dir, CONFIG_FILE);
+    if (existsSync(candidate)) return candidate;
+    const up = dirname(dir);
+    if (up === dir || existsSync(join(dir, '.git'))) return undefined;
+    dir = up;
+  }
+}
+
+export function hasKustomization(dir: string): boolean {
+  return isDir(dir) && KUSTOMIZATION_FILES.some((f) => existsSync(join(dir, f)));
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function imageConfigs(list: (string | RawImage)[] | undefined): ImageConfig[] {
+  return (list ?? []).map((i) => (typeof i === 'string' ? { name: i } : i));
+}
+
+/** Environment images override project images of the same name. */
+function mergeImages(project: ImageConfig[], env: ImageConfig[]): ImageConfig[] {
+  const byName = new Map(project.map((i) => [i.name, i]));
+  for (const i of env) byName.set(i.name, i);
+  return [...byName.values()];
+}
+
+function fromConfig(project: ProjectConfig, name: string): EnvironmentConfig {
+  const raw = project.environments[name]!;
+  const root = dirname(project.file);
+  const field = `environments.${name}`;
+  const overlay = resolve(root, raw.overlay);
+  if (!hasKustomization(overlay)) {
+    throw new KtsError('config', `overlay '${raw.overlay}' is not a kustomization directory`, { file: project.file, field: `${field}.overlay` });
+  }
+  const components = (raw.components ?? []).map((c, i) => {
+    const abs = resolve(root, c);
+    if (!hasKustomization(abs)) {
+      throw new KtsError('config', `component '${c}' is not a kustomization directory`, { file: project.file, field: `${field}.components[${i}]` });
+    }
+    return abs;
+  });
+  return {
+    ...raw,
+    name,
+    overlay,
+    components,
+    domain: raw.domain ?? project.domain,
+    tagTemplate: raw.tagTemplate ?? project.tagTemplate ?? DEFAULT_TAG_TEMPLATE,
+    images: mergeImages(imageConfigs(project.images), imageConfigs(raw.images)),
+    major: project.major === undefined ? undefined : String(project.major),
+    configFile: project.file,
+  };
+}
+
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/** An environment from a bare directory: the overlay and project-wide defaults, nothing injected per environment. */
+function fromDirectory(dir: string, project: ProjectConfig | undefined): EnvironmentConfig {
+  const name = basename(dir);
+  if (!LABEL_VALUE.test(name) || name.length > 63) {
+    throw new KtsError('config', `directory name '${name}' is not a valid environment name (used as a label value)`, { file: dir });
+  }
+  return {
+    name,
+    overlay: dir,
+    components: [],
+    domain: project?.domain,
+    tagTemplate: project?.tagTemplate ?? DEFAULT_TAG_TEMPLATE,
+    images: imageConfigs(project?.images),
+    major: project?.major === undefined ? undefined : String(project.major),
+    configFile: project?.file,
+  };
+}
+
+/**
+ * ENV is an environment of kts.yaml, an overlay name under `overlays/`, or a kustomization
+ * directory. A directory that is some environment's overlay gets that environment's config.
+ */
+export function resolveEnvironment(env: string, opts: { cwd: string; configFile?: string }): EnvironmentConfig {
+  const configFile = opts.configFile ? resolve(opts.cwd, opts.configFile) : findConfig(opts.cwd);
+  const project = configFile ? loadConfig(configFile) : undefined;
+  if (project && Object.hasOwn(project.environments, env)) return fromConfig(project, env);
+  const root = project ? dirname(project.file) : opts.cwd;
+  const candidates = isAbsolute(env) ? [env] : [resolve(opts.cwd, env), join(root, 'overlays', env)];
+  const dir = candidates.find(hasKustomization);
+  if (!dir) {
+    const known = project ? Object.keys(project.environments).join(', ') : '';
+    throw new KtsError(
+      'config',
+      `unknown environment '${env}': not in ${project ? relative(opts.cwd, project.file) || CONFIG_FILE : 'kts.yaml (none found)'} and no kustomization at ${candidates.map((c) => relative(opts.cwd, c) || '.').join(' or ')}${known ? ` (environments: ${known})` : ''}`,
+    );
+  }
+  if (project) {
+    const match = Object.keys(project.environments).find((n) => resolve(dirname(project.file), project.environments[n]!.overlay) === dir);
+    if (match) return fromConfig(project, match);
+  }
+  return fromDirectory(dir, project);
+}

@@ -1,0 +1,157 @@
+import { spawnSync } from 'node:child_process';
+import { KtsError } from '../errors.js';
+import type { EnvironmentConfig } from './config.js';
+import { parseImageFlag, type KustomizeImage } from './images.js';
+import { detectProvider, DOMAIN_VAR, nonEmpty, type EnvVar, type Provider, type ProviderId } from './providers.js';
+import { branchSlug, slugRoom } from './slug.js';
+
+// The build context (branch, commit, build number, domain, …) and where each value came from:
+// flags win over CI variables, CI variables over the local git checkout and kts.yaml, and what is
+// still missing gets a placeholder that `kts context` marks as such.
+
+export type ContextField = 'branch' | 'commit' | 'build' | 'domain' | 'major' | 'tag';
+
+/** Context values given explicitly (the `--branch --commit --build --tag --image --domain` flags). */
+export interface ContextFlags {
+  branch?: string;
+  commit?: string;
+  build?: string;
+  tag?: string;
+  image?: string[];
+  domain?: string;
+}
+
+export interface BuildContext {
+  provider?: ProviderId;
+  providerTitle?: string;
+  /** The branch name as the CI system knows it (remote prefixes stripped). */
+  branch: string;
+  /** DNS-1123 label for the branch, short enough for the environment's namespace prefix. */
+  slug: string;
+  commit: string;
+  shortSha: string;
+  build: string;
+  major: string;
+  domain: string;
+  /** `--tag`: one tag for every image the environment lists. */
+  tag?: string;
+  /** `--image` overrides, already parsed. */
+  images: KustomizeImage[];
+  /** For each field, e.g. `flag --branch`, `env GITHUB_HEAD_REF (GitHub Actions)`, `git`, `kts.yaml`, `placeholder`. */
+  sources: Partial<Record<ContextField, string>>;
+  /** Fields that hold a placeholder because nothing provided them. */
+  placeholders: ContextField[];
+}
+
+export interface GitInfo {
+  branch?: string;
+  commit?: string;
+}
+export type GitReader = (cwd: string) => GitInfo;
+
+export const PLACEHOLDER = { branch: 'local', commit: '0000000000000000000000000000000000000000', build: '0', major: '0', domain: 'localhost' } as const;
+
+/** The checkout's branch and commit, or nothing when git or the repository is missing. */
+export const readGit: GitReader = (cwd) => {
+  const run = (args: string[]) => {
+    const r = spawnSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return r.status === 0 ? nonEmpty(r.stdout) : undefined;
+  };
+  const branch = run(['rev-parse', '--abbrev-ref', 'HEAD']);
+  return { commit: run(['rev-parse', 'HEAD']), branch: branch === 'HEAD' ? undefined : branch };
+};
+
+export interface ResolveInput {
+  flags: ContextFlags;
+  environ: Record<string, string | undefined>;
+  env: EnvironmentConfig;
+  /** Working directory for the git fallback. */
+  cwd: string;
+  git?: GitReader;
+}
+
+const COMMIT = /^[0-9a-f]{7,64}$/i;
+const BUILD = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
+
+function fromProvider(provider: Provider | undefined, vars: EnvVar[], environ: Record<string, string | undefined>) {
+  if (!provider) return undefined;
+  for (const v of vars) {
+    const raw = nonEmpty(environ[v.name]);
+    if (raw === undefined) continue;
+    const value = nonEmpty(v.normalize ? v.normalize(raw) : raw);
+    if (value !== undefined) return { value, source: `env ${v.name} (${provider.title}${v.note ? `, ${v.note}` : ''})` };
+  }
+  return undefined;
+}
+
+export function resolveContext(input: ResolveInput): BuildContext {
+  const { flags, environ, env } = input;
+  const provider = detectProvider(environ);
+  let git: GitInfo | undefined;
+  const gitInfo = () => (git ??= (input.git ?? readGit)(input.cwd));
+  const sources: BuildContext['sources'] = {};
+  const placeholders: ContextField[] = [];
+  const configWhere = env.configFile ? 'kts.yaml' : undefined;
+
+  const pick = (field: ContextField, candidates: (() => { value: string; source: string } | undefined)[], placeholder: string): string => {
+    for (const c of candidates) {
+      const got = c();
+      if (got) {
+        sources[field] = got.source;
+        return got.value;
+      }
+    }
+    sources[field] = 'placeholder';
+    placeholders.push(field);
+    return placeholder;
+  };
+  const flag = (name: keyof ContextFlags) => () => {
+    const v = flags[name];
+    return typeof v === 'string' && nonEmpty(v) !== undefined ? { value: v.trim(), source: `flag --${name}` } : undefined;
+  };
+
+  const branch = pick(
+    'branch',
+    [flag('branch'), () => fromProvider(provider, provider?.branch ?? [], environ), () => (gitInfo().branch ? { value: gitInfo().branch!, source: 'git (local checkout)' } : undefined)],
+    PLACEHOLDER.branch,
+  );
+  const commit = pick(
+    'commit',
+    [flag('commit'), () => fromProvider(provider, provider?.commit ?? [], environ), () => (gitInfo().commit ? { value: gitInfo().commit!, source: 'git (local checkout)' } : undefined)],
+    PLACEHOLDER.commit,
+  ).toLowerCase();
+  if (!COMMIT.test(commit)) {
+    throw new KtsError('context', `commit '${commit}' is not a git hash (7 to 64 hex digits)`, { field: sources.commit });
+  }
+  const build = pick('build', [flag('build'), () => fromProvider(provider, provider?.build ?? [], environ)], PLACEHOLDER.build);
+  if (!BUILD.test(build)) {
+    throw new KtsError('context', `build '${build}' is not a valid build id (letters, digits, '_', '.', '-'; it goes into image tags)`, { field: sources.build });
+  }
+  const domain = pick(
+    'domain',
+    [
+      flag('domain'),
+      () => (nonEmpty(environ[DOMAIN_VAR]) ? { value: nonEmpty(environ[DOMAIN_VAR])!, source: `env ${DOMAIN_VAR}` } : undefined),
+      () => (env.domain && configWhere ? { value: env.domain, source: `${configWhere} environments.${env.name}.domain` } : undefined),
+    ],
+    PLACEHOLDER.domain,
+  ).toLowerCase();
+  const major = pick('major', [() => (env.major !== undefined ? { value: env.major, source: `${configWhere ?? 'config'} major` } : undefined)], PLACEHOLDER.major);
+  const tag = flags.tag !== undefined && nonEmpty(flags.tag) !== undefined ? flags.tag.trim() : undefined;
+  if (tag !== undefined) sources.tag = 'flag --tag';
+  return {
+    provider: provider?.id,
+    providerTitle: provider?.title,
+    branch,
+    slug: branchSlug(branch, slugRoom(env.namespacePrefix)),
+    commit,
+    shortSha: commit.slice(0, 7),
+    build,
+    major,
+    domain,
+    tag,
+    images: (flags.image ?? []).map(parseImageFlag),
+    sources,
+    placeholders,
+  };
+}

@@ -1,0 +1,73 @@
+import { KtsError } from '../errors.js';
+import type { Resource } from '../build/resource.js';
+import { resolveEnvironment, type EnvironmentConfig } from './config.js';
+import { resolveContext, type BuildContext, type ContextFlags, type GitReader } from './context.js';
+import { addOwnership } from './ownership.js';
+import { setIngressHosts } from './ingress.js';
+import { planRender, type RenderPlan } from './plan.js';
+
+// `kts render ENV`: resolve the environment and the build context, plan the injections, build the
+// overlay with them, then apply what kustomize cannot express. publish/diff/apply call this too.
+
+/** Builds an in-memory kustomization as if it were the kustomization file in `dir`. */
+export type Builder = (kustomization: object, dir: string) => Resource[] | Promise<Resource[]>;
+
+export interface RenderOptions {
+  /** Environment name from kts.yaml, overlay name under overlays/, or a kustomization directory. */
+  env: string;
+  flags?: ContextFlags;
+  /** kts.yaml to use instead of searching upwards from `cwd`. */
+  configFile?: string;
+  cwd?: string;
+  /** Variables to read the CI context from (default: process.env). */
+  environ?: Record<string, string | undefined>;
+  git?: GitReader;
+  /** Build engine (default: buildKustomization from the library). */
+  builder?: Builder;
+}
+
+export interface Resolved {
+  envName: string;
+  config: EnvironmentConfig;
+  context: BuildContext;
+  plan: RenderPlan;
+}
+
+export interface Rendered extends Resolved {
+  namespace?: string;
+  host?: string;
+  resources: Resource[];
+}
+
+/** Everything but the build: what `kts context` shows. */
+export function resolveRender(opts: RenderOptions): Resolved {
+  const cwd = opts.cwd ?? process.cwd();
+  const config = resolveEnvironment(opts.env, { cwd, configFile: opts.configFile });
+  const context = resolveContext({ flags: opts.flags ?? {}, environ: opts.environ ?? process.env, env: config, cwd, git: opts.git });
+  return { envName: config.name, config, context, plan: planRender(config, context) };
+}
+
+// The engine (src/index.ts) is loaded lazily so that `kts context` never pays for it.
+const ENGINE = '../index.js';
+const engineBuilder: Builder = async (kustomization, dir) => {
+  const { buildKustomization } = (await import(ENGINE)) as { buildKustomization: Builder };
+  return buildKustomization(kustomization, dir);
+};
+
+/** Resources after the build, with what kustomize cannot express applied. */
+export function finishRender(plan: RenderPlan, built: Resource[]): Resource[] {
+  const kinds = new Set(built.map((r) => r.obj.kind));
+  for (const kind of plan.requiredKinds) {
+    if (!kinds.has(kind)) {
+      throw new KtsError('render', `environment '${plan.envName}' configures a ${kind} but its overlay contains none to set`);
+    }
+  }
+  const hosted = plan.host ? setIngressHosts(built, plan.host) : built;
+  return addOwnership(hosted, plan.labels, plan.annotations);
+}
+
+export async function renderEnvironment(opts: RenderOptions): Promise<Rendered> {
+  const resolved = resolveRender(opts);
+  const built = await (opts.builder ?? engineBuilder)(resolved.plan.kustomization, resolved.plan.dir);
+  return { ...resolved, namespace: resolved.plan.namespace, host: resolved.plan.host, resources: finishRender(resolved.plan, built) };
+}

@@ -1,0 +1,18 @@
+import { KtsError } from '../errors.js';
+
+// `{name}` placeholders over the build context, as used by kts.yaml (tagTemplate, host, configMap).
+
+export const TEMPLATE_VARS = ['env', 'branch', 'slug', 'slugSnake', 'commit', 'shortSha', 'build', 'major', 'domain', 'host', 'namespace', 'tag'] as const;
+export type TemplateVar = (typeof TEMPLATE_VARS)[number];
+export type TemplateValues = Partial<Record<TemplateVar, string>>;
+
+export function expand(template: string, values: TemplateValues, where: { file?: string; field: string }): string {
+  return template.replace(/\{([^{}]*)\}/g, (_, name: string) => {
+    const v = (values as Record<string, string | undefined>)[name];
+    if (v === undefined) {
+      const why = (TEMPLATE_VARS as readonly string[]).includes(name) ? 'is not available here' : `is unknown (known: ${TEMPLATE_VARS.join(', ')})`;
+      throw new KtsError('template', `placeholder {${name}} ${why}`, where);
+    }
+    return v;
+  });
+}
