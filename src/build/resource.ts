@@ -28,6 +28,9 @@ export interface Resource {
     /** Whether the content hash is appended to the name at the end of the build. */
     hash: boolean;
   };
+  /** Name prefixes/suffixes applied so far, outermost last (kustomize's prefixes/suffixes annotations); name-reference fixing compares them. */
+  namePrefixes?: string[];
+  nameSuffixes?: string[];
   /** Where the resource came from, for buildMetadata originAnnotations. */
   origin?: { path: string; configuredIn?: string; configuredBy?: { apiVersion: string; kind: string; name: string } };
 }

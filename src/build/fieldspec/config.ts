@@ -1,0 +1,151 @@
+// Custom transformer configurations: `configurations:` files (the same shape as kustomize's
+// default config) and `crds:` files (OpenAPI definitions whose properties carry
+// x-kubernetes-object-ref-* extensions), merged onto the defaults.
+
+import { KtsError } from '../../errors.js';
+import type { Json, JsonObject } from '../resource.js';
+import type { NameBackReference, TransformerConfig } from './defaults.js';
+import { defaultTransformerConfig } from './defaults.js';
+import type { FieldSpec, Gvk } from './fieldspec.js';
+import { mergeFieldSpecs, parseFieldSpec, parseFieldSpecs } from './fieldspec.js';
+
+type ListKey = Exclude<keyof TransformerConfig, 'nameReference'>;
+
+/** The YAML key of each list in a configuration file. */
+const LIST_KEYS: Record<string, ListKey> = {
+  namePrefix: 'namePrefix',
+  nameSuffix: 'nameSuffix',
+  namespace: 'nameSpace',
+  commonLabels: 'commonLabels',
+  templateLabels: 'templateLabels',
+  commonAnnotations: 'commonAnnotations',
+  varReference: 'varReference',
+  images: 'images',
+  replicas: 'replicas',
+};
+
+export function emptyTransformerConfig(): TransformerConfig {
+  return {
+    namePrefix: [],
+    nameSuffix: [],
+    nameSpace: [],
+    commonLabels: [],
+    templateLabels: [],
+    commonAnnotations: [],
+    nameReference: [],
+    varReference: [],
+    images: [],
+    replicas: [],
+  };
+}
+
+function isObject(v: Json | undefined): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const sameGvk = (a: Gvk, b: Gvk): boolean =>
+  (a.group ?? '') === (b.group ?? '') && (a.version ?? '') === (b.version ?? '') && (a.kind ?? '') === (b.kind ?? '');
+
+/** Merges name back-references by referred gvk, appending new referrer fields (NbrSlice.mergeAll). */
+export function mergeNameReferences(into: readonly NameBackReference[], more: readonly NameBackReference[]): NameBackReference[] {
+  const out = into.map((r) => ({ ...r, fieldSpecs: [...r.fieldSpecs] }));
+  for (const r of more) {
+    const same = out.find((x) => sameGvk(x, r));
+    if (same) same.fieldSpecs = mergeFieldSpecs(same.fieldSpecs, r.fieldSpecs);
+    else out.push({ ...r, fieldSpecs: [...r.fieldSpecs] });
+  }
+  return out;
+}
+
+/** `a` extended with everything in `b` (kustomize TransformerConfig.Merge). */
+export function mergeTransformerConfigs(a: TransformerConfig, b: TransformerConfig): TransformerConfig {
+  const out = { ...a };
+  for (const key of Object.values(LIST_KEYS)) out[key] = mergeFieldSpecs(a[key], b[key]);
+  out.nameReference = mergeNameReferences(a.nameReference, b.nameReference);
+  return out;
+}
+
+/** Reads one `configurations:` file (already parsed) into a config. */
+export function parseTransformerConfig(doc: Json, file: string): TransformerConfig {
+  const tc = emptyTransformerConfig();
+  if (doc === null) return tc;
+  if (!isObject(doc)) throw new KtsError('config', 'a transformer configuration must be a mapping', { file });
+  for (const [key, value] of Object.entries(doc)) {
+    if (key === 'nameReference') {
+      if (value === null) continue;
+      if (!Array.isArray(value)) throw new KtsError('config', 'nameReference must be a list', { file, field: key });
+      tc.nameReference = value.map((entry, i) => {
+        const field = `nameReference[${i}]`;
+        if (!isObject(entry)) throw new KtsError('config', 'a nameReference entry must be a mapping', { file, field });
+        const { fieldSpecs, ...gvk } = entry;
+        const head = parseFieldSpec({ path: '', ...gvk }, file, field);
+        const ref: NameBackReference = { fieldSpecs: parseFieldSpecs(fieldSpecs, file, `${field}.fieldSpecs`) };
+        if (head.group) ref.group = head.group;
+        if (head.version) ref.version = head.version;
+        if (head.kind) ref.kind = head.kind;
+        return ref;
+      });
+      continue;
+    }
+    const list = LIST_KEYS[key];
+    if (!list) throw new KtsError('config', `unknown transformer configuration field '${key}'`, { file, field: key });
+    tc[list] = parseFieldSpecs(value, file, key);
+  }
+  return tc;
+}
+
+/** The defaults extended with each configuration file, in order. */
+export function transformerConfigWith(...configs: TransformerConfig[]): TransformerConfig {
+  return configs.reduce(mergeTransformerConfigs, defaultTransformerConfig());
+}
+
+// --- crds: OpenAPI definitions (name -> {Schema: {properties}}) with kustomize's extensions ---
+
+const X_KIND = 'x-kubernetes-object-ref-kind';
+const X_VERSION = 'x-kubernetes-object-ref-api-version';
+const X_NAME_KEY = 'x-kubernetes-object-ref-name-key';
+const X_ANNOTATION = 'x-kubernetes-annotation';
+const X_LABEL_SELECTOR = 'x-kubernetes-label-selector';
+const X_IDENTITY = 'x-kubernetes-identity';
+
+function propertiesOf(def: Json | undefined): JsonObject {
+  if (!isObject(def)) return {};
+  const schema = def.Schema ?? def.schema;
+  if (!isObject(schema)) return {};
+  return isObject(schema.properties) ? schema.properties : {};
+}
+
+/** Name references (and labels/annotations/name fields) declared by CRD schemas in one file. */
+export function configFromCrdSchemas(doc: Json, file: string): TransformerConfig {
+  if (!isObject(doc)) throw new KtsError('config', 'a crds file must map type names to OpenAPI definitions', { file });
+  let tc = emptyTransformerConfig();
+  for (const [typeName, def] of Object.entries(doc)) {
+    const props = propertiesOf(def);
+    if (!('kind' in props && 'apiVersion' in props && 'metadata' in props)) continue;
+    const kind = typeName.slice(typeName.lastIndexOf('/') + 1).replace(/^.*\./, '');
+    const one = emptyTransformerConfig();
+    collectCrd(one, { kind }, doc, typeName, [], new Set());
+    tc = mergeTransformerConfigs(tc, one);
+  }
+  return tc;
+}
+
+function collectCrd(tc: TransformerConfig, gvk: Gvk, defs: JsonObject, typeName: string, path: string[], seen: Set<string>): void {
+  if (seen.has(typeName)) return;
+  const props = propertiesOf(defs[typeName]);
+  const inner = new Set(seen).add(typeName);
+  const at = (p: string[]): FieldSpec => ({ ...gvk, path: p.join('/') });
+  for (const [name, prop] of Object.entries(props)) {
+    if (!isObject(prop)) continue;
+    if (typeof prop[X_ANNOTATION] === 'string') tc.commonAnnotations = mergeFieldSpecs(tc.commonAnnotations, [at([...path, 'metadata', 'annotations'])]);
+    if (typeof prop[X_LABEL_SELECTOR] === 'string') tc.commonLabels = mergeFieldSpecs(tc.commonLabels, [at([...path, name])]);
+    if (typeof prop[X_IDENTITY] === 'string') tc.namePrefix = mergeFieldSpecs(tc.namePrefix, [at([...path, name])]);
+    const version = prop[X_VERSION];
+    const kind = prop[X_KIND];
+    if (typeof version === 'string' && typeof kind === 'string') {
+      const nameKey = typeof prop[X_NAME_KEY] === 'string' ? (prop[X_NAME_KEY] as string) : 'name';
+      tc.nameReference = mergeNameReferences(tc.nameReference, [{ kind, version, fieldSpecs: [at([...path, name, nameKey])] }]);
+    }
+    if (typeof prop.$ref === 'string') collectCrd(tc, gvk, defs, prop.$ref, [...path, name], inner);
+  }
+}

@@ -1,0 +1,200 @@
+// kustomize's FieldSpec: a gvk selector plus a slash-separated path to the fields a transformer
+// touches (api/types/fieldspec.go, api/filters/fieldspec). Sequences met on the way are walked
+// element by element; `name[]` marks a field that is a sequence; `\/` is a literal slash.
+
+import { KtsError } from '../../errors.js';
+import type { Json, JsonObject, Resource } from '../resource.js';
+import { idOf, splitApiVersion } from '../resource.js';
+
+export interface Gvk {
+  group?: string;
+  version?: string;
+  kind?: string;
+}
+
+export interface FieldSpec extends Gvk {
+  path: string;
+  create?: boolean;
+}
+
+/** How a missing leaf is created when the spec says `create: true`; omitted: never created. */
+export type CreateKind = 'map' | 'scalar';
+
+/**
+ * Called with the value found at the end of the path (`undefined` when it was just created);
+ * returns the value to store there, or `undefined` to leave it as it is.
+ */
+export type Setter = (value: Json | undefined) => Json | undefined;
+
+/** Whether every non-empty part of `selector` equals the same part of `gvk` (kustomize Gvk.IsSelected). */
+export function gvkSelects(selector: Gvk, gvk: { group: string; version: string; kind: string }): boolean {
+  if (selector.group && selector.group !== gvk.group) return false;
+  if (selector.version && selector.version !== gvk.version) return false;
+  if (selector.kind && selector.kind !== gvk.kind) return false;
+  return true;
+}
+
+/** Splits a fieldspec path on `/`, keeping `\/` as a literal slash inside an element. */
+export function splitPath(path: string): string[] {
+  const parts: string[] = [];
+  let cur = '';
+  for (let i = 0; i < path.length; i++) {
+    const c = path[i];
+    if (c === '\\' && path[i + 1] === '/') {
+      cur += '/';
+      i++;
+    } else if (c === '/') {
+      parts.push(cur);
+      cur = '';
+    } else {
+      cur += c;
+    }
+  }
+  parts.push(cur);
+  return parts;
+}
+
+/** The gvk of an object as written now. */
+export function objGvk(obj: JsonObject): { group: string; version: string; kind: string } {
+  const { group, version } = splitApiVersion(typeof obj.apiVersion === 'string' ? obj.apiVersion : '');
+  return { group, version, kind: typeof obj.kind === 'string' ? obj.kind : '' };
+}
+
+function isObject(v: Json | undefined): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function nodeKind(v: Json): string {
+  if (Array.isArray(v)) return 'SequenceNode';
+  if (isObject(v)) return 'MappingNode';
+  return 'ScalarNode';
+}
+
+/** A fieldspec met a node of the wrong kind (kustomize's InvalidNodeKindError and friends). */
+export class FieldSpecError extends KtsError {
+  constructor(
+    message: string,
+    readonly actualKind: string,
+    field: string,
+  ) {
+    super('fieldspec', message, { field });
+  }
+}
+
+/** Throws unless `value` is a scalar (or absent); for setters that only write strings/numbers. */
+export function expectScalar(value: Json | undefined, field: string): void {
+  if (value !== undefined && value !== null && typeof value === 'object') {
+    const kind = nodeKind(value);
+    throw new FieldSpecError(`wrong node kind: expected ScalarNode but got ${kind}`, kind, field);
+  }
+}
+
+/**
+ * Applies `set` to every field `fs.path` reaches in `obj` (in place), when `fs` selects the
+ * object's current gvk. Missing fields are created only when `fs.create` and `createKind` are set;
+ * `name[]` fields are never created, but an explicit null there becomes an empty list.
+ */
+export function applyFieldSpec(obj: JsonObject, fs: FieldSpec, set: Setter, createKind?: CreateKind): void {
+  if (!gvkSelects(fs, objGvk(obj))) return;
+  const path = splitPath(fs.path);
+  const walk = (node: Json, i: number): void => {
+    if (node === null) return;
+    if (Array.isArray(node)) {
+      for (const el of node) walk(el, i);
+      return;
+    }
+    if (!isObject(node)) {
+      throw new FieldSpecError(`expected sequence or mapping node at '${path.slice(0, i).join('/')}'`, 'ScalarNode', fs.path);
+    }
+    const raw = path[i]!;
+    const isSeq = raw.endsWith('[]');
+    const name = isSeq ? raw.slice(0, -2) : raw;
+    if (name === '') throw new FieldSpecError('cannot set or create an empty field name', '', fs.path);
+    const last = i === path.length - 1;
+    const create = !!fs.create && createKind !== undefined && !isSeq;
+    let value: Json | undefined = node[name];
+    if (value === undefined) {
+      if (!create) return;
+      if (last) {
+        const next = set(createKind === 'map' ? {} : undefined);
+        node[name] = next === undefined ? (createKind === 'map' ? {} : '') : next;
+        return;
+      }
+      value = node[name] = {};
+    } else if (value === null) {
+      // kustomize turns an explicit null into the kind it would have created
+      if (isSeq) value = node[name] = [];
+      else if (create) value = node[name] = last ? (createKind === 'map' ? {} : '') : {};
+    }
+    if (last) {
+      const next = set(value);
+      if (next !== undefined) node[name] = next;
+      return;
+    }
+    walk(value, i + 1);
+  };
+  walk(obj, 0);
+}
+
+/** Applies every spec of `specs` that selects the object (kustomize fsslice.Filter). */
+export function applyFieldSpecs(obj: JsonObject, specs: readonly FieldSpec[], set: Setter, createKind?: CreateKind): void {
+  for (const fs of specs) applyFieldSpec(obj, fs, set, createKind);
+}
+
+/** Whether `fs` selects the resource by its original id (the id before any rename). */
+export function selectsOriginal(fs: Gvk, res: Resource): boolean {
+  return gvkSelects(fs, res.previous[0] ?? idOf(res.obj));
+}
+
+/** Validates and normalizes a `fieldSpecs` list read from YAML. */
+export function parseFieldSpecs(value: Json | undefined, file: string, field: string): FieldSpec[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new KtsError('config', 'fieldSpecs must be a list', { file, field });
+  return value.map((v, i) => parseFieldSpec(v, file, `${field}[${i}]`));
+}
+
+export function parseFieldSpec(v: Json, file: string, field: string): FieldSpec {
+  if (!isObject(v)) throw new KtsError('config', 'a field spec must be a mapping', { file, field });
+  const str = (k: string): string | undefined => {
+    const x = v[k];
+    if (x === undefined || x === null) return undefined;
+    if (typeof x !== 'string') throw new KtsError('config', `'${k}' must be a string`, { file, field });
+    return x;
+  };
+  const path = str('path') ?? '';
+  const fs: FieldSpec = { path };
+  const group = str('group');
+  const version = str('version');
+  const kind = str('kind');
+  if (group) fs.group = group;
+  if (version) fs.version = version;
+  if (kind) fs.kind = kind;
+  if (v.create === true) fs.create = true;
+  for (const k of Object.keys(v)) {
+    if (!['path', 'group', 'version', 'kind', 'create'].includes(k)) {
+      throw new KtsError('config', `unknown field '${k}' in field spec`, { file, field });
+    }
+  }
+  return fs;
+}
+
+/** Same gvk and path (kustomize FieldSpec.effectivelyEquals ignores `create` only when both agree). */
+export function sameFieldSpec(a: FieldSpec, b: FieldSpec): boolean {
+  return (a.group ?? '') === (b.group ?? '') && (a.version ?? '') === (b.version ?? '') && (a.kind ?? '') === (b.kind ?? '') && a.path === b.path;
+}
+
+/** Appends specs not already present, in order (kustomize FsSlice.MergeAll). */
+export function mergeFieldSpecs(into: readonly FieldSpec[], more: readonly FieldSpec[]): FieldSpec[] {
+  const out = [...into];
+  for (const fs of more) {
+    const dup = out.find((x) => sameFieldSpec(x, fs));
+    if (dup) {
+      if (!!dup.create !== !!fs.create) {
+        throw new KtsError('config', `conflicting fieldspecs for path '${fs.path}' (kind '${fs.kind ?? ''}'): create differs`);
+      }
+      continue;
+    }
+    out.push(fs);
+  }
+  return out;
+}

@@ -1,0 +1,41 @@
+// Resource identity across renames. kustomize keeps a resource's earlier names in annotations
+// (previousNames/Kinds/Namespaces) and the prefixes/suffixes it received; name-reference fixing
+// reads them. Here they live on Resource.previous / namePrefixes / nameSuffixes.
+
+import type { JsonObject, ResId, Resource } from '../resource.js';
+import { idOf, metadataOf } from '../resource.js';
+
+/** The id as the object reads now. */
+export function curId(res: Resource): ResId {
+  return idOf(res.obj);
+}
+
+/** The id before any rename (kustomize OrgId). */
+export function orgId(res: Resource): ResId {
+  return res.previous[0] ?? idOf(res.obj);
+}
+
+/** Records the current id as a previous one (kustomize StorePreviousId). */
+export function storePreviousId(res: Resource): void {
+  res.previous.push(idOf(res.obj));
+}
+
+function metadata(obj: JsonObject): JsonObject {
+  const m = metadataOf(obj);
+  if (obj.metadata !== m) obj.metadata = m;
+  return m;
+}
+
+/**
+ * Renames a resource in place, recording its current id first so references to the old name
+ * can be fixed. An empty namespace removes metadata.namespace.
+ */
+export function rename(res: Resource, to: { name?: string; namespace?: string }): void {
+  storePreviousId(res);
+  const meta = metadata(res.obj);
+  if (to.name !== undefined) meta.name = to.name;
+  if (to.namespace !== undefined) {
+    if (to.namespace === '') delete meta.namespace;
+    else meta.namespace = to.namespace;
+  }
+}

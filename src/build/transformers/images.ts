@@ -1,0 +1,115 @@
+// ImageTagTransformer (kustomize plugin/builtin/imagetagtransformer, api/filters/imagetag,
+// api/image): rewrites matching image references in every `containers`/`initContainers` list
+// anywhere in a resource, then in the fields the specs reach. CRDs are left alone.
+
+import type { FieldSpec } from '../fieldspec/fieldspec.js';
+import { applyFieldSpecs, expectScalar } from '../fieldspec/fieldspec.js';
+import type { Json, JsonObject, Resource } from '../resource.js';
+
+export interface ImageTag {
+  /** The image name to match, without tag or digest. */
+  name: string;
+  newName?: string;
+  newTag?: string;
+  digest?: string;
+  tagSuffix?: string;
+}
+
+export interface ImageTagConfig {
+  imageTag: ImageTag;
+  /** The kustomization `images:` field uses the `images` transformer config. */
+  fieldSpecs: readonly FieldSpec[];
+}
+
+/** Whether `image` is `name` with an optional tag and/or digest (kustomize image.IsImageMatched). */
+export function isImageMatched(image: string, name: string): boolean {
+  let pattern: RegExp;
+  try {
+    // kustomize interpolates the name into the pattern unescaped; so do we
+    pattern = new RegExp(`^${name}(@sha256)?(:[a-zA-Z0-9_.{}-]*)?$`);
+  } catch {
+    return false;
+  }
+  return pattern.test(image);
+}
+
+/** Splits `[host[:port]/]path[:tag][@digest]` into name, tag and digest (kustomize image.Split). */
+export function splitImage(image: string): { name: string; tag: string; digest: string } {
+  let slash = image.indexOf('/');
+  let search = image;
+  if (slash > 0) search = image.slice(slash);
+  else slash = 0;
+  let at = search.indexOf('@');
+  let colon = search.indexOf(':');
+  if (colon < 0 && at < 0) return { name: image, tag: '', digest: '' };
+  if (at >= 0 && (at < colon || colon < 0)) {
+    at += slash;
+    return { name: image.slice(0, at), tag: '', digest: image.slice(at + 1) };
+  }
+  if (at >= 0 && colon >= 0) {
+    at += slash;
+    colon += slash;
+    return { name: image.slice(0, colon), tag: image.slice(colon + 1, at), digest: image.slice(at + 1) };
+  }
+  colon += slash;
+  return { name: image.slice(0, colon), tag: image.slice(colon + 1), digest: '' };
+}
+
+/** The new reference for `image`, or undefined when the image tag does not apply. */
+export function updateImage(image: string, t: ImageTag): string | undefined {
+  if (!isImageMatched(image, t.name)) return undefined;
+  let { name, tag, digest } = splitImage(image);
+  if (t.newName) name = t.newName;
+  if (t.newTag && t.digest) {
+    tag = t.newTag;
+    digest = t.digest;
+  } else if (t.newTag) {
+    tag = t.newTag;
+    digest = '';
+  } else if (t.digest) {
+    tag = '';
+    digest = t.digest;
+  }
+  if (t.tagSuffix) tag += t.tagSuffix;
+  if (tag) name += `:${tag}`;
+  if (digest) name += `@${digest}`;
+  return name;
+}
+
+function isObject(v: Json | undefined): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Every `image` of every element of any `containers`/`initContainers` list (kustomize LegacyFilter). */
+function updateContainerLists(node: Json, t: ImageTag): void {
+  if (Array.isArray(node)) {
+    for (const el of node) updateContainerLists(el, t);
+    return;
+  }
+  if (!isObject(node)) return;
+  for (const [key, value] of Object.entries(node)) {
+    updateContainerLists(value, t);
+    if ((key === 'containers' || key === 'initContainers') && Array.isArray(value)) {
+      for (const c of value) {
+        if (isObject(c) && typeof c.image === 'string') {
+          const next = updateImage(c.image, t);
+          if (next !== undefined) c.image = next;
+        }
+      }
+    }
+  }
+}
+
+/** Applies one image tag (in place; returns the same list). */
+export function transformImageTag(resources: Resource[], cfg: ImageTagConfig): Resource[] {
+  for (const res of resources) {
+    if (res.obj.kind === 'CustomResourceDefinition') continue;
+    updateContainerLists(res.obj, cfg.imageTag);
+    applyFieldSpecs(res.obj, cfg.fieldSpecs, (value) => {
+      expectScalar(value, 'image');
+      if (typeof value !== 'string') return undefined;
+      return updateImage(value, cfg.imageTag);
+    });
+  }
+  return resources;
+}

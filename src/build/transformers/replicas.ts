@@ -1,0 +1,43 @@
+// ReplicaCountTransformer (kustomize plugin/builtin/replicacounttransformer, api/filters/replicacount):
+// sets the replica count of the resources named `replica.name` (by current or any earlier name).
+
+import { KtsError } from '../../errors.js';
+import type { FieldSpec } from '../fieldspec/fieldspec.js';
+import { applyFieldSpec, expectScalar, gvkSelects } from '../fieldspec/fieldspec.js';
+import type { Resource } from '../resource.js';
+import { idOf } from '../resource.js';
+
+export interface ReplicaCountConfig {
+  replica: { name: string; count: number };
+  /** The kustomization `replicas:` field uses the `replicas` transformer config. */
+  fieldSpecs: readonly FieldSpec[];
+}
+
+/** Sets the count (in place; returns the same list); fails when no resource matches any spec. */
+export function transformReplicaCount(resources: Resource[], cfg: ReplicaCountConfig): Resource[] {
+  const { name, count } = cfg.replica;
+  let found = false;
+  for (const fs of cfg.fieldSpecs) {
+    for (const res of resources) {
+      const ids = [idOf(res.obj), ...res.previous];
+      if (!ids.some((id) => id.name === name && gvkSelects(fs, id))) continue;
+      found = true;
+      applyFieldSpec(
+        res.obj,
+        fs,
+        (value) => {
+          expectScalar(value, fs.path);
+          return count;
+        },
+        'scalar',
+      );
+    }
+  }
+  if (!found) {
+    const gvks = cfg.fieldSpecs.map((fs) => `${fs.kind ?? ''}.${fs.version || '[noVer]'}.${fs.group || '[noGrp]'}`);
+    throw new KtsError('replicas', `resource with name ${name} does not match a config with the following GVK [${gvks.join(' ')}]`, {
+      field: 'replicas',
+    });
+  }
+  return resources;
+}
