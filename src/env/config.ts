@@ -51,6 +51,8 @@ interface RawEnvironment extends Omit<EnvironmentConfig, 'name' | 'components' |
 }
 export interface ProjectConfig {
   file: string;
+  /** `file` as errors show it (relative to the working directory). */
+  display: string;
   major?: string | number;
   tagTemplate?: string;
   domain?: string;
@@ -58,18 +60,18 @@ export interface ProjectConfig {
   environments: Record<string, RawEnvironment>;
 }
 
-/** Reads and validates a kts.yaml; errors name the file and field. */
-export function loadConfig(file: string): ProjectConfig {
+/** Reads and validates a kts.yaml; errors name the file (as `display`) and the field. */
+export function loadConfig(file: string, display = file): ProjectConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new KtsError('config', `cannot read environment config: ${(e as Error).message}`, { file });
+    throw new KtsError('config', `cannot read environment config: ${(e as Error).message}`, { file: display });
   }
-  const docs = parseYamlDocuments(text, file);
-  if (docs.length !== 1) throw new KtsError('config', `expected one YAML document, found ${docs.length}`, { file });
-  assertSchema('kts', docs[0], file);
-  return { ...(docs[0] as JsonObject as unknown as Omit<ProjectConfig, 'file'>), file };
+  const docs = parseYamlDocuments(text, display);
+  if (docs.length !== 1) throw new KtsError('config', `expected one YAML document, found ${docs.length}`, { file: display });
+  assertSchema('kts', docs[0], display);
+  return { ...(docs[0] as JsonObject as unknown as Omit<ProjectConfig, 'file' | 'display'>), file, display };
 }
 
 /** kts.yaml in `start` or the nearest directory above it, stopping at the repository root. */
@@ -113,12 +115,12 @@ function fromConfig(project: ProjectConfig, name: string): EnvironmentConfig {
   const field = `environments.${name}`;
   const overlay = resolve(root, raw.overlay);
   if (!hasKustomization(overlay)) {
-    throw new KtsError('config', `overlay '${raw.overlay}' is not a kustomization directory`, { file: project.file, field: `${field}.overlay` });
+    throw new KtsError('config', `overlay '${raw.overlay}' is not a kustomization directory`, { file: project.display, field: `${field}.overlay` });
   }
   const components = (raw.components ?? []).map((c, i) => {
     const abs = resolve(root, c);
     if (!hasKustomization(abs)) {
-      throw new KtsError('config', `component '${c}' is not a kustomization directory`, { file: project.file, field: `${field}.components[${i}]` });
+      throw new KtsError('config', `component '${c}' is not a kustomization directory`, { file: project.display, field: `${field}.components[${i}]` });
     }
     return abs;
   });
@@ -161,7 +163,7 @@ function fromDirectory(dir: string, project: ProjectConfig | undefined): Environ
  */
 export function resolveEnvironment(env: string, opts: { cwd: string; configFile?: string }): EnvironmentConfig {
   const configFile = opts.configFile ? resolve(opts.cwd, opts.configFile) : findConfig(opts.cwd);
-  const project = configFile ? loadConfig(configFile) : undefined;
+  const project = configFile ? loadConfig(configFile, relative(opts.cwd, configFile) || CONFIG_FILE) : undefined;
   if (project && Object.hasOwn(project.environments, env)) return fromConfig(project, env);
   const root = project ? dirname(project.file) : opts.cwd;
   const candidates = isAbsolute(env) ? [env] : [resolve(opts.cwd, env), join(root, 'overlays', env)];
@@ -170,7 +172,7 @@ export function resolveEnvironment(env: string, opts: { cwd: string; configFile?
     const known = project ? Object.keys(project.environments).join(', ') : '';
     throw new KtsError(
       'config',
-      `unknown environment '${env}': not in ${project ? relative(opts.cwd, project.file) || CONFIG_FILE : 'kts.yaml (none found)'} and no kustomization at ${candidates.map((c) => relative(opts.cwd, c) || '.').join(' or ')}${known ? ` (environments: ${known})` : ''}`,
+      `unknown environment '${env}': not in ${project ? project.display : 'kts.yaml (none found)'} and no kustomization at ${candidates.map((c) => relative(opts.cwd, c) || '.').join(' or ')}${known ? ` (environments: ${known})` : ''}`,
     );
   }
   if (project) {

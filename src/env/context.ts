@@ -71,6 +71,7 @@ export interface ResolveInput {
 }
 
 const COMMIT = /^[0-9a-f]{7,64}$/i;
+const DOMAIN = /^(?=.{1,200}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
 const BUILD = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
 
 function fromProvider(provider: Provider | undefined, vars: EnvVar[], environ: Record<string, string | undefined>) {
@@ -136,6 +137,9 @@ export function resolveContext(input: ResolveInput): BuildContext {
     ],
     PLACEHOLDER.domain,
   ).toLowerCase();
+  if (!DOMAIN.test(domain)) {
+    throw new KtsError('context', `domain '${domain}' is not a valid domain name`, { field: sources.domain });
+  }
   const major = pick('major', [() => (env.major !== undefined ? { value: env.major, source: `${configWhere ?? 'config'} major` } : undefined)], PLACEHOLDER.major);
   const tag = flags.tag !== undefined && nonEmpty(flags.tag) !== undefined ? flags.tag.trim() : undefined;
   if (tag !== undefined) sources.tag = 'flag --tag';

@@ -77,7 +77,9 @@ function describe(e: ErrorObject): { field: string; message: string } {
 
 // Combinators report a summary beside the specific errors of their branches; a `type` error at a
 // path that also has a more specific error is the other oneOf branch failing. Keep the useful ones.
-function prune(errors: ErrorObject[]): ErrorObject[] {
+function prune(all: ErrorObject[]): ErrorObject[] {
+  // The key-level error of propertyNames says which key; its inner errors only repeat the pattern.
+  const errors = all.filter((e) => e.propertyName === undefined);
   const specific = new Set(
     errors.filter((e) => !['oneOf', 'anyOf', 'allOf', 'type', 'if', 'propertyNames'].includes(e.keyword)).map((e) => e.instancePath),
   );
@@ -91,11 +93,22 @@ function prune(errors: ErrorObject[]): ErrorObject[] {
   });
 }
 
+/** Several `type` errors at one path (the branches of a oneOf) read as one: `must be string or object`. */
+function mergeTypes(problems: Problem[]): Problem[] {
+  const out: Problem[] = [];
+  for (const p of problems) {
+    const prev = out.find((o) => o.field === p.field && o.message.startsWith('must be ') && p.message.startsWith('must be '));
+    if (prev) prev.message = `${prev.message} or ${p.message.slice('must be '.length)}`;
+    else out.push({ ...p });
+  }
+  return out;
+}
+
 /** Every schema violation of `value`, each naming `file` and the field path. */
 export function schemaProblems(schema: SchemaName, value: unknown, file: string): Problem[] {
   const v = validator(schema);
   if (v(value)) return [];
-  return prune(v.errors ?? []).map((e) => ({ file, ...describe(e) }));
+  return mergeTypes(prune(v.errors ?? []).map((e) => ({ file, ...describe(e) })));
 }
 
 /** Throws one KtsError naming the first problem's file and field, and listing the others. */
