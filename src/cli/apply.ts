@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { Command } from './command.js';
+import { KtsError, UsageError } from '../errors.js';
+import type { Resource } from '../build/resource.js';
+import { clusterFlagOptions, clusterFlagsHelp, connectOptionsFrom, durationFlag, positiveInt } from '../cluster/flags.js';
+
+const HELP = `usage: kts apply ENV [flags]
+
+Server-side applies the rendered environment ENV (field manager "kts") in dependency order:
+namespaces and CRDs, RBAC, configuration, services, workloads, the rest. Membership is recorded as
+a KEP-3659 ApplySet (parent: Secret kts-applyset-ENV in the environment's namespace).
+
+Flags:
+  -f, --file FILE        apply these rendered manifests ('-' for stdin) instead of rendering ENV
+  -n, --namespace NS     namespace of the ApplySet parent and of objects without one
+                         (default: the environment's namespace, then the kubeconfig context's)
+  --dry-run=server       let the server validate everything, change nothing
+  --force-conflicts      take over fields another field manager owns
+  --prune                delete members of the set that the render no longer contains
+  --allow-empty          allow --prune with an empty render (deletes the whole set)
+  --wait                 wait for Deployments, StatefulSets, DaemonSets and Jobs to finish rolling out
+  --timeout DURATION     limit for --wait (default 5m)
+  --concurrency N        parallel requests within a stage (default 16)
+  --json                 print a JSON report instead of progress lines
+${clusterFlagsHelp}`;
+
+export const command: Command = {
+  summary: 'Server-side apply an environment to a cluster, prune and wait',
+  async run(argv: string[]): Promise<number> {
+    const { contextFlagOptions, contextFlagsHelp } = await import('../env/flags.js');
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: {
+          ...contextFlagOptions,
+          ...clusterFlagOptions,
+          file: { type: 'string', short: 'f' },
+          namespace: { type: 'string', short: 'n' },
+          'dry-run': { type: 'string' },
+          'force-conflicts': { type: 'boolean' },
+          prune: { type: 'boolean' },
+          'allow-empty': { type: 'boolean' },
+          wait: { type: 'boolean' },
+          timeout: { type: 'string' },
+          concurrency: { type: 'string' },
+          json: { type: 'boolean' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      });
+    } catch (e) {
+      throw new UsageError(`apply: ${(e as Error).message}`);
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      process.stdout.write(`${HELP}\n${contextFlagsHelp}`);
+      return 0;
+    }
+    if (positionals.length !== 1) throw new UsageError('apply: expected exactly one ENV argument (see kts apply --help)');
+    const env = positionals[0]!;
+    const dryRun = values['dry-run'];
+    if (dryRun !== undefined && dryRun !== 'server') throw new UsageError(`apply: --dry-run supports only 'server' (got '${dryRun}')`);
+    const timeoutMs = durationFlag(values.timeout, '--timeout', 5 * 60_000);
+    const concurrency = positiveInt(values.concurrency, '--concurrency', 16);
+
+    let resources: Resource[];
+    let namespace = values.namespace;
+    if (values.file !== undefined) {
+      const { resourcesFromYaml } = await import('../cluster/manifests.js');
+      const file = values.file;
+      let text: string;
+      try {
+        text = readFileSync(file === '-' ? 0 : file, 'utf8');
+      } catch (e) {
+        throw new KtsError('manifest', `cannot read: ${(e as Error).message}`, { file });
+      }
+      resources = resourcesFromYaml(text, file === '-' ? '<stdin>' : file);
+    } else {
+      const { renderFromFlags } = await import('../env/flags.js');
+      const rendered = await renderFromFlags(env, values);
+      resources = rendered.resources;
+      namespace ??= rendered.namespace;
+    }
+
+    const { applyEnvironment, checkEmptyRender } = await import('../cluster/apply.js');
+    checkEmptyRender(resources.length, values.prune ?? false, values['allow-empty'] ?? false, env);
+    const { connect } = await import('../cluster/client.js');
+    const report = await import('../cluster/report.js');
+    const { version } = await import('../version.js');
+    const progress = values.json ? report.quietProgress(process.stderr) : report.textProgress(process.stdout, process.stderr);
+    const client = await connect({
+      ...connectOptionsFrom(values),
+      onRetry: (what, retry, delay) => progress.warn(`${what}; retry ${retry} in ${delay} ms`),
+    });
+    const outcome = await applyEnvironment(client, {
+      env,
+      resources,
+      namespace,
+      dryRun: dryRun === 'server',
+      force: values['force-conflicts'],
+      prune: values.prune,
+      allowEmpty: values['allow-empty'],
+      wait: values.wait,
+      timeoutMs,
+      concurrency,
+      toolingVersion: version,
+      progress,
+    });
+    if (values.json) process.stdout.write(report.reportJson(outcome.report));
+    else progress.info(report.summaryLine(outcome.report));
+    if (outcome.error) throw outcome.error;
+    return 0;
+  },
+};

@@ -1,0 +1,34 @@
+import type { ParseArgsConfig } from 'node:util';
+import { UsageError } from '../errors.js';
+import type { ConnectOptions } from './client.js';
+import { parseDuration } from './duration.js';
+
+// Flags shared by every command that talks to a cluster (apply, env up/down/list/gc).
+
+export const clusterFlagOptions = {
+  context: { type: 'string' },
+  kubeconfig: { type: 'string' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+export const clusterFlagsHelp = `Cluster flags:
+  --context NAME       kubeconfig context (default: the current context)
+  --kubeconfig FILE    kubeconfig file (default: KUBECONFIG, ~/.kube/config, then the in-cluster service account)
+`;
+
+export function connectOptionsFrom(values: Record<string, unknown>): ConnectOptions {
+  const out: ConnectOptions = {};
+  if (typeof values.context === 'string') out.context = values.context;
+  if (typeof values.kubeconfig === 'string') out.kubeconfig = values.kubeconfig;
+  return out;
+}
+
+export function positiveInt(value: unknown, flag: string, dflt: number): number {
+  if (value === undefined) return dflt;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag}: expected a positive integer, got '${String(value)}'`);
+  return n;
+}
+
+export function durationFlag(value: unknown, flag: string, dflt: number): number {
+  return value === undefined ? dflt : parseDuration(String(value), flag);
+}
