@@ -1,0 +1,64 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { configFromCrdSchemas, parseTransformerConfig, transformerConfigWith } from './config.js';
+import { defaultTransformerConfig } from './defaults.js';
+
+test('defaults carry kustomize field specs', () => {
+  const tc = defaultTransformerConfig();
+  assert.equal(tc.namePrefix, [{ path: 'metadata/name' }]);
+  assert.ok(tc.commonLabels.some((f) => f.path === 'spec/selector' && f.kind === 'Service' && f.create));
+  assert.ok(tc.templateLabels.some((f) => f.path === 'spec/template/metadata/labels' && f.kind === 'Deployment'));
+  const secret = tc.nameReference.find((r) => r.kind === 'Secret')!;
+  assert.ok(secret.fieldSpecs.some((f) => f.path === 'spec/template/spec/imagePullSecrets/name' && f.kind === 'Deployment'));
+  assert.ok(secret.fieldSpecs.some((f) => f.path === 'spec/imagePullSecrets/name' && f.kind === 'Pod' && f.version === 'v1'));
+  const cm = tc.nameReference.find((r) => r.kind === 'ConfigMap')!;
+  assert.ok(cm.fieldSpecs.some((f) => f.path === 'spec/jobTemplate/spec/template/spec/volumes/configMap/name' && f.kind === 'CronJob'));
+  assert.not.ok(cm.fieldSpecs.some((f) => f.path.includes('imagePullSecrets')));
+  // a fresh copy each time: mutating one does not leak into the next
+  tc.namePrefix.push({ path: 'x' });
+  assert.is(defaultTransformerConfig().namePrefix.length, 1);
+});
+
+test('configuration files extend the defaults; name references merge by referred gvk', () => {
+  const custom = parseTransformerConfig(
+    {
+      commonLabels: [{ path: 'spec/selectors', kind: 'MyKind', create: true }],
+      nameReference: [
+        { kind: 'Secret', version: 'v1', fieldSpecs: [{ path: 'spec/secretRef/name', kind: 'MyKind' }] },
+        { kind: 'Bee', version: 'v1beta1', fieldSpecs: [{ path: 'spec/beeRef/name', kind: 'MyKind' }] },
+      ],
+    },
+    'config.yaml',
+  );
+  const tc = transformerConfigWith(custom);
+  assert.ok(tc.commonLabels.some((f) => f.kind === 'MyKind'));
+  const secrets = tc.nameReference.filter((r) => r.kind === 'Secret');
+  assert.is(secrets.length, 1);
+  assert.ok(secrets[0]!.fieldSpecs.some((f) => f.path === 'spec/secretRef/name'));
+  assert.ok(tc.nameReference.some((r) => r.kind === 'Bee' && r.version === 'v1beta1'));
+  assert.throws(() => parseTransformerConfig({ bogus: [] }, 'config.yaml'), /unknown transformer configuration field 'bogus'/);
+});
+
+test('crd schemas give name references from x-kubernetes-object-ref extensions, following $refs', () => {
+  const doc = {
+    'example.com/v1.MyKind': {
+      Schema: { properties: { apiVersion: {}, kind: {}, metadata: {}, spec: { $ref: 'example.com/v1.MyKindSpec' } } },
+    },
+    'example.com/v1.MyKindSpec': {
+      Schema: {
+        properties: {
+          secretRef: { 'x-kubernetes-object-ref-api-version': 'v1', 'x-kubernetes-object-ref-kind': 'Secret' },
+          other: { 'x-kubernetes-object-ref-api-version': 'v1', 'x-kubernetes-object-ref-kind': 'ConfigMap', 'x-kubernetes-object-ref-name-key': 'cmName' },
+        },
+      },
+    },
+    'example.com/v1.NotAType': { Schema: { properties: { spec: {} } } },
+  };
+  const tc = configFromCrdSchemas(doc, 'crd.json');
+  assert.equal(tc.nameReference, [
+    { kind: 'Secret', version: 'v1', fieldSpecs: [{ kind: 'MyKind', path: 'spec/secretRef/name' }] },
+    { kind: 'ConfigMap', version: 'v1', fieldSpecs: [{ kind: 'MyKind', path: 'spec/other/cmName' }] },
+  ]);
+});
+
+test.run();

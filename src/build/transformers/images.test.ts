@@ -1,0 +1,74 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { defaultTransformerConfig } from '../fieldspec/defaults.js';
+import { isImageMatched, splitImage, transformImageTag, updateImage } from './images.js';
+import { resources } from './testing.js';
+
+test('splitImage separates name, tag and digest, ignoring a registry port', () => {
+  assert.equal(splitImage('nginx'), { name: 'nginx', tag: '', digest: '' });
+  assert.equal(splitImage('nginx:1.7'), { name: 'nginx', tag: '1.7', digest: '' });
+  assert.equal(splitImage('host:5000/a/b:v1'), { name: 'host:5000/a/b', tag: 'v1', digest: '' });
+  assert.equal(splitImage('host:5000/a/b'), { name: 'host:5000/a/b', tag: '', digest: '' });
+  assert.equal(splitImage('a@sha256:abc'), { name: 'a', tag: '', digest: 'sha256:abc' });
+  assert.equal(splitImage('a:v1@sha256:abc'), { name: 'a', tag: 'v1', digest: 'sha256:abc' });
+});
+
+test('isImageMatched needs the whole name, with an optional tag or digest', () => {
+  assert.ok(isImageMatched('nginx', 'nginx'));
+  assert.ok(isImageMatched('nginx:1.7', 'nginx'));
+  assert.ok(isImageMatched('nginx@sha256:abc', 'nginx'));
+  assert.ok(isImageMatched('r.io/img:{GENERATED}', 'r.io/img'));
+  assert.not.ok(isImageMatched('my-nginx:1', 'nginx'));
+  assert.not.ok(isImageMatched('nginx-x', 'nginx'));
+});
+
+test('updateImage: newName, newTag, digest (tag and digest replace both), tagSuffix', () => {
+  assert.is(updateImage('nginx:1', { name: 'nginx', newTag: 'v2' }), 'nginx:v2');
+  assert.is(updateImage('nginx@sha256:x', { name: 'nginx', newTag: 'v2' }), 'nginx:v2');
+  // kustomize's pattern does not match a tag followed by a digest
+  assert.is(updateImage('nginx:1@sha256:x', { name: 'nginx', newTag: 'v2' }), undefined);
+  assert.is(updateImage('nginx:1', { name: 'nginx', digest: 'sha256:d' }), 'nginx@sha256:d');
+  assert.is(updateImage('nginx:1', { name: 'nginx', newTag: 't', digest: 'sha256:d' }), 'nginx:t@sha256:d');
+  assert.is(updateImage('nginx:1', { name: 'nginx', newName: 'r.io/ng' }), 'r.io/ng:1');
+  assert.is(updateImage('nginx:1', { name: 'nginx', tagSuffix: '-rc' }), 'nginx:1-rc');
+  assert.is(updateImage('redis:1', { name: 'nginx', newTag: 'v2' }), undefined);
+});
+
+test('images in containers anywhere, and in configured paths; CRDs untouched; null lists become empty', () => {
+  const rs = resources(`
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec:
+  template:
+    spec:
+      initContainers: [{name: i, image: "nginx:1"}]
+      containers: [{name: c, image: nginx}, {name: r, image: redis}]
+---
+kind: Custom
+metadata: {name: c}
+spec:
+  deep: {containers: [{image: nginx}]}
+  imageRef: nginx:3
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: x}
+spec: {containers: [{image: nginx}]}
+---
+kind: Pod
+metadata: {name: p}
+spec: {containers: null}
+`);
+  const fieldSpecs = [...defaultTransformerConfig().images, { path: 'spec/imageRef', kind: 'Custom' }];
+  transformImageTag(rs, { imageTag: { name: 'nginx', newName: 'r.io/nginx', newTag: 'v2' }, fieldSpecs });
+  const [d, c, crd, p] = rs.map((r) => r.obj as any);
+  assert.equal(d.spec.template.spec.initContainers[0].image, 'r.io/nginx:v2');
+  assert.equal(d.spec.template.spec.containers.map((x: any) => x.image), ['r.io/nginx:v2', 'redis']);
+  assert.is(c.spec.deep.containers[0].image, 'r.io/nginx:v2');
+  assert.is(c.spec.imageRef, 'r.io/nginx:v2');
+  assert.is(crd.spec.containers[0].image, 'nginx');
+  assert.equal(p.spec.containers, []);
+});
+
+test.run();
