@@ -1,0 +1,81 @@
+import type { Kustomization, SortOptions } from './kustomization.js';
+import { loadKustomization, toKustomization } from './kustomization.js';
+import { displayPath, Loader, type LoadRestrictor } from './loader.js';
+import { contentHash } from './hash.js';
+import { annotateOrigins } from './metadata.js';
+import { metadataOf, type Json, type Resource } from './resource.js';
+import { sortResources } from './sort.js';
+import { emptyAccumulator, KustTarget, type Accumulator } from './target.js';
+import { storePreviousId } from './transformers/ids.js';
+import { transformLabels } from './transformers/labels.js';
+
+// A whole build, as kustomize's Kustomizer.Run: accumulate the target, then the steps that run
+// once at the top (hash suffixes, name back-references, vars, local-config removal), then sort,
+// the managed-by label, and the build metadata annotations.
+
+export interface BuildOptions {
+  loadRestrictor?: LoadRestrictor;
+  reorder?: 'legacy' | 'none';
+  enableManagedByLabel?: boolean;
+}
+
+/** kubectl's embedded kustomize reports its version as `(devel)`. */
+const MANAGED_BY_VALUE = 'kustomize-(devel)';
+const LOCAL_CONFIG = 'config.kubernetes.io/local-config';
+
+/** Appends the content hash to the names of generated resources that want one. */
+function addHashes(acc: Accumulator): void {
+  for (const r of acc.resmap.resources()) {
+    if (!r.generator?.hash) continue;
+    const h = contentHash(r.obj);
+    storePreviousId(r);
+    const meta = metadataOf(r.obj);
+    meta.name = `${String(meta.name ?? '')}-${h}`;
+  }
+  acc.resmap.invalidate();
+}
+
+function isLocalConfig(r: Resource): boolean {
+  const a = metadataOf(r.obj).annotations;
+  return !!a && typeof a === 'object' && !Array.isArray(a) && LOCAL_CONFIG in a;
+}
+
+function sortOrder(k: Kustomization, options: BuildOptions): SortOptions | undefined {
+  if (k.sortOptions) return k.sortOptions;
+  if (options.reorder === 'none') return undefined;
+  return { order: 'legacy' };
+}
+
+function run(target: KustTarget, options: BuildOptions): Resource[] {
+  const k = target.kustomization;
+  const acc = target.accumulate(emptyAccumulator());
+  addHashes(acc);
+  let resources = acc.resmap.resources().filter((r) => !isLocalConfig(r));
+  const order = sortOrder(k, options);
+  if (order) resources = sortResources(resources, order, target.file);
+  const meta = k.buildMetadata ?? [];
+  if (options.enableManagedByLabel || meta.includes('managedByLabel')) {
+    resources = transformLabels(resources, {
+      labels: { 'app.kubernetes.io/managed-by': MANAGED_BY_VALUE },
+      fieldSpecs: [{ path: 'metadata/labels', create: true }],
+    });
+  }
+  if (meta.includes('originAnnotations')) annotateOrigins(resources);
+  return resources;
+}
+
+/** Builds the kustomization in `dir`. */
+export function build(dir: string, options: BuildOptions = {}): Resource[] {
+  const ldr = Loader.at(dir, options.loadRestrictor);
+  const target = new KustTarget(ldr, loadKustomization(ldr), '');
+  return run(target, options);
+}
+
+/** Builds an in-memory kustomization as if it were the kustomization file in `dir`. */
+export function buildKustomization(kustomization: object, dir: string, options: BuildOptions = {}): Resource[] {
+  const ldr = Loader.at(dir, options.loadRestrictor);
+  const file = displayPath(ldr.abs('kustomization.yaml'));
+  const k = toKustomization(JSON.parse(JSON.stringify(kustomization)) as Json, file);
+  const target = new KustTarget(ldr, { kustomization: k, fileName: 'kustomization.yaml', file }, '');
+  return run(target, options);
+}

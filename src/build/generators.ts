@@ -1,0 +1,147 @@
+import { isUtf8 } from 'node:buffer';
+import { posix } from 'node:path';
+import { KtsError } from '../errors.js';
+import type { GeneratorArgs, GeneratorOptions, SecretArgs } from './kustomization.js';
+import type { Loader } from './loader.js';
+import type { GeneratorBehavior, JsonObject, Resource } from './resource.js';
+
+// configMapGenerator / secretGenerator as kustomize's api/kv and api/internal/generators: key/value
+// pairs from env files, then literals, then files; keys validated and unique; ConfigMap values
+// that are not UTF-8 go to binaryData, Secret values are base64-encoded.
+
+interface Pair {
+  key: string;
+  value: Buffer | string;
+}
+
+/** Where the generator was declared, for error messages. */
+export interface GeneratorSite {
+  file: string;
+  field: string;
+}
+
+const CONFIGMAP_KEY = /^[-._a-zA-Z0-9]+$/;
+const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+function keyError(key: string, site: GeneratorSite): KtsError | undefined {
+  if (key.length > 253) return new KtsError('generator', `"${key}" is not a valid key name: must be no more than 253 characters`, site);
+  if (!CONFIGMAP_KEY.test(key)) {
+    return new KtsError('generator', `"${key}" is not a valid key name: a valid config key must consist of alphanumeric characters, '-', '_' or '.'`, site);
+  }
+  if (key === '.' || key === '..' || key.startsWith('..')) return new KtsError('generator', `"${key}" is not a valid key name: must not be '.' or start with '..'`, site);
+  return undefined;
+}
+
+/** Surrounding quotes are removed only when the same quote closes the value. */
+function removeQuotes(s: string): string {
+  if (s.length < 2 || s[0] !== s[s.length - 1]) return s;
+  return s[0] === '"' || s[0] === "'" ? s.slice(1, -1) : s;
+}
+
+function literalPair(source: string, site: GeneratorSite): Pair {
+  const eq = source.indexOf('=');
+  if (eq <= 0) throw new KtsError('generator', `invalid literal source ${source}, expected key=value`, site);
+  return { key: source.slice(0, eq), value: removeQuotes(source.slice(eq + 1)) };
+}
+
+function fileSource(source: string, site: GeneratorSite): { key: string; path: string } {
+  const parts = source.split('=');
+  if (parts.length === 1) return { key: posix.basename(source), path: source };
+  if (parts.length > 2) throw new KtsError('generator', "key names or file paths cannot contain '='", site);
+  if (parts[0] === '') throw new KtsError('generator', `key name for file path ${parts[1]} missing`, site);
+  if (parts[1] === '') throw new KtsError('generator', `file path for key name ${parts[0]} missing`, site);
+  return { key: parts[0]!, path: parts[1]! };
+}
+
+/** Lines of an env file: `KEY=value`, comments and blank lines skipped, `KEY` alone reads the environment. */
+function envPairs(text: string, file: string, site: GeneratorSite): Pair[] {
+  const out: Pair[] = [];
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  lines.forEach((raw, i) => {
+    let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (i === 0 && line.startsWith('\uFEFF')) line = line.slice(1);
+    line = line.replace(/^\s+/u, '');
+    if (line === '' || line.startsWith('#')) return;
+    const eq = line.indexOf('=');
+    const key = eq < 0 ? line : line.slice(0, eq);
+    if (!ENV_VAR_NAME.test(key)) {
+      throw new KtsError('generator', `"${key}" is not a valid environment variable name (line ${i + 1} of ${file})`, site);
+    }
+    out.push({ key, value: eq < 0 ? (process.env[key] ?? '') : line.slice(eq + 1) });
+  });
+  return out;
+}
+
+function pairs(args: GeneratorArgs, ldr: Loader, site: GeneratorSite): Pair[] {
+  const all: Pair[] = [];
+  for (const env of args.envs ?? []) all.push(...envPairs(ldr.load(env, site), env, site));
+  for (const lit of args.literals ?? []) all.push(literalPair(lit, site));
+  for (const src of args.files ?? []) {
+    const { key, path } = fileSource(src, site);
+    all.push({ key, value: ldr.loadBytes(path, site) });
+  }
+  const seen = new Set<string>();
+  for (const p of all) {
+    const err = keyError(p.key, site);
+    if (err) throw err;
+    if (seen.has(p.key)) throw new KtsError('generator', `configmap ${args.name ?? ''} illegally repeats the key \`${p.key}\``, site);
+    seen.add(p.key);
+  }
+  return all;
+}
+
+function baseObject(kind: string, args: GeneratorArgs): JsonObject {
+  const metadata: JsonObject = { name: args.name ?? '' };
+  if (args.namespace) metadata.namespace = args.namespace;
+  const opts = args.options;
+  if (opts?.labels && Object.keys(opts.labels).length > 0) metadata.labels = { ...opts.labels };
+  if (opts?.annotations && Object.keys(opts.annotations).length > 0) metadata.annotations = { ...opts.annotations };
+  const obj: JsonObject = { apiVersion: 'v1', kind, metadata };
+  if (opts?.immutable) obj.immutable = true;
+  return obj;
+}
+
+export function makeConfigMap(args: GeneratorArgs, ldr: Loader, site: GeneratorSite): JsonObject {
+  const obj = baseObject('ConfigMap', args);
+  const data: JsonObject = {};
+  const binaryData: JsonObject = {};
+  for (const { key, value } of pairs(args, ldr, site)) {
+    if (typeof value === 'string') data[key] = value;
+    else if (isUtf8(value)) data[key] = value.toString('utf8');
+    else binaryData[key] = value.toString('base64');
+  }
+  if (Object.keys(data).length > 0) obj.data = data;
+  if (Object.keys(binaryData).length > 0) obj.binaryData = binaryData;
+  return obj;
+}
+
+export function makeSecret(args: SecretArgs, ldr: Loader, site: GeneratorSite): JsonObject {
+  const obj = baseObject('Secret', args);
+  obj.type = args.type || 'Opaque';
+  const data: JsonObject = {};
+  for (const { key, value } of pairs(args, ldr, site)) data[key] = Buffer.from(value).toString('base64');
+  if (Object.keys(data).length > 0) obj.data = data;
+  return obj;
+}
+
+/** kustomize's MergeGlobalOptionsIntoLocal: local labels/annotations win, flags are or-ed. */
+export function mergeOptions(local: GeneratorOptions | undefined, global: GeneratorOptions | undefined): GeneratorOptions | undefined {
+  if (!global) return local;
+  const out: GeneratorOptions = { ...(local ?? {}) };
+  if (global.labels) out.labels = { ...global.labels, ...(local?.labels ?? {}) };
+  if (global.annotations) out.annotations = { ...global.annotations, ...(local?.annotations ?? {}) };
+  if (global.disableNameSuffixHash) out.disableNameSuffixHash = true;
+  if (global.immutable) out.immutable = true;
+  return out;
+}
+
+function behaviorOf(b: string | undefined): GeneratorBehavior {
+  return b === 'merge' || b === 'replace' ? b : 'create';
+}
+
+/** One generated ConfigMap or Secret as a resource, with kustomize's generator properties. */
+export function generate(kind: 'ConfigMap' | 'Secret', args: SecretArgs, ldr: Loader, site: GeneratorSite): Resource {
+  const obj = kind === 'ConfigMap' ? makeConfigMap(args, ldr, site) : makeSecret(args, ldr, site);
+  return { obj, previous: [], generator: { behavior: behaviorOf(args.behavior), hash: !args.options?.disableNameSuffixHash } };
+}

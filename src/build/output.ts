@@ -1,0 +1,50 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { idOf, type Resource } from './resource.js';
+import { isClusterScoped } from './transformers/scope.js';
+import { emitDocuments, emitYaml } from './yaml/emit.js';
+
+// What `kts build` prints: the resources as kustomize prints them, documents separated by `---`.
+
+/** The YAML stream `kts build` prints for `resources`. */
+export function serialize(resources: Resource[]): string {
+  return emitDocuments(resources.map((r) => r.obj));
+}
+
+/** kustomize's file name for one resource in `-o DIR`: `group_version_kind_name.yaml`, lower-cased. */
+export function resourceFileName(r: Resource): string {
+  const id = idOf(r.obj);
+  const gvk = [id.group || '~G', id.version || '~V', id.kind || '~K'].join('_');
+  return `${gvk}_${id.name}.yaml`.toLowerCase();
+}
+
+/** A plan of the files `-o DIR` writes: one per resource, prefixed by namespace when there are several. */
+export function filesForDirectory(resources: Resource[]): { name: string; content: string }[] {
+  const byNs = new Map<string, Resource[]>();
+  const cluster: Resource[] = [];
+  for (const r of resources) {
+    const id = idOf(r.obj);
+    if (isClusterScoped(id.kind)) {
+      cluster.push(r);
+      continue;
+    }
+    const list = byNs.get(id.namespace);
+    if (list) list.push(r);
+    else byNs.set(id.namespace, [r]);
+  }
+  const files: { name: string; content: string }[] = [];
+  for (const [ns, list] of byNs) {
+    for (const r of list) {
+      const name = byNs.size > 1 ? `${ns.toLowerCase()}_${resourceFileName(r)}` : resourceFileName(r);
+      files.push({ name, content: emitYaml(r.obj) });
+    }
+  }
+  for (const r of cluster) files.push({ name: resourceFileName(r), content: emitYaml(r.obj) });
+  return files;
+}
+
+/** Writes one file per resource into `dir` (created when missing). */
+export function writeDirectory(dir: string, resources: Resource[]): void {
+  mkdirSync(dir, { recursive: true });
+  for (const f of filesForDirectory(resources)) writeFileSync(join(dir, f.name), f.content);
+}

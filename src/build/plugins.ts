@@ -1,0 +1,267 @@
+import { KtsError } from '../errors.js';
+import type { TransformerConfig } from './fieldspec/defaults.js';
+import { parseFieldSpecs, type FieldSpec } from './fieldspec/fieldspec.js';
+import { generate } from './generators.js';
+import type { GeneratorArgs, Kustomization, Selector } from './kustomization.js';
+import type { Loader, Referrer } from './loader.js';
+import type { ResMap } from './resmap.js';
+import { metadataOf, splitApiVersion, type Json, type JsonObject, type Resource } from './resource.js';
+import { transformAnnotations } from './transformers/annotations.js';
+import { labelsEntryFieldSpecs, transformLabels } from './transformers/labels.js';
+import { transformNamespace, type RoleBindingSubjectMode } from './transformers/namespace.js';
+import { transformPrefixSuffix } from './transformers/prefixsuffix.js';
+import { transformReplicaCount } from './transformers/replicas.js';
+
+// kustomize's builtin plugins, configured either from kustomization fields or from
+// `generators:`/`transformers:`/`validators:` entries (a config object with `apiVersion: builtin`
+// and the plugin's kind). Each kind maps to the transformer function that implements it.
+// External (exec, Go, KRM-function) plugins are refused: a build never runs programs.
+
+export interface PluginContext {
+  ldr: Loader;
+  /** The kustomization file, for messages. */
+  file: string;
+  /** Origin path of the kustomization's directory (buildMetadata). */
+  originDir: string;
+  tconfig?: TransformerConfig;
+}
+
+export interface Transformer {
+  /** The plugin kind, for transformer annotations. */
+  kind: string;
+  run(rm: ResMap): void;
+}
+
+type TransformerFactory = (config: JsonObject, ctx: PluginContext, ref: Referrer) => (resources: Resource[]) => Resource[];
+
+/** Typed access to a plugin config, with errors naming the plugin. */
+class Config {
+  constructor(
+    readonly obj: JsonObject,
+    readonly ref: Referrer,
+  ) {}
+
+  fail(message: string, field?: string): never {
+    throw new KtsError('plugin-config', `plugin ${pluginName(this.obj)} fails configuration: ${message}`, {
+      file: this.ref.file,
+      field: field ? `${this.ref.field}.${field}` : this.ref.field,
+    });
+  }
+
+  str(key: string): string {
+    const v = this.obj[key];
+    if (v === undefined || v === null) return '';
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+    return this.fail(`'${key}' must be a string`, key);
+  }
+
+  bool(key: string): boolean {
+    const v = this.obj[key];
+    if (v === undefined || v === null) return false;
+    if (typeof v !== 'boolean') this.fail(`'${key}' must be true or false`, key);
+    return v as boolean;
+  }
+
+  map(key: string): Record<string, string> {
+    const v = this.obj[key];
+    if (v === undefined || v === null) return {};
+    if (typeof v !== 'object' || Array.isArray(v)) return this.fail(`'${key}' must be a map`, key);
+    const out: Record<string, string> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = x === null ? '' : typeof x === 'object' ? this.fail(`'${key}.${k}' must be a string`, key) : String(x);
+    return out;
+  }
+
+  object(key: string): JsonObject | undefined {
+    const v = this.obj[key];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'object' || Array.isArray(v)) return this.fail(`'${key}' must be a map`, key);
+    return v;
+  }
+
+  fieldSpecs(key = 'fieldSpecs'): FieldSpec[] {
+    return parseFieldSpecs(this.obj[key], this.ref.file, `${this.ref.field}.${key}`);
+  }
+}
+
+/** kustomize's ResId string of a plugin config, e.g. `PatchTransformer.builtin.[noGrp]/name.[noNs]`. */
+function pluginName(obj: JsonObject): string {
+  const { group, version } = splitApiVersion(typeof obj.apiVersion === 'string' ? obj.apiVersion : '');
+  const meta = metadataOf(obj);
+  const ns = typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : '[noNs]';
+  return `${String(obj.kind ?? '')}.${version || '[noVer]'}.${group || '[noGrp]'}/${String(meta.name ?? '')}.${ns}`;
+}
+
+function selectorOf(c: Config, key: string): Selector | undefined {
+  const t = c.object(key);
+  if (!t) return undefined;
+  const s: Selector = {};
+  for (const k of ['group', 'version', 'kind', 'name', 'namespace', 'labelSelector', 'annotationSelector'] as const) {
+    const v = t[k];
+    if (typeof v === 'string') s[k] = v;
+  }
+  return s;
+}
+
+const TRANSFORMERS: Record<string, TransformerFactory> = {
+  AnnotationsTransformer: (obj, _ctx, ref) => {
+    const c = new Config(obj, ref);
+    const cfg = { annotations: c.map('annotations'), fieldSpecs: c.fieldSpecs() };
+    return (rs) => transformAnnotations(rs, cfg);
+  },
+  LabelTransformer: (obj, _ctx, ref) => {
+    const c = new Config(obj, ref);
+    const cfg = { labels: c.map('labels'), fieldSpecs: c.fieldSpecs() };
+    return (rs) => transformLabels(rs, cfg);
+  },
+  NamespaceTransformer: (obj, _ctx, ref) => {
+    const c = new Config(obj, ref);
+    const ns = metadataOf(obj).namespace;
+    const cfg = {
+      namespace: typeof ns === 'string' ? ns : '',
+      fieldSpecs: c.fieldSpecs(),
+      unsetOnly: c.bool('unsetOnly'),
+      setRoleBindingSubjects: c.str('setRoleBindingSubjects') as RoleBindingSubjectMode,
+    };
+    return (rs) => transformNamespace(rs, cfg);
+  },
+  PrefixSuffixTransformer: (obj, _ctx, ref) => {
+    const c = new Config(obj, ref);
+    const cfg = { prefix: c.str('prefix'), suffix: c.str('suffix'), fieldSpecs: c.fieldSpecs() };
+    return (rs) => transformPrefixSuffix(rs, cfg);
+  },
+  PrefixTransformer: (obj, _ctx, ref) => {
+    const c = new Config(obj, ref);
+    const cfg = { prefix: c.str('prefix'), fieldSpecs: c.fieldSpecs() };
+    return (rs) => transformPrefixSuffix(rs, cfg);
+  },
+  SuffixTransformer: (obj, _ctx, ref) => {
+    const c = new Config(obj, ref);
+    const cfg = { suffix: c.str('suffix'), fieldSpecs: c.fieldSpecs() };
+    return (rs) => transformPrefixSuffix(rs, cfg);
+  },
+  ReplicaCountTransformer: (obj, _ctx, ref) => {
+    const c = new Config(obj, ref);
+    const replica = c.object('replica') ?? {};
+    const count = replica.count;
+    const cfg = {
+      replica: { name: typeof replica.name === 'string' ? replica.name : '', count: typeof count === 'number' ? count : 0 },
+      fieldSpecs: c.fieldSpecs(),
+    };
+    return (rs) => transformReplicaCount(rs, cfg);
+  },
+};
+
+function optionsOf(c: Config): { allowNameChange?: boolean; allowKindChange?: boolean } {
+  const o = c.object('options') ?? {};
+  return { allowNameChange: o.allowNameChange === true, allowKindChange: o.allowKindChange === true };
+}
+
+function isBuiltin(obj: JsonObject): boolean {
+  const { group, version } = splitApiVersion(typeof obj.apiVersion === 'string' ? obj.apiVersion : '');
+  return group === '' && version === 'builtin';
+}
+
+function refuseExternal(obj: JsonObject, ref: Referrer): never {
+  throw new KtsError(
+    'plugin-refused',
+    `external plugin ${String(obj.apiVersion ?? '')}/${String(obj.kind ?? '')} refused: kts runs only kustomize's builtin plugins (never exec or KRM-function plugins)`,
+    ref,
+  );
+}
+
+/** The transformer a `transformers:`/`validators:` config object asks for. */
+export function builtinTransformer(config: JsonObject, ctx: PluginContext, ref: Referrer): Transformer {
+  if (!isBuiltin(config)) refuseExternal(config, ref);
+  const kind = String(config.kind ?? '');
+  const factory = TRANSFORMERS[kind];
+  if (!factory) throw new KtsError('plugin-unknown', `unable to load builtin ${kind}.builtin.[noGrp]`, ref);
+  const fn = factory(config, ctx, ref);
+  return { kind, run: (rm) => rm.setResources(fn(rm.resources())) };
+}
+
+/** The resources a `generators:` config object generates. */
+export function builtinGenerator(config: JsonObject, ctx: PluginContext, ref: Referrer): Resource[] {
+  if (!isBuiltin(config)) refuseExternal(config, ref);
+  const kind = String(config.kind ?? '');
+  if (kind !== 'ConfigMapGenerator' && kind !== 'SecretGenerator') {
+    if (kind === 'HelmChartInflationGenerator') throw new KtsError('refused', 'helm charts are not supported: kts never runs external programs during a build', ref);
+    throw new KtsError('plugin-unknown', `unable to load builtin ${kind}.builtin.[noGrp]`, ref);
+  }
+  const c = new Config(config, ref);
+  const meta = metadataOf(config);
+  const list = (key: string): string[] | undefined => {
+    const v = config[key];
+    if (v === undefined || v === null) return undefined;
+    if (!Array.isArray(v)) return c.fail(`'${key}' must be a list`, key);
+    return v.map((x) => (typeof x === 'string' ? x : c.fail(`'${key}' must be a list of strings`, key)));
+  };
+  const options = c.object('options');
+  const args: GeneratorArgs & { type?: string } = {
+    name: c.str('name') || (typeof meta.name === 'string' ? meta.name : ''),
+    namespace: c.str('namespace') || (typeof meta.namespace === 'string' ? meta.namespace : ''),
+    behavior: c.str('behavior'),
+    literals: list('literals'),
+    files: list('files'),
+    envs: [...(list('envs') ?? []), ...(c.str('env') ? [c.str('env')] : [])],
+    options: options
+      ? {
+          labels: new Config(options, ref).map('labels'),
+          annotations: new Config(options, ref).map('annotations'),
+          disableNameSuffixHash: options.disableNameSuffixHash === true,
+          immutable: options.immutable === true,
+        }
+      : undefined,
+    type: c.str('type'),
+  };
+  const r = generate(kind === 'ConfigMapGenerator' ? 'ConfigMap' : 'Secret', args, ctx.ldr, ref);
+  r.origin = { path: '', configuredIn: ctx.originDir ? `${ctx.originDir}/${ref.file}` : ref.file, configuredBy: { apiVersion: 'builtin', kind, name: String(meta.name ?? '') } };
+  return [r];
+}
+
+const builtin = (kind: string, fields: JsonObject): JsonObject => ({ apiVersion: 'builtin', kind, metadata: { name: '' }, ...fields });
+
+const specs = (list: readonly FieldSpec[]): Json => list as unknown as Json;
+
+/**
+ * The builtin transformers a kustomization's fields configure, in kustomize's order:
+ * patchesStrategicMerge, patches, namespace, prefix, suffix, labels, annotations,
+ * patchesJson6902, replicas, images, replacements.
+ */
+export function kustomizationTransformers(k: Kustomization, ctx: PluginContext & { tconfig: TransformerConfig }): Transformer[] {
+  const tc = ctx.tconfig;
+  const configs: { config: JsonObject; field: string }[] = [];
+  if (k.patchesStrategicMerge?.length) configs.push({ config: builtin('PatchStrategicMergeTransformer', { paths: k.patchesStrategicMerge }), field: 'patchesStrategicMerge' });
+  for (const [i, p] of (k.patches ?? []).entries()) {
+    configs.push({ config: builtin('PatchTransformer', p as unknown as JsonObject), field: `patches[${i}]` });
+  }
+  if (k.namespace) {
+    configs.push({
+      config: { apiVersion: 'builtin', kind: 'NamespaceTransformer', metadata: { name: '', namespace: k.namespace }, fieldSpecs: specs(tc.nameSpace) },
+      field: 'namespace',
+    });
+  }
+  if (k.namePrefix) configs.push({ config: builtin('PrefixTransformer', { prefix: k.namePrefix, fieldSpecs: specs(tc.namePrefix) }), field: 'namePrefix' });
+  if (k.nameSuffix) configs.push({ config: builtin('SuffixTransformer', { suffix: k.nameSuffix, fieldSpecs: specs(tc.nameSuffix) }), field: 'nameSuffix' });
+  for (const [i, l] of (k.labels ?? []).entries()) {
+    const fieldSpecs = labelsEntryFieldSpecs({ ...l, pairs: l.pairs ?? {}, fields: l.fields ?? [] } as Parameters<typeof labelsEntryFieldSpecs>[0], tc);
+    configs.push({ config: builtin('LabelTransformer', { labels: l.pairs ?? {}, fieldSpecs: specs(fieldSpecs) }), field: `labels[${i}]` });
+  }
+  if (k.commonLabels && Object.keys(k.commonLabels).length > 0) {
+    configs.push({ config: builtin('LabelTransformer', { labels: k.commonLabels, fieldSpecs: specs(tc.commonLabels) }), field: 'commonLabels' });
+  }
+  if (k.commonAnnotations && Object.keys(k.commonAnnotations).length > 0) {
+    configs.push({ config: builtin('AnnotationsTransformer', { annotations: k.commonAnnotations, fieldSpecs: specs(tc.commonAnnotations) }), field: 'commonAnnotations' });
+  }
+  for (const [i, p] of (k.patchesJson6902 ?? []).entries()) {
+    const config: JsonObject = builtin('PatchJson6902Transformer', {});
+    if (p.target) config.target = p.target as JsonObject;
+    if (p.path) config.path = p.path;
+    if (p.patch) config.jsonOp = p.patch;
+    configs.push({ config, field: `patchesJson6902[${i}]` });
+  }
+  for (const [i, r] of (k.replicas ?? []).entries()) {
+    configs.push({ config: builtin('ReplicaCountTransformer', { replica: r as JsonObject, fieldSpecs: specs(tc.replicas) }), field: `replicas[${i}]` });
+  }
+  return configs.map(({ config, field }) => builtinTransformer(config, ctx, { file: ctx.file, field }));
+}

@@ -1,0 +1,54 @@
+import { KtsError } from '../errors.js';
+import { metadataOf, newResource, type Json, type JsonObject, type Resource } from './resource.js';
+import { parseYamlDocuments } from './yaml/parse.js';
+
+// Resource files as kustomize's resource factory reads them: every document must be an object
+// with a kind and a name; `*List` objects with items are inlined (their items queued after the
+// file's other documents, as kustomize does).
+
+function isObject(v: Json | undefined): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function validate(doc: JsonObject, file: string): void {
+  const kind = doc.kind;
+  if (typeof kind !== 'string' || kind === '') throw new KtsError('resource', 'missing kind in object', { file });
+  if (kind.endsWith('List')) return;
+  const name = metadataOf(doc).name;
+  if (typeof name !== 'string' || name === '') throw new KtsError('resource', `missing metadata.name in ${kind} object`, { file });
+}
+
+/** The objects of a YAML text, lists inlined, each checked for kind and name. */
+export function parseObjects(text: string, file: string): JsonObject[] {
+  const queue: JsonObject[] = [];
+  for (const doc of parseYamlDocuments(text, file)) {
+    if (!isObject(doc)) throw new KtsError('resource', 'expected a YAML map (a Kubernetes object)', { file });
+    if (Object.keys(doc).length === 0) continue;
+    validate(doc, file);
+    queue.push(doc);
+  }
+  const out: JsonObject[] = [];
+  for (let i = 0; i < queue.length; i++) {
+    const doc = queue[i]!;
+    const kind = doc.kind as string;
+    if (!kind.endsWith('List') || !('items' in doc)) {
+      out.push(doc);
+      continue;
+    }
+    const items = doc.items;
+    if (items === null) continue;
+    if (!Array.isArray(items)) throw new KtsError('resource', `expected array in ${kind}/items`, { file });
+    for (const item of items) {
+      if (!isObject(item)) throw new KtsError('resource', `expected objects in ${kind}/items`, { file });
+      if (Object.keys(item).length === 0) continue;
+      validate(item, file);
+      queue.push(item);
+    }
+  }
+  return out;
+}
+
+/** Resources read from a YAML text. */
+export function parseResources(text: string, file: string): Resource[] {
+  return parseObjects(text, file).map(newResource);
+}

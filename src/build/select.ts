@@ -1,0 +1,122 @@
+import { KtsError } from '../errors.js';
+import type { Selector } from './kustomization.js';
+import { metadataOf, splitApiVersion, type Json, type Resource } from './resource.js';
+import { curId, orgId } from './transformers/ids.js';
+import { effectiveNamespace } from './transformers/scope.js';
+
+// Patch and replacement targets (kustomize resWrangler.Select): group/version/kind/name/namespace
+// are regexes anchored at both ends; name and namespace match the original or the current value;
+// labelSelector/annotationSelector use Kubernetes label-selector syntax.
+
+function anchored(pattern: string | undefined, field: string): RegExp | undefined {
+  if (!pattern) return undefined;
+  try {
+    return new RegExp(`^(?:${pattern})$`);
+  } catch {
+    throw new KtsError('selector', `invalid regular expression '${pattern}'`, { field });
+  }
+}
+
+type Requirement = (labels: Record<string, string>) => boolean;
+
+/** Parses a label selector (`a=b,c!=d,e in (f,g),h notin (i),j,!k`) into requirements. */
+export function parseLabelSelector(text: string): Requirement[] {
+  const reqs: Requirement[] = [];
+  const src = text.trim();
+  let i = 0;
+  const fail = (): never => {
+    throw new KtsError('selector', `unable to parse requirement: invalid label selector '${text}'`);
+  };
+  const skip = (): void => {
+    while (i < src.length && /\s/.test(src[i]!)) i++;
+  };
+  const word = (): string => {
+    skip();
+    const m = /^[A-Za-z0-9._\-/]*/.exec(src.slice(i))![0];
+    i += m.length;
+    return m;
+  };
+  while (i < src.length) {
+    skip();
+    let negate = false;
+    if (src[i] === '!') {
+      negate = true;
+      i++;
+    }
+    const key = word();
+    if (!key) fail();
+    skip();
+    if (negate) {
+      reqs.push((l) => !(key in l));
+    } else if (src.startsWith('!=', i) || src.startsWith('==', i) || src[i] === '=') {
+      const op = src.startsWith('!=', i) ? '!=' : src.startsWith('==', i) ? '==' : '=';
+      i += op.length;
+      const value = word();
+      reqs.push(op === '!=' ? (l) => l[key] !== value : (l) => l[key] === value);
+    } else if (/^(in|notin)\s*\(/.test(src.slice(i))) {
+      const notin = src.startsWith('notin', i);
+      i = src.indexOf('(', i) + 1;
+      const close = src.indexOf(')', i);
+      if (close < 0) fail();
+      const values = new Set(
+        src
+          .slice(i, close)
+          .split(',')
+          .map((v) => v.trim()),
+      );
+      i = close + 1;
+      reqs.push(notin ? (l) => !(key in l) || !values.has(l[key]!) : (l) => key in l && values.has(l[key]!));
+    } else {
+      reqs.push((l) => key in l);
+    }
+    skip();
+    if (i < src.length) {
+      if (src[i] !== ',') fail();
+      i++;
+    }
+  }
+  return reqs;
+}
+
+function stringMap(v: Json | undefined): Record<string, string> {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return {};
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = typeof x === 'string' ? x : String(x);
+  return out;
+}
+
+/** A predicate over resources for `selector`. */
+export function selectorMatcher(selector: Selector): (r: Resource) => boolean {
+  const group = anchored(selector.group, 'target.group');
+  const version = anchored(selector.version, 'target.version');
+  const kind = anchored(selector.kind, 'target.kind');
+  const name = anchored(selector.name, 'target.name');
+  const namespace = anchored(selector.namespace, 'target.namespace');
+  const labels = selector.labelSelector ? parseLabelSelector(selector.labelSelector) : [];
+  const annotations = selector.annotationSelector ? parseLabelSelector(selector.annotationSelector) : [];
+  return (r) => {
+    const cur = curId(r);
+    const org = orgId(r);
+    if (namespace && !namespace.test(effectiveNamespace(org)) && !namespace.test(effectiveNamespace(cur))) return false;
+    if (name && !name.test(org.name) && !name.test(cur.name)) return false;
+    const gv = splitApiVersion(typeof r.obj.apiVersion === 'string' ? r.obj.apiVersion : '');
+    if (group && !group.test(gv.group)) return false;
+    if (version && !version.test(gv.version)) return false;
+    if (kind && !kind.test(typeof r.obj.kind === 'string' ? r.obj.kind : '')) return false;
+    const meta = metadataOf(r.obj);
+    if (labels.length > 0) {
+      const l = stringMap(meta.labels);
+      if (!labels.every((req) => req(l))) return false;
+    }
+    if (annotations.length > 0) {
+      const a = stringMap(meta.annotations);
+      if (!annotations.every((req) => req(a))) return false;
+    }
+    return true;
+  };
+}
+
+/** The resources `selector` picks, in list order. */
+export function selectResources(resources: readonly Resource[], selector: Selector): Resource[] {
+  return resources.filter(selectorMatcher(selector));
+}

@@ -1,0 +1,81 @@
+import { KtsError } from '../errors.js';
+import type { SortOptions } from './kustomization.js';
+import { idOf, type ResId, type Resource } from './resource.js';
+
+// Output order (kustomize's SortOrderTransformer): `fifo` keeps the accumulation order; `legacy`
+// puts kinds of orderFirst first and orderLast last, everything else by group/version/kind,
+// then namespace and name.
+
+export const DEFAULT_ORDER_FIRST = [
+  'Namespace',
+  'ResourceQuota',
+  'StorageClass',
+  'CustomResourceDefinition',
+  'ServiceAccount',
+  'PodSecurityPolicy',
+  'Role',
+  'ClusterRole',
+  'RoleBinding',
+  'ClusterRoleBinding',
+  'ConfigMap',
+  'Secret',
+  'Endpoints',
+  'Service',
+  'LimitRange',
+  'PriorityClass',
+  'PersistentVolume',
+  'PersistentVolumeClaim',
+  'Deployment',
+  'StatefulSet',
+  'CronJob',
+  'PodDisruptionBudget',
+];
+
+export const DEFAULT_ORDER_LAST = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
+
+function gvkKey(id: ResId): string {
+  return [id.group || '~G', id.version || '~V', id.kind || '~K'].join('_');
+}
+
+function idSortKey(id: ResId): string {
+  return [gvkKey(id), id.namespace || '~X', id.name || '~N'].join('|');
+}
+
+// Go compares strings bytewise; compare UTF-8 bytes to match for non-ASCII names.
+function compareBytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/** Validates sortOptions as kustomize's SortOrderTransformer.Config does. */
+export function checkSortOptions(o: SortOptions, file?: string): void {
+  const order = o.order ?? 'legacy';
+  if (order !== 'legacy' && order !== 'fifo') {
+    throw new KtsError('sort', "the field 'sortOptions.order' must be one of [fifo, legacy]", { file, field: 'sortOptions.order' });
+  }
+  if (order === 'fifo' && o.legacySortOptions) {
+    throw new KtsError('sort', "the field 'sortOptions.legacySortOptions' is set but the selected sort order is 'fifo', not 'legacy'", {
+      file,
+      field: 'sortOptions.legacySortOptions',
+    });
+  }
+}
+
+/** Sorts a resource list per `options` (a new list). */
+export function sortResources(resources: Resource[], options: SortOptions, file?: string): Resource[] {
+  checkSortOptions(options, file);
+  if (options.order === 'fifo') return resources;
+  const first = options.legacySortOptions?.orderFirst ?? DEFAULT_ORDER_FIRST;
+  const last = options.legacySortOptions?.orderLast ?? DEFAULT_ORDER_LAST;
+  const rank = new Map<string, number>();
+  first.forEach((k, i) => rank.set(k, -first.length + i));
+  last.forEach((k, i) => rank.set(k, 1 + i));
+  const keyed = resources.map((r) => {
+    const id = idOf(r.obj);
+    return { r, rank: rank.get(id.kind) ?? 0, gvk: gvkKey(id), id: idSortKey(id) };
+  });
+  keyed.sort((a, b) => {
+    if (a.gvk !== b.gvk) return a.rank !== b.rank ? a.rank - b.rank : compareBytes(a.gvk, b.gvk);
+    return compareBytes(a.id, b.id);
+  });
+  return keyed.map((k) => k.r);
+}

@@ -1,0 +1,262 @@
+import { KtsError } from '../errors.js';
+import { defaultTransformerConfig, type TransformerConfig } from './fieldspec/defaults.js';
+import { configFromCrdSchemas, mergeTransformerConfigs, parseTransformerConfig } from './fieldspec/config.js';
+import { generate, mergeOptions } from './generators.js';
+import { loadKustomization, type Kustomization, type LoadedKustomization } from './kustomization.js';
+import { displayPath, isRemote, Loader, type Referrer } from './loader.js';
+import { builtinGenerator, builtinTransformer, kustomizationTransformers, type PluginContext } from './plugins.js';
+import { absorb, ResMap } from './resmap.js';
+import type { JsonObject, Resource } from './resource.js';
+import { parseObjects, parseResources } from './resources.js';
+import { parseYamlDocuments } from './yaml/parse.js';
+
+// One kustomization being built, as kustomize's KustTarget: resources, then configurations and
+// crds, then generators, then components, then the builtin transformers in kustomize's order,
+// then `transformers:` and `validators:` entries. The top-level steps that run once (hashes,
+// back-references, vars, sorting) live in build.ts.
+
+/** What a kustomization hands to its parent: resources plus the rules gathered so far. */
+export interface Accumulator {
+  resmap: ResMap;
+  tconfig: TransformerConfig;
+  vars: Var[];
+}
+
+/** A `vars:` entry (kustomize types.Var); resolved by the vars transformer at the top level. */
+export type Var = JsonObject;
+
+/** kustomize's VarSet.MergeSet: var names are unique across the whole build. */
+function mergeVars(into: Var[], more: Var[], ref: Referrer): Var[] {
+  if (more.length === 0) return into;
+  const names = new Set(into.map((v) => v.name));
+  for (const v of more) {
+    if (names.has(v.name)) throw new KtsError('vars', `var '${String(v.name)}' already encountered`, ref);
+    names.add(v.name);
+  }
+  return [...into, ...more];
+}
+
+export function emptyAccumulator(): Accumulator {
+  return { resmap: new ResMap(), tconfig: defaultTransformerConfig(), vars: [] };
+}
+
+/** Folds a child kustomization's result into `into` (kustomize's MergeAccumulator). */
+function mergeAccumulator(into: Accumulator, from: Accumulator, ref: Referrer): void {
+  try {
+    into.resmap.appendAll(from.resmap.resources());
+  } catch (e) {
+    throw withReferrer(e, ref);
+  }
+  into.tconfig = mergeTransformerConfigs(into.tconfig, from.tconfig);
+  into.vars = mergeVars(into.vars, from.vars, ref);
+}
+
+/** Adds the referring file and field to an error raised deeper down that has no location. */
+function withReferrer(e: unknown, ref: Referrer): unknown {
+  if (e instanceof KtsError && !e.file) return new KtsError(e.code, e.message, { file: ref.file, field: ref.field }, e.exitCode);
+  return e;
+}
+
+export class KustTarget {
+  readonly kustomization: Kustomization;
+  readonly file: string;
+  readonly fileName: string;
+
+  constructor(
+    readonly ldr: Loader,
+    loaded: LoadedKustomization,
+    /** Path prefix for origin annotations (kustomize's origin.path), '' at the top. */
+    readonly originPath: string,
+  ) {
+    this.kustomization = loaded.kustomization;
+    this.file = loaded.file;
+    this.fileName = loaded.fileName;
+  }
+
+  private ctx(): PluginContext {
+    return { ldr: this.ldr, file: this.file, originDir: this.originPath };
+  }
+
+  /** Accumulates this kustomization into `acc` (a fresh one, or the parent's for a Component). */
+  accumulate(acc: Acc): Acc {
+    const k = this.kustomization;
+    this.accumulateResources(acc.resmap, k.resources ?? [], 'resources', acc);
+    for (const [i, path] of (k.configurations ?? []).entries()) {
+      const ref = { file: this.file, field: `configurations[${i}]` };
+      for (const doc of parseYamlDocuments(this.ldr.load(path, ref), displayPath(this.ldr.abs(path)))) {
+        acc.tconfig = mergeTransformerConfigs(acc.tconfig, parseTransformerConfig(doc, displayPath(this.ldr.abs(path))));
+      }
+    }
+    for (const [i, path] of (k.crds ?? []).entries()) {
+      const ref = { file: this.file, field: `crds[${i}]` };
+      for (const doc of parseYamlDocuments(this.ldr.load(path, ref), displayPath(this.ldr.abs(path)))) {
+        acc.tconfig = mergeTransformerConfigs(acc.tconfig, configFromCrdSchemas(doc, displayPath(this.ldr.abs(path))));
+      }
+    }
+    this.runGenerators(acc);
+    for (const [i, path] of (k.components ?? []).entries()) {
+      const ref = { file: this.file, field: `components[${i}]` };
+      const sub = this.subTarget(path, ref, true);
+      try {
+        sub.accumulate(acc);
+      } catch (e) {
+        throw withReferrer(e, ref);
+      }
+    }
+    this.runTransformers(acc);
+    this.runValidators(acc);
+    acc.vars = mergeVars(acc.vars, k.vars ?? [], { file: this.file, field: 'vars' });
+    return acc;
+  }
+
+  private subTarget(path: string, ref: Referrer, component: boolean): KustTarget {
+    const ldr = this.ldr.child(path, ref);
+    if (!ldr) {
+      const what = component ? 'component directory' : 'resource';
+      throw new KtsError('missing-file', `${what} '${path}' not found (referred to by ${this.file})`, ref);
+    }
+    const loaded = loadKustomization(ldr);
+    const kind = loaded.kustomization.kind;
+    if (component && kind !== 'Component') {
+      throw new KtsError('kustomization', `expected kind 'Component' for '${path}' but got '${kind}'`, ref);
+    }
+    if (!component && kind === 'Component') {
+      throw new KtsError('kustomization', `'${path}' is a Component: list it under components, not resources`, ref);
+    }
+    const sub = new KustTarget(ldr, loaded, joinOrigin(this.originPath, path));
+    return sub;
+  }
+
+  /** Files and directories of `paths` appended to `into`, in order. */
+  private accumulateResources(into: ResMap, paths: string[], field: string, parent: Acc | undefined): void {
+    for (const [i, path] of paths.entries()) {
+      const ref = { file: this.file, field: `${field}[${i}]` };
+      if (isRemote(path)) {
+        throw new KtsError('remote', `remote resource '${path}' refused: kts never fetches from the network during a build`, ref);
+      }
+      if (this.ldr.isFile(path)) {
+        const file = displayPath(this.ldr.abs(path));
+        const resources = parseResources(this.ldr.load(path, ref), file);
+        const origin = joinOrigin(this.originPath, path);
+        for (const r of resources) r.origin = { path: origin };
+        try {
+          into.appendAll(resources);
+        } catch (e) {
+          throw withReferrer(e, ref);
+        }
+        continue;
+      }
+      const sub = this.subTarget(path, ref, false);
+      const subAcc = sub.accumulate(emptyAccumulator());
+      if (parent) mergeAccumulator(parent, subAcc, ref);
+      else {
+        try {
+          into.appendAll(subAcc.resmap.resources());
+        } catch (e) {
+          throw withReferrer(e, ref);
+        }
+      }
+    }
+  }
+
+  private runGenerators(acc: Acc): void {
+    const k = this.kustomization;
+    const generated: { r: Resource; ref: Referrer }[] = [];
+    for (const [i, args] of (k.configMapGenerator ?? []).entries()) {
+      const ref = { file: this.file, field: `configMapGenerator[${i}]` };
+      const r = generate('ConfigMap', withOptions(args, k), this.ldr, ref);
+      r.origin = { path: '', configuredIn: joinOrigin(this.originPath, this.fileName), configuredBy: { apiVersion: 'builtin', kind: 'ConfigMapGenerator', name: '' } };
+      generated.push({ r, ref });
+    }
+    for (const [i, args] of (k.secretGenerator ?? []).entries()) {
+      const ref = { file: this.file, field: `secretGenerator[${i}]` };
+      const r = generate('Secret', withOptions(args, k), this.ldr, ref);
+      r.origin = { path: '', configuredIn: joinOrigin(this.originPath, this.fileName), configuredBy: { apiVersion: 'builtin', kind: 'SecretGenerator', name: '' } };
+      generated.push({ r, ref });
+    }
+    for (const { config, ref } of this.pluginConfigs(k.generators ?? [], 'generators')) {
+      for (const r of builtinGenerator(config, this.ctx(), ref)) generated.push({ r, ref });
+    }
+    for (const { r, ref } of generated) {
+      try {
+        absorb(acc.resmap, r);
+      } catch (e) {
+        throw withReferrer(e, ref);
+      }
+    }
+  }
+
+  /** Entries of `generators:`/`transformers:`/`validators:`: inline YAML or files/directories of configs. */
+  private pluginConfigs(entries: string[], field: string): { config: JsonObject; ref: Referrer }[] {
+    const out: { config: JsonObject; ref: Referrer }[] = [];
+    for (const [i, entry] of entries.entries()) {
+      const ref = { file: this.file, field: `${field}[${i}]` };
+      const inline = inlineConfigs(entry, this.file);
+      if (inline) {
+        for (const config of inline) out.push({ config, ref });
+        continue;
+      }
+      const rm = new ResMap();
+      this.accumulateResources(rm, [entry], field, undefined);
+      for (const r of rm.resources()) out.push({ config: r.obj, ref: { ...ref, field: `${field}[${i}]` } });
+    }
+    return out;
+  }
+
+  private runTransformers(acc: Acc): void {
+    const ctx = { ...this.ctx(), tconfig: acc.tconfig };
+    for (const t of kustomizationTransformers(this.kustomization, ctx)) t.run(acc.resmap);
+    for (const { config, ref } of this.pluginConfigs(this.kustomization.transformers ?? [], 'transformers')) {
+      builtinTransformer(config, ctx, ref).run(acc.resmap);
+    }
+  }
+
+  private runValidators(acc: Acc): void {
+    const ctx = { ...this.ctx(), tconfig: acc.tconfig };
+    for (const { config, ref } of this.pluginConfigs(this.kustomization.validators ?? [], 'validators')) {
+      const before = JSON.stringify(acc.resmap.resources().map((r) => r.obj));
+      builtinTransformer(config, ctx, ref).run(acc.resmap);
+      if (JSON.stringify(acc.resmap.resources().map((r) => r.obj)) !== before) {
+        throw new KtsError('validator', "validator shouldn't modify the resource map", ref);
+      }
+    }
+  }
+}
+
+type Acc = Accumulator;
+
+function withOptions<T extends { options?: Kustomization['generatorOptions'] }>(args: T, k: Kustomization): T {
+  return { ...args, options: mergeOptions(args.options, k.generatorOptions) };
+}
+
+/** kustomize's origin.Append: paths joined as filepath.Join does. */
+export function joinOrigin(base: string, path: string): string {
+  if (!base) return normalizeRel(path);
+  return normalizeRel(`${base}/${path}`);
+}
+
+function normalizeRel(p: string): string {
+  const out: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..' && out.length > 0 && out[out.length - 1] !== '..') out.pop();
+    else out.push(part);
+  }
+  return out.join('/') || '.';
+}
+
+/** An entry that parses as one or more objects with a kind is an inline plugin config; else a path. */
+function inlineConfigs(entry: string, file: string): JsonObject[] | undefined {
+  if (!entry.includes('\n') && !entry.includes(':')) return undefined;
+  try {
+    const objs = parseObjects(entry, file);
+    return objs.length > 0 ? objs : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Loads the kustomization in `dir` and accumulates it. */
+export function targetAt(ldr: Loader): KustTarget {
+  return new KustTarget(ldr, loadKustomization(ldr), '');
+}
