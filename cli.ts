@@ -9,6 +9,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   build: () => import('./src/cli/build.js'),
   render: () => import('./src/cli/render.js'),
   context: () => import('./src/cli/context.js'),
+  publish: () => import('./src/cli/publish.js'),
   apply: () => import('./src/cli/apply.js'),
 };
 

@@ -1,0 +1,76 @@
+import { parseArgs } from 'node:util';
+import type { Command } from './command.js';
+import { UsageError } from '../errors.js';
+import { contextFlagOptions, contextFlagsHelp, renderFromFlags } from '../env/flags.js';
+import { placeholderWarning } from '../env/describe.js';
+import { DEFAULT_PATH_TEMPLATE, folderForRender } from '../gitops/files.js';
+import { gitFlagOptions, gitFlagsHelp, gitSetup, sourceRepositoryFrom } from '../gitops/options.js';
+import { publishResources, type PublishReport } from '../gitops/publish.js';
+
+const help = `usage: kts publish ENV --repo URL [flags]
+
+Renders ENV exactly as 'kts render' does and commits the result to a GitOps deploy repository:
+the environment's folder is replaced by one file per resource (<kind>-<name>.yaml) plus a
+.kts-publish metadata file, as one commit naming the source commit and the change (+added
+~changed -removed), pushed without force. When another job pushed first, the folder is rebuilt on
+top of the new head and the push retried with a jittered backoff. Nothing changed: no commit.
+A folder already holding a newer render (higher build number, else later render time) is left alone.
+
+  --path TEMPLATE      folder for the render (default: ${DEFAULT_PATH_TEMPLATE}, or <env> for an environment
+                       with a fixed namespace such as production); placeholders <env> <branch-slug> <namespace>
+  --source-repo URL    source repository for the metadata (default: CI variables)
+${gitFlagsHelp}${contextFlagsHelp}`;
+
+function describe(r: PublishReport): string {
+  const where = `${r.folder} in ${r.repository} (${r.ref})`;
+  switch (r.status) {
+    case 'published':
+      return `published ${where}: ${r.summary}, commit ${r.commit!.slice(0, 12)}${r.attempts > 1 ? ` after ${r.attempts} attempts` : ''}\n`;
+    case 'unchanged':
+      return `${where} is up to date: nothing to publish\n`;
+    case 'superseded':
+      return `${where} already holds a newer render (${r.newer?.build ? `build ${r.newer.build}, ` : ''}rendered ${r.newer?.renderedAt}): nothing published\n`;
+  }
+}
+
+export const command: Command = {
+  summary: 'Render an environment and commit it to a GitOps deploy repository',
+  async run(argv: string[]): Promise<number> {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: { ...contextFlagOptions, ...gitFlagOptions, path: { type: 'string' }, 'source-repo': { type: 'string' } },
+      });
+    } catch (e) {
+      throw new UsageError(`${(e as Error).message}\n${help}`);
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      process.stdout.write(help);
+      return 0;
+    }
+    if (positionals.length !== 1) throw new UsageError(`expected exactly one ENV\n${help}`);
+    const setup = gitSetup(values);
+    const rendered = await renderFromFlags(positionals[0]!, values);
+    const warning = placeholderWarning(rendered.context);
+    if (warning && !setup.json) process.stderr.write(`kts: warning: ${warning}\n`);
+    const folder = folderForRender(values.path, rendered);
+    const report = await publishResources(
+      rendered.resources,
+      {
+        env: rendered.envName,
+        folder,
+        branch: rendered.context.branch,
+        commit: rendered.context.commit,
+        build: rendered.context.build,
+        sourceRepository: values['source-repo'] ?? sourceRepositoryFrom(),
+      },
+      setup.git,
+    );
+    setup.progress.done();
+    process.stdout.write(setup.json ? `${JSON.stringify(report, null, 2)}\n` : describe(report));
+    return 0;
+  },
+};

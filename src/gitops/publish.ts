@@ -1,0 +1,96 @@
+// `kts publish`: one rendered environment → one folder of the deploy repository, one commit.
+import type { Resource } from '../build/resource.js';
+import { serialize } from '../index.js';
+import { version } from '../version.js';
+import { fileNames } from './files.js';
+import { METADATA_FILE, type PublishMetadata } from './metadata.js';
+import { changeListing, changeSummary, planPublish, type FolderChange, type PublishPlan } from './plan.js';
+import { transact, type GitOptions } from './transaction.js';
+
+export interface PublishTarget {
+  /** Environment name (for the metadata and the message). */
+  env: string;
+  /** Folder in the deploy repository, already resolved from the path template. */
+  folder: string;
+  branch?: string;
+  /** Source commit the render was built from. */
+  commit?: string;
+  build?: string;
+  sourceRepository?: string;
+  /** ISO time of the render; now when absent. */
+  renderedAt?: string;
+}
+
+export interface PublishReport extends FolderChange {
+  status: 'published' | 'unchanged' | 'superseded';
+  environment: string;
+  folder: string;
+  repository: string;
+  ref: string;
+  /** The new commit, when one was pushed. */
+  commit: string | null;
+  /** The head the result was computed against. */
+  parent: string | null;
+  summary: string;
+  attempts: number;
+  /** For `superseded`: the newer render already in the folder. */
+  newer?: { build?: string; commit?: string; renderedAt: string };
+}
+
+/** One file per resource, as `kts build` would print that resource alone. */
+export function manifestFiles(resources: Resource[]): Map<string, string> {
+  const names = fileNames(resources);
+  return new Map(names.map((name, i) => [name, serialize([resources[i]])]));
+}
+
+export function publishMessage(target: PublishTarget, change: FolderChange): string {
+  const source = target.commit ? target.commit.slice(0, 12) : 'unknown commit';
+  const build = target.build ? `, build ${target.build}` : '';
+  const lines = [
+    `publish ${target.folder}: ${changeSummary(change)} (${source}${build})`,
+    '',
+    `Environment: ${target.env}`,
+    ...(target.branch ? [`Branch: ${target.branch}`] : []),
+    `Source: ${[target.sourceRepository, target.commit].filter(Boolean).join(' @ ') || 'unknown'}`,
+    ...(target.build ? [`Build: ${target.build}`] : []),
+    '',
+    ...changeListing(change),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export async function publishResources(resources: Resource[], target: PublishTarget, opts: GitOptions): Promise<PublishReport> {
+  const desired = manifestFiles(resources);
+  const metadata: PublishMetadata = {
+    environment: target.env,
+    branch: target.branch,
+    source: { repository: target.sourceRepository, commit: target.commit },
+    build: target.build,
+    renderedAt: target.renderedAt ?? new Date().toISOString(),
+    tool: `kts ${version}`,
+    resources: resources.length,
+  };
+  const tx = await transact<PublishPlan>(opts, async (view) => {
+    const current = await view.listFolder(target.folder);
+    const metaOid = current.get(METADATA_FILE);
+    const plan = planPublish({ current, currentMetadata: metaOid ? await view.readText(metaOid) : undefined, desired, metadata });
+    if (plan.status !== 'changed') return { edits: null, result: plan };
+    return { edits: [{ path: target.folder, files: plan.files }], message: publishMessage(target, plan), result: plan };
+  });
+  const plan = tx.result;
+  return {
+    status: plan.status === 'changed' ? 'published' : plan.status,
+    environment: target.env,
+    folder: target.folder,
+    repository: tx.repository,
+    ref: opts.remote.ref,
+    commit: tx.commit,
+    parent: tx.parent,
+    added: plan.added,
+    changed: plan.changed,
+    removed: plan.removed,
+    summary: changeSummary(plan),
+    attempts: tx.attempts,
+    ...(plan.status === 'superseded' ? { newer: { build: plan.newer.build, commit: plan.newer.source?.commit, renderedAt: plan.newer.renderedAt } } : {}),
+  };
+}
