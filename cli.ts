@@ -9,7 +9,10 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   build: () => import('./src/cli/build.js'),
   render: () => import('./src/cli/render.js'),
   context: () => import('./src/cli/context.js'),
+  validate: () => import('./src/cli/validate.js'),
   publish: () => import('./src/cli/publish.js'),
+  promote: () => import('./src/cli/promote.js'),
+  unpublish: () => import('./src/cli/unpublish.js'),
   apply: () => import('./src/cli/apply.js'),
 };
 

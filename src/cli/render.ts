@@ -4,9 +4,7 @@ import type { Command } from './command.js';
 import { KtsError, UsageError } from '../errors.js';
 import { contextFlagOptions, contextFlagsHelp, renderFromFlags } from '../env/flags.js';
 import { placeholderWarning } from '../env/describe.js';
-import type { Resource } from '../build/resource.js';
 
-const ENGINE = '../index.js';
 
 const help = `usage: kts render ENV [flags]
 
@@ -35,7 +33,7 @@ export const command: Command = {
     const rendered = await renderFromFlags(positionals[0]!, values);
     const warning = placeholderWarning(rendered.context);
     if (warning) process.stderr.write(`kts: warning: ${warning}\n`);
-    const { serialize } = (await import(ENGINE)) as { serialize: (resources: Resource[]) => string };
+    const { serialize } = await import('../index.js');
     const text = serialize(rendered.resources);
     if (values.output) {
       try {

@@ -47,10 +47,9 @@ export function resolveRender(opts: RenderOptions): Resolved {
   return { envName: config.name, config, context, plan: planRender(config, context) };
 }
 
-// The engine (src/index.ts) is loaded lazily so that `kts context` never pays for it.
-const ENGINE = '../index.js';
+// The engine is loaded lazily so that `kts context` never pays for it.
 const engineBuilder: Builder = async (kustomization, dir) => {
-  const { buildKustomization } = (await import(ENGINE)) as { buildKustomization: Builder };
+  const { buildKustomization } = await import('../index.js');
   return buildKustomization(kustomization, dir);
 };
 
@@ -66,8 +65,12 @@ export function finishRender(plan: RenderPlan, built: Resource[]): Resource[] {
   return addOwnership(hosted, plan.labels, plan.annotations);
 }
 
-export async function renderEnvironment(opts: RenderOptions): Promise<Rendered> {
-  const resolved = resolveRender(opts);
-  const built = await (opts.builder ?? engineBuilder)(resolved.plan.kustomization, resolved.plan.dir);
+/** Builds an already resolved environment. */
+export async function buildResolved(resolved: Resolved, builder: Builder = engineBuilder): Promise<Rendered> {
+  const built = await builder(resolved.plan.kustomization, resolved.plan.dir);
   return { ...resolved, namespace: resolved.plan.namespace, host: resolved.plan.host, resources: finishRender(resolved.plan, built) };
+}
+
+export function renderEnvironment(opts: RenderOptions): Promise<Rendered> {
+  return buildResolved(resolveRender(opts), opts.builder);
 }

@@ -29,11 +29,15 @@ function schemasDir(): string {
 
 const compiled = new Map<SchemaName, ValidateFunction>();
 
+/** The schema document itself. */
+export function schema(name: SchemaName): object {
+  return JSON.parse(readFileSync(join(schemasDir(), `${name}.schema.json`), 'utf8')) as object;
+}
+
 function validator(name: SchemaName): ValidateFunction {
   let v = compiled.get(name);
   if (!v) {
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    v = ajv.compile(JSON.parse(readFileSync(join(schemasDir(), `${name}.schema.json`), 'utf8')) as object);
+    v = new Ajv({ allErrors: true, strict: false }).compile(schema(name));
     compiled.set(name, v);
   }
   return v;

@@ -1,0 +1,96 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Command } from './command.js';
+import { isKtsError, UsageError } from '../errors.js';
+import type { Resource } from '../build/resource.js';
+import { contextFlagOptions, contextFlagsFrom, contextFlagsHelp } from '../env/flags.js';
+import { buildResolved, resolveRender } from '../env/render.js';
+import type { Problem } from '../env/schema.js';
+import { checkKustomizations, checkObjects } from '../env/validate.js';
+
+const help = `usage: kts validate ENV|DIR [flags]
+
+Checks the kustomization files (against schemas/kustomization.schema.json, following resources,
+components and bases) and the built objects (apiVersion, kind and metadata.name present, names,
+namespaces, label and annotation keys/values valid for Kubernetes, no duplicate ids). A directory
+is built as it is; an environment (see kts render) is rendered with its build context, after
+kts.yaml itself is checked. Lists every problem; exits 1 when there is any.
+${contextFlagsHelp}`;
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function line(p: Problem): string {
+  return [p.file, p.field, p.message].filter(Boolean).join(': ');
+}
+
+export const command: Command = {
+  summary: 'Validate kustomization files, kts.yaml and the rendered objects',
+  async run(argv: string[]): Promise<number> {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: argv, allowPositionals: true, options: { ...contextFlagOptions, help: { type: 'boolean', short: 'h' } } });
+    } catch (e) {
+      throw new UsageError(`${(e as Error).message}\n${help}`);
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      process.stdout.write(help);
+      return 0;
+    }
+    if (positionals.length !== 1) throw new UsageError(`expected exactly one ENV or DIR\n${help}`);
+    const target = positionals[0]!;
+    const cwd = process.cwd();
+    const problems: Problem[] = [];
+    let files = 0;
+    let resources: Resource[] | undefined;
+    // A user error while loading or building is one more problem, listed with the others.
+    const attempt = async <T>(what: string, fn: () => Promise<T>): Promise<T | undefined> => {
+      try {
+        return await fn();
+      } catch (e) {
+        if (!isKtsError(e)) throw e;
+        problems.push({ file: e.file ?? what, field: e.field ?? '', message: e.message });
+        return undefined;
+      }
+    };
+    if (isDirectory(resolve(cwd, target))) {
+      const dir = resolve(cwd, target);
+      const checked = checkKustomizations(dir, cwd);
+      problems.push(...checked.problems);
+      files = checked.files;
+      if (checked.problems.length === 0) {
+        resources = await attempt(target, async () => {
+          const { build } = await import('../index.js');
+          return build(dir);
+        });
+      }
+    } else {
+      const { flags, configFile } = contextFlagsFrom(values);
+      const rendered = await attempt(target, async () => {
+        const resolved = resolveRender({ env: target, flags, configFile });
+        const seen = new Set<string>();
+        for (const dir of [resolved.config.overlay, ...resolved.config.components]) {
+          const checked = checkKustomizations(dir, cwd, seen);
+          problems.push(...checked.problems);
+          files += checked.files;
+        }
+        return problems.length === 0 ? buildResolved(resolved) : undefined;
+      });
+      resources = rendered?.resources;
+    }
+    if (resources) problems.push(...checkObjects(resources, `${target} (rendered)`));
+    if (problems.length) {
+      process.stderr.write(`${problems.map(line).join('\n')}\n${problems.length} problem${problems.length === 1 ? '' : 's'} found\n`);
+      return 1;
+    }
+    process.stdout.write(`ok: ${files} kustomization file${files === 1 ? '' : 's'}, ${resources?.length ?? 0} objects\n`);
+    return 0;
+  },
+};
