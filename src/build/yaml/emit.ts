@@ -151,9 +151,23 @@ function selectStyle(s: string, a: Analysis, simpleKey: boolean): Style {
 }
 
 const HEX = '0123456789ABCDEF';
+const ASCII = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
+const SPACES = ' '.repeat(256);
+
+// Printable ASCII without leading/trailing space; with the checks in fastPlain, a string that
+// libyaml's analysis would allow as a block plain scalar.
+const SAFE_ASCII = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
+const FIRST_INDICATOR = new Set(['#', ',', '[', ']', '{', '}', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`', '-', '?', ':']);
+const PLAIN_KEY = /^[a-zA-Z./-]*$/;
+
+/** Sorts in go-yaml v2 order; for the usual keys (letters, '.', '/', '-') that is code-point order. */
+function sortKeys(keys: string[]): void {
+  if (keys.every((k) => PLAIN_KEY.test(k))) keys.sort();
+  else keys.sort(compareKeys);
+}
 
 class Emitter {
-  out = '';
+  readonly out: string[] = [];
   column = 0;
   whitespace = true;
   indention = true;
@@ -161,24 +175,24 @@ class Emitter {
   indent = -1;
 
   private put(s: string): void {
-    this.out += s;
+    this.out.push(s);
     this.column += s.length;
   }
 
   private putCodePoint(c: number): void {
-    this.out += String.fromCodePoint(c);
+    this.out.push(c < 0x80 ? ASCII[c]! : String.fromCodePoint(c));
     this.column += 1;
   }
 
   private putBreak(): void {
-    this.out += '\n';
+    this.out.push('\n');
     this.column = 0;
   }
 
   writeIndent(): void {
     const indent = Math.max(this.indent, 0);
     if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.putBreak();
-    while (this.column < indent) this.put(' ');
+    if (this.column < indent) this.put(indent - this.column <= SPACES.length ? SPACES.slice(0, indent - this.column) : ' '.repeat(indent - this.column));
     this.whitespace = true;
     this.indention = true;
   }
@@ -229,9 +243,14 @@ class Emitter {
 
   private blockMapping(map: { [k: string]: Json }, keys: string[]): void {
     const saved = this.increaseIndent(false, false);
-    keys.sort(compareKeys);
+    sortKeys(keys);
     for (const key of keys) {
       this.writeIndent();
+      if (this.fastPlain(key)) {
+        this.writeIndicator(':', false, false, false);
+        this.node(map[key]!, { root: false, mapping: true, simpleKey: false });
+        continue;
+      }
       const cps = codePoints(key);
       const a = analyze(cps);
       if (!a.multiline && Buffer.byteLength(key) <= MAX_SIMPLE_KEY_LENGTH) {
@@ -248,7 +267,25 @@ class Emitter {
     this.indent = saved;
   }
 
+  /**
+   * The common case without the general machinery: a printable ASCII string that stays plain and
+   * cannot reach the folding column. Returns false (having written nothing) otherwise.
+   */
+  private fastPlain(s: string): boolean {
+    const n = s.length;
+    if (n === 0 || n > 128 || !SAFE_ASCII.test(s) || (s.includes(' ') && this.column + 1 + n > BEST_WIDTH)) return false;
+    if (FIRST_INDICATOR.has(s.charAt(0)) || s.endsWith(':') || s.includes(': ') || s.includes(' #')) return false;
+    if (n >= 3 && (s.startsWith('---') || s.startsWith('...'))) return false;
+    if (!plainResolvesToString(s)) return false;
+    if (!this.whitespace) this.put(' ');
+    this.put(s);
+    this.whitespace = false;
+    this.indention = false;
+    return true;
+  }
+
   private scalar(text: string, isString: boolean, root: boolean, simpleKey: boolean): void {
+    if (isString && !root && this.fastPlain(text)) return;
     const cps = codePoints(text);
     this.scalarAnalyzed(text, cps, analyze(cps), isString, root, simpleKey);
   }
@@ -389,7 +426,7 @@ class Emitter {
   private writeBreak(c: number): void {
     if (c === 0x0a) this.putBreak();
     else {
-      this.out += String.fromCodePoint(c);
+      this.out.push(String.fromCodePoint(c));
       this.column = 0;
     }
   }
@@ -440,7 +477,7 @@ export function emitYaml(value: Json): string {
   const e = new Emitter();
   e.node(value, { root: true, mapping: false, simpleKey: false });
   e.finish();
-  return e.out;
+  return e.out.join('');
 }
 
 /** Several documents separated by `---` lines, as `kustomize build` prints a resource list. */

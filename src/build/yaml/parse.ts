@@ -1,6 +1,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar, type Document, type Node } from 'yaml';
 import { KtsError } from '../../errors.js';
 import type { Json, JsonObject } from '../resource.js';
+import { fastParseDocuments, setKey, Unsupported } from './fastparse.js';
 import { resolvePlainV3 } from './resolve.js';
 
 // kustomize reads YAML with go-yaml v3 and turns every resource into JSON. The `yaml` package
@@ -44,7 +45,7 @@ class Converter {
         merges.push(this.value(pair.value));
         continue;
       }
-      out[this.keyText(key)] = this.value(pair.value);
+      setKey(out, this.keyText(key), this.value(pair.value));
     }
     if (merges.length === 0) return out;
     // Explicit keys win over merged ones; within a merge list, earlier maps win.
@@ -71,6 +72,16 @@ function lineOf(text: string, offset: number): number {
 
 /** Parses a multi-document YAML text; empty documents are dropped. Errors name `file` and the line. */
 export function parseYamlDocuments(text: string, file: string): Json[] {
+  try {
+    return fastParseDocuments(text);
+  } catch (e) {
+    if (!(e instanceof Unsupported)) throw e;
+  }
+  return fullParseDocuments(text, file);
+}
+
+/** The complete YAML parser: every construct, and the error messages. */
+export function fullParseDocuments(text: string, file: string): Json[] {
   const out: Json[] = [];
   for (const doc of parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: true, strict: false })) {
     const err = doc.errors[0];

@@ -39,13 +39,12 @@ function lessRunes(ar: string[], br: string[]): boolean {
   return ar.length < br.length;
 }
 
-const SIMPLE = /^[a-zA-Z._/-]*$/;
-
-/** Comparator for Array.prototype.sort giving go-yaml v2's key order. */
+/**
+ * Comparator for Array.prototype.sort giving go-yaml v2's key order. For keys of ASCII letters,
+ * '.', '/' and '-' only, that is plain code-point order (those punctuation marks sort before
+ * letters in ASCII too), which callers may use directly.
+ */
 export function compareKeys(a: string, b: string): number {
   if (a === b) return 0;
-  // Fast path: with no digits and no non-ASCII, the order is plain code-point order except
-  // that punctuation sorts before letters, which ASCII already gives for '.', '/', '-' but not '_'.
-  if (SIMPLE.test(a) && SIMPLE.test(b) && !a.includes('_') && !b.includes('_')) return a < b ? -1 : 1;
   return lessRunes([...a], [...b]) ? -1 : 1;
 }

@@ -1,0 +1,383 @@
+import type { Json, JsonObject } from '../resource.js';
+import { resolvePlainV3 } from './resolve.js';
+
+// A lean reader for the block-style YAML that Kubernetes manifests are written in: nested block
+// mappings and sequences, one-line plain/quoted scalars, literal blocks, empty flow collections
+// and comments. Parsing with the full `yaml` package costs more than a whole kubectl build on
+// large inputs; this covers the common shape in one pass over the lines. Anything outside that
+// shape (anchors, tags, flow collections, folded or multi-line scalars, odd indentation, errors)
+// throws Unsupported and the caller re-reads the text with the full parser, which also produces
+// the error messages. So this reader only has to be right on what it accepts.
+
+export class Unsupported extends Error {}
+
+const unsupported = (why: string): never => {
+  throw new Unsupported(why);
+};
+
+/** `obj[key] = value` that also works for a key named `__proto__`. */
+export function setKey(obj: JsonObject, key: string, value: Json): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+}
+
+function indentOf(line: string): number {
+  let i = 0;
+  while (line.charCodeAt(i) === 32) i++;
+  return i;
+}
+
+const isBlankOrComment = (line: string, indent: number): boolean => indent === line.length || line.charCodeAt(indent) === 35;
+
+const DQ_ESCAPES: Record<string, string> = {
+  '0': '\0', a: '\x07', b: '\b', t: '\t', '\t': '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b', ' ': ' ', '"': '"',
+  '/': '/', '\\': '\\', N: '\u0085', _: '\u00a0', L: '\u2028', P: '\u2029',
+};
+const HEX_LEN: Record<string, number> = { x: 2, u: 4, U: 8 };
+
+const unterminated = (): never => {
+  throw new Unterminated('unterminated quoted scalar');
+};
+class Unterminated extends Unsupported {}
+
+/**
+ * Reads a quoted scalar (`q` is `"` or `'`) starting at `text[start]`; `text` may span several
+ * lines, which fold as YAML says: a line break becomes a space, empty lines become newlines,
+ * whitespace around breaks is dropped, and in double quotes an escaped break joins the lines.
+ * Returns the value and the index after the closing quote.
+ */
+function quoted(text: string, start: number, q: string): [string, number] {
+  let out = '';
+  let keep = 0; // out[0, keep) is content that trailing-whitespace trimming must not remove
+  let i = start + 1;
+  while (i < text.length) {
+    const ch = text.charAt(i);
+    if (ch === q) {
+      if (q === "'" && text.charAt(i + 1) === "'") {
+        out += "'";
+        i += 2;
+        keep = out.length;
+        continue;
+      }
+      return [out, i + 1];
+    }
+    if (ch === '\n') {
+      out = out.slice(0, keep) + out.slice(keep).replace(/[ \t]+$/, '');
+      i++;
+      let blanks = 0;
+      for (;;) {
+        while (text.charAt(i) === ' ' || text.charAt(i) === '\t') i++;
+        if (text.charAt(i) !== '\n') break;
+        blanks++;
+        i++;
+      }
+      out += blanks ? '\n'.repeat(blanks) : ' ';
+      keep = out.length;
+      continue;
+    }
+    if (q === '"' && ch === '\\') {
+      const esc = text.charAt(i + 1);
+      if (esc === '\n') {
+        i += 2;
+        while (text.charAt(i) === ' ' || text.charAt(i) === '\t') i++;
+      } else if (HEX_LEN[esc]) {
+        const n = HEX_LEN[esc]!;
+        const hex = text.slice(i + 2, i + 2 + n);
+        if (hex.length !== n || !/^[0-9a-fA-F]+$/.test(hex)) unsupported('bad escape');
+        out += String.fromCodePoint(parseInt(hex, 16));
+        i += 2 + n;
+      } else {
+        const decoded = DQ_ESCAPES[esc];
+        if (decoded === undefined) unsupported('bad escape');
+        out += decoded;
+        i += 2;
+      }
+      keep = out.length;
+      continue;
+    }
+    out += ch;
+    i++;
+  }
+  return unterminated();
+}
+
+/** After a scalar ends at `pos`, only spaces and a comment may follow on the line. */
+function expectLineEnd(text: string, pos: number): void {
+  let i = pos;
+  while (text.charCodeAt(i) === 32) i++;
+  if (i < text.length && !(text.charCodeAt(i) === 35 && i > pos)) unsupported('text after scalar');
+}
+
+/** Removes a trailing ` # comment` from a plain scalar and trims it. */
+function plainText(text: string): string {
+  let end = text.length;
+  const hash = text.indexOf(' #');
+  if (hash >= 0) end = hash;
+  const tab = text.indexOf('\t');
+  if (tab >= 0) unsupported('tab in plain scalar');
+  return text.slice(0, end).trimEnd();
+}
+
+const PLAIN_START_FORBIDDEN = new Set(['[', ']', '{', '}', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`', '#', ',']);
+
+/** Finds `key:` at the start of `text` (a plain or quoted key followed by ': ' or ':' at the end). */
+function splitKey(text: string): { key: string; rest: string } | null {
+  const c = text.charAt(0);
+  if (c === '"' || c === "'") {
+    const [key, end] = quoted(text, 0, c);
+    let i = end;
+    while (text.charCodeAt(i) === 32) i++;
+    if (text.charCodeAt(i) !== 58) return null;
+    const after = text.charCodeAt(i + 1);
+    if (!(Number.isNaN(after) || after === 32)) return null;
+    return { key, rest: text.slice(i + 1) };
+  }
+  if (c === '?' && (text.length === 1 || text.charAt(1) === ' ')) unsupported('complex key');
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 58 /* : */) {
+      const after = text.charCodeAt(i + 1);
+      if (Number.isNaN(after) || after === 32) {
+        if (PLAIN_START_FORBIDDEN.has(c) || text.charAt(0) === ' ') unsupported('unusual key');
+        const raw = text.slice(0, i).trimEnd();
+        if (raw === '<<' || raw.length === 0) unsupported('merge or empty key');
+        const v = resolvePlainV3(raw);
+        return { key: v === null ? 'null' : String(v), rest: text.slice(i + 1) };
+      }
+    } else if (ch === 35 /* # */ && i > 0 && text.charCodeAt(i - 1) === 32) {
+      return null;
+    } else if (ch === 9) {
+      unsupported('tab');
+    }
+  }
+  return null;
+}
+
+class Reader {
+  private i: number;
+
+  constructor(private readonly lines: string[], start: number, private readonly end: number) {
+    this.i = start;
+  }
+
+  /** Index of the next line with content (not blank, not a comment), or `end`. */
+  private next(): number {
+    while (this.i < this.end) {
+      const line = this.lines[this.i]!;
+      if (!isBlankOrComment(line, indentOf(line))) break;
+      this.i++;
+    }
+    return this.i;
+  }
+
+  document(): Json {
+    if (this.next() >= this.end) return null;
+    const line = this.lines[this.i]!;
+    const indent = indentOf(line);
+    const value = this.node(indent);
+    if (this.next() < this.end) unsupported('content after the document root');
+    return value;
+  }
+
+  /** A block collection whose first line (the current one) starts at `indent`. */
+  private node(indent: number): Json {
+    const text = this.lines[this.i]!.slice(indent);
+    if (text.charCodeAt(0) === 45 && (text.length === 1 || text.charCodeAt(1) === 32)) return this.sequence(indent);
+    if (splitKey(text)) return this.mapping(indent);
+    return unsupported('scalar on its own line');
+  }
+
+  private mapping(indent: number): JsonObject {
+    const out: JsonObject = {};
+    while (this.next() < this.end) {
+      const line = this.lines[this.i]!;
+      const lineIndent = indentOf(line);
+      if (lineIndent < indent) break;
+      if (lineIndent > indent) unsupported('bad indentation');
+      const text = line.slice(indent);
+      // A sequence at the keys' column only belongs to a key as its value (read there).
+      if (text.charCodeAt(0) === 45 && (text.length === 1 || text.charCodeAt(1) === 32)) unsupported('sequence inside mapping');
+      const kv = splitKey(text);
+      if (!kv) return unsupported('expected a key');
+      if (Object.prototype.hasOwnProperty.call(out, kv.key)) unsupported('duplicate key');
+      this.i++;
+      setKey(out, kv.key, this.value(kv.rest, indent, true));
+    }
+    return out;
+  }
+
+  private sequence(indent: number): Json[] {
+    const out: Json[] = [];
+    while (this.next() < this.end) {
+      const line = this.lines[this.i]!;
+      const lineIndent = indentOf(line);
+      if (lineIndent < indent) break;
+      if (lineIndent > indent) unsupported('bad indentation');
+      if (!(line.charCodeAt(indent) === 45 && (line.length === indent + 1 || line.charCodeAt(indent + 1) === 32))) break;
+      let col = indent + 1;
+      while (line.charCodeAt(col) === 32) col++;
+      const rest = line.slice(col);
+      if (rest.length > 0 && rest.charCodeAt(0) !== 35) {
+        const nested = rest.charCodeAt(0) === 45 && (rest.length === 1 || rest.charCodeAt(1) === 32);
+        if (nested || splitKey(rest)) {
+          // `- key: v` / `- - x`: the item is a collection starting at this column.
+          this.lines[this.i] = ' '.repeat(col) + rest;
+          out.push(this.node(col));
+          continue;
+        }
+      }
+      this.i++;
+      out.push(this.value(line.slice(indent + 1), indent, false));
+    }
+    return out;
+  }
+
+  /** The value after `key:` or `-` (text is the rest of that line); `indent` is the owner's column. */
+  private value(rest: string, indent: number, inMapping: boolean): Json {
+    let s = 0;
+    while (rest.charCodeAt(s) === 32) s++;
+    if (s === rest.length || rest.charCodeAt(s) === 35) {
+      // The value is on the following lines, or empty.
+      if (this.next() >= this.end) return null;
+      const line = this.lines[this.i]!;
+      const next = indentOf(line);
+      if (next > indent) return this.node(next);
+      if (inMapping && next === indent && line.charCodeAt(next) === 45 && (line.length === next + 1 || line.charCodeAt(next + 1) === 32)) {
+        return this.sequence(next);
+      }
+      return null;
+    }
+    const text = rest.slice(s);
+    const c = text.charAt(0);
+    let value: Json;
+    if (c === '"' || c === "'") {
+      value = this.quotedValue(text, c, indent);
+    } else if (c === '|') {
+      return this.literal(text, indent, inMapping);
+    } else if (c === '[' || c === '{') {
+      const t = plainText(text);
+      if (t === '[]') value = [];
+      else if (t === '{}') value = {};
+      else return unsupported('flow collection');
+    } else {
+      if (PLAIN_START_FORBIDDEN.has(c)) unsupported('indicator');
+      if ((c === '-' || c === '?' || c === ':') && (text.length === 1 || text.charCodeAt(1) === 32)) unsupported('indicator');
+      const t = plainText(text);
+      if (t.includes(': ') || t.endsWith(':')) unsupported('mapping in plain scalar');
+      value = resolvePlainV3(t.length === text.length ? this.plainContinuation(t, indent) : t);
+    }
+    // A more-indented line after a one-line scalar would continue it (a multi-line scalar).
+    if (this.next() < this.end && indentOf(this.lines[this.i]!) > indent) unsupported('multi-line scalar');
+    return value;
+  }
+
+  /** A quoted scalar that may continue on following lines (indented deeper than `indent`). */
+  private quotedValue(first: string, q: string, indent: number): string {
+    let text = first;
+    for (;;) {
+      try {
+        const [v, end] = quoted(text, 0, q);
+        expectLineEnd(text.slice(text.lastIndexOf('\n') + 1), end - (text.lastIndexOf('\n') + 1));
+        return v;
+      } catch (e) {
+        if (!(e instanceof Unterminated) || this.i >= this.end) throw e;
+      }
+      const line = this.lines[this.i]!;
+      const li = indentOf(line);
+      if (li < line.length && li <= indent) unsupported('quoted scalar continuation not indented');
+      text += `\n${line}`;
+      this.i++;
+    }
+  }
+
+  /** Folds the continuation lines of a plain scalar (deeper than `indent`) into `first`. */
+  private plainContinuation(first: string, indent: number): string {
+    let folded = first;
+    let blanks = 0;
+    let j = this.i;
+    while (j < this.end) {
+      const line = this.lines[j]!;
+      const li = indentOf(line);
+      if (li === line.length) {
+        blanks++;
+        j++;
+        continue;
+      }
+      if (li <= indent || line.charCodeAt(li) === 35) break;
+      const t = line.slice(li).trimEnd();
+      if (t.includes(': ') || t.endsWith(':') || t.includes(' #') || t.startsWith('- ') || t === '-') unsupported('plain continuation');
+      folded += (blanks ? '\n'.repeat(blanks) : ' ') + t;
+      blanks = 0;
+      j++;
+      this.i = j;
+    }
+    return folded;
+  }
+
+  /** A literal block scalar (`|`, `|-`, `|+`, with an optional indentation indicator). */
+  private literal(header: string, indent: number, inMapping: boolean): string {
+    const m = /^\|([1-9])?([+-])?([1-9])?(?: +#.*)? *$/.exec(header);
+    if (!m || (m[1] && m[3])) return unsupported('block scalar header');
+    const chomp = m[2] ?? '';
+    const explicit = m[1] ?? m[3];
+    if (explicit && !inMapping) unsupported('indentation indicator in a sequence');
+    let contentIndent = explicit ? indent + Number(explicit) : -1;
+    const parts: string[] = [];
+    let trailingBlank = 0;
+    let leadingMax = 0;
+    while (this.i < this.end) {
+      const line = this.lines[this.i]!;
+      const li = indentOf(line);
+      if (li === line.length) {
+        // blank line: content if it has spaces beyond the content indent
+        if (contentIndent < 0) leadingMax = Math.max(leadingMax, li);
+        if (contentIndent >= 0 && li > contentIndent) {
+          parts.push(...Array<string>(trailingBlank).fill(''), line.slice(contentIndent));
+          trailingBlank = 0;
+        } else trailingBlank++;
+        this.i++;
+        continue;
+      }
+      if (contentIndent < 0) {
+        if (li <= indent) break;
+        if (leadingMax > li) unsupported('leading blank line more indented');
+        contentIndent = li;
+      }
+      if (li < contentIndent) break;
+      parts.push(...Array<string>(trailingBlank).fill(''), line.slice(contentIndent));
+      trailingBlank = 0;
+      this.i++;
+    }
+    if (parts.length === 0) {
+      return chomp === '+' ? '\n'.repeat(trailingBlank) : '';
+    }
+    const body = parts.join('\n');
+    if (chomp === '-') return body;
+    if (chomp === '+') return `${body}\n${'\n'.repeat(trailingBlank)}`;
+    return `${body}\n`;
+  }
+}
+
+/** Splits at `---` lines and reads each document; throws Unsupported when the text needs the full parser. */
+export function fastParseDocuments(text: string): Json[] {
+  if (text.includes('\r') || text.includes('\t') || text.charCodeAt(0) === 0xfeff) unsupported('CR, tab or BOM');
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop(); // the final newline ends the last line
+  const out: Json[] = [];
+  let start = 0;
+  const flush = (end: number): void => {
+    const v = new Reader(lines, start, end).document();
+    if (v !== null) out.push(v);
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.charCodeAt(0) === 45 && line.startsWith('---')) {
+      if (line.length > 3 && !/^---\s*(#.*)?$/.test(line)) unsupported('content after ---');
+      flush(i);
+      start = i + 1;
+    } else if (line.charCodeAt(0) === 46 && line.startsWith('...')) unsupported('document end marker');
+    else if (line.charCodeAt(0) === 37) unsupported('directive');
+  }
+  flush(lines.length);
+  return out;
+}
