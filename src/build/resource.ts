@@ -31,6 +31,8 @@ export interface Resource {
   /** Name prefixes/suffixes applied so far, outermost last (kustomize's prefixes/suffixes annotations); name-reference fixing compares them. */
   namePrefixes?: string[];
   nameSuffixes?: string[];
+  /** Names of the `vars:` entries that read their value from this resource (kustomize refVarNames). */
+  varNames?: string[];
   /** Where the resource came from, for buildMetadata originAnnotations. */
   origin?: { path: string; configuredIn?: string; configuredBy?: { apiVersion: string; kind: string; name: string } };
 }

@@ -1,0 +1,439 @@
+// Expected values pinned against kubectl kustomize v5.5.0 on the same inputs.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { KtsError } from '../../errors.js';
+import { newResource, type JsonObject, type Resource } from '../resource.js';
+import { parseYamlDocuments } from '../yaml/parse.js';
+import { applyReplacements, loadReplacements, type Replacement } from './replacements.js';
+
+function resources(yaml: string): Resource[] {
+  return parseYamlDocuments(yaml, 'res.yaml').map((o) => newResource(o as JsonObject));
+}
+
+function replacements(yaml: string, strict = true): Replacement[] {
+  const [doc] = parseYamlDocuments(yaml, 'kustomization.yaml');
+  return loadReplacements(doc!, { file: 'kustomization.yaml', field: 'replacements', strict }, () => {
+    throw new Error('no files here');
+  });
+}
+
+function run(res: string, repl: string): JsonObject[] {
+  return applyReplacements(resources(res), replacements(repl)).map((r) => r.obj);
+}
+
+function fails(res: string, repl: string, message: RegExp): KtsError {
+  try {
+    run(res, repl);
+  } catch (e) {
+    assert.instance(e, KtsError);
+    assert.match((e as KtsError).message, message);
+    return e as KtsError;
+  }
+  assert.unreachable('expected an error');
+  throw new Error('unreachable');
+}
+
+const DEPLOY = `
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: src}
+data: {str: "9090", img: "nginx:1.2", text: hello}
+spec: {port: 8080, m: {a: 1, b: two}, l: [1, two]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: dep
+  annotations: {a.b/c: old}
+spec:
+  replicas: 3
+  strField: hello
+  nullField: null
+  boolField: false
+  mapField: {x: 1}
+  listField: [1, 2]
+  template:
+    spec:
+      containers:
+      - name: nginx
+        image: old
+        args: [a, b, c]
+      - name: side
+        image: old2
+`;
+
+function dep(out: JsonObject[]): JsonObject {
+  return out[1]!;
+}
+
+function spec(out: JsonObject[]): JsonObject {
+  return dep(out).spec as JsonObject;
+}
+
+function containers(out: JsonObject[]): JsonObject[] {
+  return ((spec(out).template as JsonObject).spec as JsonObject).containers as JsonObject[];
+}
+
+test('copies a source field into the selected targets by list index', () => {
+  const out = run(
+    DEPLOY,
+    `
+- source: {kind: Deployment, fieldPath: spec.template.spec.containers.0.image}
+  targets:
+  - select: {kind: Deployment}
+    fieldPaths: [spec.template.spec.containers.1.image]
+`,
+  );
+  assert.equal(containers(out).map((c) => c.image), ['old', 'old']);
+});
+
+test('a scalar target keeps its type; a created field reads the text as plain YAML', () => {
+  const out = run(
+    DEPLOY,
+    `
+- source: {kind: ConfigMap, fieldPath: data.str}
+  targets:
+  - select: {kind: Deployment}
+    fieldPaths:
+    - spec.replicas
+    - spec.strField
+    - metadata.annotations.[a.b/c]
+- source: {kind: ConfigMap, fieldPath: spec.port}
+  targets:
+  - select: {kind: Deployment}
+    fieldPaths: [spec.template.spec.containers.0.args.1, spec.created.deep]
+    options: {create: true}
+`,
+  );
+  assert.is(spec(out).replicas, 9090);
+  assert.is(spec(out).strField, '9090');
+  assert.equal((dep(out).metadata as JsonObject).annotations, { 'a.b/c': '9090' });
+  assert.equal(containers(out)[0]!.args, ['a', '8080', 'c']);
+  assert.equal(spec(out).created, { deep: 8080 });
+});
+
+test('a text that does not fit the target type is an error', () => {
+  fails(
+    DEPLOY,
+    `
+- source: {kind: ConfigMap, fieldPath: data.str}
+  targets:
+  - select: {kind: Deployment}
+    fieldPaths: [spec.boolField]
+`,
+    /cannot write "9090" into a boolean field/,
+  );
+  fails(
+    DEPLOY,
+    `
+- source: {kind: ConfigMap, fieldPath: data.img}
+  targets:
+  - select: {kind: Deployment}
+    fieldPaths: [spec.nullField]
+`,
+    /cannot write "nginx:1.2" into a null field/,
+  );
+});
+
+test('map and list targets are replaced whole; a scalar target takes a map as empty text', () => {
+  const out = run(
+    DEPLOY,
+    `
+- source: {kind: ConfigMap, fieldPath: spec.m}
+  targets:
+  - select: {kind: Deployment}
+    fieldPaths: [spec.listField, spec.strField]
+- source: {kind: ConfigMap, fieldPath: spec.l}
+  targets:
+  - select: {kind: Deployment}
+    fieldPaths: [spec.mapField]
+`,
+  );
+  assert.equal(spec(out).listField, { a: 1, b: 'two' });
+  assert.equal(spec(out).mapField, [1, 'two']);
+  assert.is(spec(out).strField, '');
+  // the copies are independent of the source
+  (spec(out).listField as JsonObject).a = 5;
+  assert.equal((out[0]!.spec as JsonObject).m, { a: 1, b: 'two' });
+});
+
+test('[k=v] in a target is an unanchored regex and * walks every element', () => {
+  const out = run(
+    DEPLOY,
+    `
+- source: {kind: ConfigMap, fieldPath: data.img}
+  targets:
+  - select: {kind: Deployment}
+    fieldPaths:
+    - spec.template.spec.containers.[name=id].image
+    - spec.template.spec.containers.0.args.*
+`,
+  );
+  assert.equal(containers(out).map((c) => c.image), ['old', 'nginx:1.2']);
+  assert.equal(containers(out)[0]!.args, ['nginx:1.2', 'nginx:1.2', 'nginx:1.2']);
+});
+
+test('* over a map and a missing target field are errors', () => {
+  fails(
+    DEPLOY,
+    `
+- source: {kind: ConfigMap, fieldPath: data.img}
+  targets:
+  - select: {kind: Deployment}
+    fieldPaths: [spec.mapField.*]
+`,
+    /unable to find field "spec.mapField.\*" in replacement target .*expected SequenceNode but got MappingNode/,
+  );
+  const e = fails(
+    DEPLOY,
+    `
+- source: {kind: ConfigMap, fieldPath: data.img}
+  targets:
+  - select: {kind: Deployment}
+    fieldPaths: [spec.missing.deep]
+`,
+    /unable to find field "spec.missing.deep" in replacement target apps\/v1 Deployment dep$/,
+  );
+  assert.is(e.file, 'kustomization.yaml');
+  assert.is(e.field, 'replacements[0].targets[0]');
+  fails(
+    DEPLOY,
+    `
+- source: {kind: ConfigMap, fieldPath: data.img}
+  targets:
+  - select: {kind: Deployment}
+    fieldPaths: [spec.template.spec.containers.5.image]
+`,
+    /index 5 specified but only 2 elements found/,
+  );
+});
+
+test('create makes maps, list elements by [k=v], scalars by [=v] and the element one past the end', () => {
+  const out = run(
+    DEPLOY,
+    `
+- source: {kind: ConfigMap, fieldPath: data.str}
+  targets:
+  - select: {kind: Deployment}
+    fieldPaths:
+    - spec.template.spec.containers.0.args.[=zz]
+    - spec.template.spec.containers.[name=new].image
+    - spec.newList.[name=x].y
+    - spec.newList2.0.y
+    - spec.template.spec.containers.*.newField
+    options: {create: true}
+`,
+  );
+  assert.equal(containers(out), [
+    { name: 'nginx', image: 'old', args: ['a', 'b', 'c', 9090], newField: 9090 },
+    { name: 'side', image: 'old2', newField: 9090 },
+    { name: 'new', image: 9090, newField: 9090 },
+  ]);
+  assert.equal(spec(out).newList, [{ name: 'x', y: 9090 }]);
+  assert.equal(spec(out).newList2, [{ y: 9090 }]);
+  fails(
+    DEPLOY,
+    `
+- source: {kind: ConfigMap, fieldPath: data.str}
+  targets:
+  - select: {kind: Deployment}
+    fieldPaths: [spec.newList3.2.y]
+    options: {create: true}
+`,
+    /unable to find or create field "spec.newList3.2.y" .*index 2 specified but only 0 elements found/,
+  );
+});
+
+test('create on an existing map target replaces it', () => {
+  const out = run(
+    DEPLOY,
+    `
+- source: {kind: ConfigMap, fieldPath: data.img}
+  targets:
+  - select: {kind: Deployment}
+    fieldPaths: [spec.mapField]
+    options: {create: true}
+`,
+  );
+  assert.is(spec(out).mapField, 'nginx:1.2');
+});
+
+test('delimiter and index cut the source and splice into the target', () => {
+  const out = run(
+    DEPLOY,
+    `
+- source: {kind: ConfigMap, fieldPath: data.img, options: {delimiter: ':', index: 1}}
+  targets:
+  - select: {kind: Deployment}
+    fieldPaths: [metadata.annotations.new1]
+    options: {create: true, delimiter: ',', index: -1}
+  - select: {kind: Deployment}
+    fieldPaths: [metadata.annotations.new2]
+    options: {create: true, delimiter: ',', index: 0}
+  - select: {kind: Deployment}
+    fieldPaths: [metadata.annotations.new3]
+    options: {create: true, delimiter: ',', index: 5}
+  - select: {kind: Deployment}
+    fieldPaths:
+    - metadata.annotations.[a.b/c]
+    options: {delimiter: 'l', index: 1}
+`,
+  );
+  // kustomize prints every annotation as a string at the end; created fields are untyped until then
+  assert.equal((dep(out).metadata as JsonObject).annotations, { 'a.b/c': 'ol1.2', new1: '1.2,', new2: 1.2, new3: ',1.2' });
+});
+
+test('delimiter errors', () => {
+  fails(
+    DEPLOY,
+    `
+- source: {kind: ConfigMap, fieldPath: data.img, options: {delimiter: ':', index: 2}}
+  targets: [{select: {kind: Deployment}, fieldPaths: [spec.strField]}]
+`,
+    /options.index 2 is out of bounds for value nginx:1.2/,
+  );
+  fails(
+    DEPLOY,
+    `
+- source: {kind: ConfigMap, fieldPath: spec.m, options: {delimiter: ':'}}
+  targets: [{select: {kind: Deployment}, fieldPaths: [spec.strField]}]
+`,
+    /delimiter option can only be used with scalar nodes/,
+  );
+  fails(
+    DEPLOY,
+    `
+- source: {kind: ConfigMap, fieldPath: data.img}
+  targets: [{select: {kind: Deployment}, fieldPaths: [spec.mapField], options: {delimiter: ':'}}]
+`,
+    /delimiter option can only be used with scalar nodes/,
+  );
+});
+
+test('source errors: none, several, missing field, wildcard', () => {
+  const target = '  targets: [{select: {kind: Deployment}, fieldPaths: [spec.strField]}]';
+  fails(DEPLOY, `- source: {kind: Nope}\n${target}`, /nothing selected by Nope.\[noVer\].\[noGrp\]\/\[noName\].\[noNs\]/);
+  fails(DEPLOY, `- source: {version: v1}\n${target}`, /multiple matches for selector \[noKind\].v1/);
+  fails(DEPLOY, `- source: {kind: ConfigMap, fieldPath: data.nope}\n${target}`, /fieldPath `data.nope` is missing for replacement source ConfigMap/);
+  fails(DEPLOY, `- source: {kind: ConfigMap, fieldPath: spec.missing.0}\n${target}`, /is missing/);
+  fails(DEPLOY, `- source: {kind: Deployment, fieldPath: spec.template.spec.containers.*.image}\n${target}`, /wildcard is not supported/);
+  fails(DEPLOY, `- source: {kind: Deployment, fieldPath: spec.mapField.0}\n${target}`, /error looking up replacement source: .*expected SequenceNode but got MappingNode/);
+  fails(DEPLOY, `- source: {kind: Deployment, fieldPath: 'metadata.[annotations]'}\n${target}`, /must contain fieldName=fieldValue/);
+});
+
+test('source paths: - is the last element, [k=v] is an exact match', () => {
+  const target = '  targets: [{select: {kind: Deployment}, fieldPaths: [spec.strField]}]';
+  assert.is(spec(run(DEPLOY, `- source: {kind: Deployment, fieldPath: spec.template.spec.containers.-.image}\n${target}`)).strField, 'old2');
+  assert.is(spec(run(DEPLOY, `- source:\n    kind: Deployment\n    fieldPath: spec.template.spec.containers.[image=old2].name\n${target}`)).strField, 'side');
+  fails(DEPLOY, `- source:\n    kind: Deployment\n    fieldPath: spec.template.spec.containers.[image=ol].name\n${target}`, /is missing/);
+});
+
+const SELECTED = `
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: src, namespace: default}
+data: {v: NEW}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: a, labels: {app: x}}
+data: {v: A}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: b, namespace: ns1, labels: {app: y}, annotations: {note: z}}
+data: {v: B}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: a, labels: {app: x}}
+data: {v: D}
+`;
+
+function values(out: JsonObject[]): string[] {
+  return out.map((o) => (o.data as JsonObject).v as string);
+}
+
+test('targets by label selector, rejects by id and by annotation selector', () => {
+  assert.equal(
+    values(run(SELECTED, `- source: {kind: ConfigMap, name: src, fieldPath: data.v}\n  targets: [{select: {labelSelector: app=x}, fieldPaths: [data.v]}]`)),
+    ['NEW', 'NEW', 'B', 'NEW'],
+  );
+  assert.equal(
+    values(
+      run(
+        SELECTED,
+        `- source: {kind: ConfigMap, name: src, fieldPath: data.v}\n  targets: [{select: {kind: ConfigMap}, reject: [{name: src}, {annotationSelector: note=z}], fieldPaths: [data.v]}]`,
+      ),
+    ),
+    ['NEW', 'NEW', 'B', 'D'],
+  );
+});
+
+test("a reject's id part and its selectors reject independently; '' and default namespaces are equal", () => {
+  // kustomize checks a reject's label selector and its id separately: the ConfigMap src (no
+  // labels) is rejected by kind alone, the Deployment by its label alone
+  assert.equal(
+    values(
+      run(
+        SELECTED,
+        `- source: {kind: ConfigMap, name: a, namespace: default, fieldPath: data.v}\n  targets: [{select: {namespace: default}, reject: [{kind: ConfigMap, labelSelector: app=x}], fieldPaths: [data.v]}]`,
+      ),
+    ),
+    ['NEW', 'A', 'B', 'D'],
+  );
+  assert.equal(
+    values(run(SELECTED, `- source: {kind: ConfigMap, name: a, fieldPath: data.v}\n  targets: [{select: {namespace: default}, fieldPaths: [data.v]}]`)),
+    ['A', 'A', 'B', 'A'],
+  );
+});
+
+test('resources are selected by any of their previous ids as well', () => {
+  const res = resources(SELECTED);
+  res[1]!.previous = [{ group: '', version: 'v1', kind: 'ConfigMap', namespace: '', name: 'original' }];
+  const out = applyReplacements(res, replacements(`- source: {name: original, fieldPath: data.v}\n  targets: [{select: {name: b}, fieldPaths: [data.v]}]`));
+  assert.equal(values(out.map((r) => r.obj)), ['NEW', 'A', 'A', 'D']);
+});
+
+test('loadReplacements reads path entries holding one replacement or a list', () => {
+  const files: Record<string, string> = {
+    'one.yaml': 'source: {kind: ConfigMap, name: src, fieldPath: data.v}\ntargets: [{select: {name: b}, fieldPaths: [data.v]}]\nextra: ignored\n',
+    'many.yaml': '- source: {kind: ConfigMap, name: b, fieldPath: data.v}\n  targets: [{select: {name: a}, fieldPaths: [data.v]}]\n',
+  };
+  const read = (path: string) => ({ text: files[path]!, file: `dir/${path}` });
+  const list = loadReplacements([{ path: 'one.yaml' }, { Path: 'many.yaml' }], { file: 'k.yaml', field: 'replacements', strict: true }, read);
+  assert.is(list.length, 2);
+  assert.equal(list[1]!.at, { file: 'dir/many.yaml', field: '[0]' });
+  assert.equal(values(applyReplacements(resources(SELECTED), list).map((r) => r.obj)), ['NEW', 'NEW', 'NEW', 'NEW']);
+  try {
+    loadReplacements([{ path: 'one.yaml', source: { kind: 'X' } }], { file: 'k.yaml', field: 'replacements', strict: true }, read);
+    assert.unreachable();
+  } catch (e) {
+    assert.match((e as KtsError).message, /cannot specify both path and inline replacement/);
+    assert.is((e as KtsError).field, 'replacements[0]');
+  }
+  const scalar = () => loadReplacements([{ path: 'x' }], { field: 'replacements', strict: false }, () => ({ text: 'just text\n', file: 'x' }));
+  assert.throws(scalar, /unsupported replacement type encountered within replacement path/);
+});
+
+test('inline entries: Go field matching, unknown fields only in strict mode, required parts', () => {
+  const entry = { Source: { KIND: 'ConfigMap', fieldpath: 'data.v' }, targets: [{ select: { kind: 'X' }, fieldpaths: ['a'] }] };
+  const [r] = loadReplacements([entry], { field: 'replacements', strict: true }, () => ({ text: '', file: '' }));
+  assert.equal(r!.source, { kind: 'ConfigMap', fieldPath: 'data.v' });
+  assert.equal(r!.targets, [{ select: { kind: 'X' }, fieldPaths: ['a'] }]);
+  const ctx = (strict: boolean) => ({ file: 'k.yaml', field: 'replacements', strict });
+  const typo = [{ source: { kind: 'ConfigMap' }, targets: [{ select: { kind: 'X' }, fieldPath: 'a' }] }];
+  assert.throws(() => loadReplacements(typo, ctx(true), () => ({ text: '', file: '' })), /unknown field "fieldPath"/);
+  assert.is(loadReplacements(typo, ctx(false), () => ({ text: '', file: '' })).length, 1);
+  assert.throws(() => loadReplacements([{ source: { kind: 'X' } }], ctx(true), () => ({ text: '', file: '' })), /must specify a source and at least one target/);
+  assert.throws(() => loadReplacements([{ source: { kind: 'X' }, targets: [{ fieldPaths: ['a'] }] }], ctx(true), () => ({ text: '', file: '' })), /target must specify resources to select/);
+  assert.throws(() => loadReplacements([{ source: { kind: 'X' }, targets: [{ select: {}, fieldPaths: 'a' }] }], ctx(true), () => ({ text: '', file: '' })), /expected a list/);
+  assert.throws(() => loadReplacements([{ source: { kind: 'X', options: { index: 1.5 } }, targets: [] }], ctx(true), () => ({ text: '', file: '' })), /expected an integer/);
+});
+
+test('the default field path is metadata.name on both sides', () => {
+  const out = run(SELECTED, `- source: {kind: ConfigMap, name: src}\n  targets: [{select: {kind: Deployment}}]`);
+  assert.is((out[3]!.metadata as JsonObject).name, 'src');
+});
+
+test.run();
