@@ -10,9 +10,22 @@ export function curId(res: Resource): ResId {
   return idOf(res.obj);
 }
 
-/** The id before any rename (kustomize OrgId). */
+/**
+ * Earlier ids, oldest first, as kustomize sees them (PrevIds): it records only kind, namespace
+ * and name, so they carry the current group and version.
+ */
+export function previousIds(res: Resource): ResId[] {
+  if (res.previous.length === 0) return [];
+  const { group, version } = idOf(res.obj);
+  return res.previous.map((id) => ({ ...id, group, version }));
+}
+
+/** The id before any rename (kustomize OrgId), with the current group and version. */
 export function orgId(res: Resource): ResId {
-  return res.previous[0] ?? idOf(res.obj);
+  const first = res.previous[0];
+  if (!first) return idOf(res.obj);
+  const { group, version } = idOf(res.obj);
+  return { ...first, group, version };
 }
 
 /** Records the current id as a previous one (kustomize StorePreviousId). */

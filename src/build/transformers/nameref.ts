@@ -9,7 +9,7 @@ import type { FieldSpec, Gvk } from '../fieldspec/fieldspec.js';
 import { applyFieldSpec, gvkSelects } from '../fieldspec/fieldspec.js';
 import type { Json, JsonObject, ResId, Resource } from '../resource.js';
 import { formatId, idOf } from '../resource.js';
-import { orgId } from './ids.js';
+import { orgId, previousIds } from './ids.js';
 import { effectiveNamespace, isClusterScoped } from './scope.js';
 
 interface RefFilter {
@@ -199,9 +199,9 @@ class Referrer {
   /** kustomize selectReferral: sieve the candidates until one (or several identical) remain. */
   private select(candidates: Resource[], identical: (rs: Resource[]) => boolean): Resource | undefined {
     const target = this.target;
-    let rs = candidates.filter((r) => r.previous.some((id) => gvkSelects(target, id)));
+    let rs = candidates.filter((r) => previousIds(r).some((id) => gvkSelects(target, id)));
     const roleRef = this.roleRefGvk();
-    if (roleRef) rs = rs.filter((r) => r.previous.some((id) => gvkSelects(roleRef, id)));
+    if (roleRef) rs = rs.filter((r) => previousIds(r).some((id) => gvkSelects(roleRef, id)));
     if (!isClusterScoped(this.cur.kind)) {
       rs = rs.filter((r) => {
         const id = idOf(r.obj);

@@ -6,6 +6,7 @@ import type { FieldSpec } from '../fieldspec/fieldspec.js';
 import { applyFieldSpec, expectScalar, gvkSelects } from '../fieldspec/fieldspec.js';
 import type { Resource } from '../resource.js';
 import { idOf } from '../resource.js';
+import { previousIds } from './ids.js';
 
 export interface ReplicaCountConfig {
   replica: { name: string; count: number };
@@ -19,7 +20,7 @@ export function transformReplicaCount(resources: Resource[], cfg: ReplicaCountCo
   let found = false;
   for (const fs of cfg.fieldSpecs) {
     for (const res of resources) {
-      const ids = [idOf(res.obj), ...res.previous];
+      const ids = [...previousIds(res), idOf(res.obj)];
       if (!ids.some((id) => id.name === name && gvkSelects(fs, id))) continue;
       found = true;
       applyFieldSpec(
