@@ -15,6 +15,8 @@ export interface TransformerConfig {
   nameSpace: FieldSpec[];
   commonLabels: FieldSpec[];
   templateLabels: FieldSpec[];
+  /** Extra fields for every `labels:` entry (empty by default; set by configuration files). */
+  labels: FieldSpec[];
   commonAnnotations: FieldSpec[];
   nameReference: NameBackReference[];
   varReference: FieldSpec[];
@@ -282,6 +284,7 @@ export function defaultTransformerConfig(): TransformerConfig {
     nameSpace: copy(nameSpace),
     commonLabels: copy(commonLabels),
     templateLabels: copy(metadataLabels),
+    labels: [],
     commonAnnotations: copy(commonAnnotations),
     nameReference: copy(nameReference),
     varReference: copy(varReference),

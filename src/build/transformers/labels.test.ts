@@ -54,6 +54,14 @@ test('labels entries: metadata only, with templates, with selectors, plus custom
   assert.equal(d.spec.extra, { labels: { a: 'b' } });
 });
 
+test('labels fields from configuration files apply to every labels entry', () => {
+  const tc = { ...defaultTransformerConfig(), labels: [{ path: 'spec/selectors/labels', kind: 'Custom', create: true }] };
+  const rs = resources('kind: Custom\nmetadata: {name: c}\nspec: {}');
+  const entry = { pairs: { a: 'b' } };
+  transformLabels(rs, { labels: entry.pairs, fieldSpecs: labelsEntryFieldSpecs(entry, tc) });
+  assert.equal(rs[0]!.obj.spec, { selectors: { labels: { a: 'b' } } });
+});
+
 test('a label field that is not a map is an error', () => {
   const rs = resources('kind: Service\nmetadata: {name: s}\nspec: {selector: oops}');
   assert.throws(() => transformLabels(rs, { labels: { a: 'b' }, fieldSpecs: [{ path: 'spec/selector', create: true }] }), /not a map/);

@@ -26,7 +26,7 @@ export interface LabelsEntry {
 /**
  * The field specs kustomize uses for a `labels:` entry: all commonLabels fields with
  * includeSelectors; otherwise metadata/labels, plus pod-template labels with includeTemplates;
- * then the entry's own `fields`.
+ * then the `labels` fields of configuration files and the entry's own `fields`.
  */
 export function labelsEntryFieldSpecs(entry: LabelsEntry, tc: TransformerConfig): FieldSpec[] {
   const specs: FieldSpec[] = [];
@@ -35,6 +35,6 @@ export function labelsEntryFieldSpecs(entry: LabelsEntry, tc: TransformerConfig)
     if (entry.includeTemplates) specs.push(...tc.templateLabels);
     specs.push({ path: 'metadata/labels', create: true });
   }
-  specs.push(...(entry.fields ?? []));
+  specs.push(...tc.labels, ...(entry.fields ?? []));
   return specs;
 }
