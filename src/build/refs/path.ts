@@ -273,3 +273,55 @@ export function matchPaths(root: JsonObject, parts: readonly string[], create?: 
   walk(root, 0, undefined);
   return out;
 }
+
+/**
+ * kyaml PathGetter with create (yaml.LookupCreate): the one slot `parts` names, creating missing
+ * fields and `[k=v]` elements (matched exactly) on the way; undefined when a list index is out
+ * of range. The leaf, when created, is an untyped scalar (or a node of `create`'s kind).
+ */
+export function lookupCreate(root: JsonObject, parts: readonly string[], create: CreateKind): Slot | undefined {
+  const path = parts.map((p) => p.trim()).filter((p) => p !== '');
+  let node: Json = root;
+  let slot: Slot | undefined;
+  for (let i = 0; i < path.length; i++) {
+    const part = path[i]!;
+    const where = path.slice(0, i);
+    const kind = kindFor(path[i + 1], create);
+    const idx = atoi(part);
+    if (idx !== undefined || part === '-') {
+      if (idx !== undefined && idx < 0) throw new FieldPathError(`array index ${idx} cannot be negative`);
+      if (node === null) return undefined;
+      const els = elements(node, where);
+      const at = idx ?? els.length - 1;
+      if (at < 0 || at >= els.length) return undefined;
+      slot = { parent: els, key: at };
+    } else if (part === '*') {
+      throw new FieldPathError('wildcard is not supported in PathGetter');
+    } else if (isListIndex(part)) {
+      const [name, value] = splitIndexNameValue(part);
+      const els: Json[] = node === null && slot ? adopt<Json[]>(slot, []) : elements(node, where);
+      let k = els.findIndex((e) => (name === '' ? !isObject(e) && !Array.isArray(e) && scalarText(e) === value : isObject(e) && e[name] !== undefined && scalarText(e[name]!) === value));
+      if (k < 0) {
+        els.push(name === '' ? resolvePlainV3(value) : { [name]: resolvePlainV3(value) });
+        k = els.length - 1;
+      }
+      slot = { parent: els, key: k };
+    } else {
+      const map: JsonObject = node === null && slot ? adopt<JsonObject>(slot, {}) : fields(node, where);
+      if (map[part] === undefined) {
+        map[part] = emptyNode(kind);
+        slot = { parent: map, key: part, created: kind === 'scalar' };
+      } else {
+        slot = { parent: map, key: part };
+      }
+    }
+    node = slotValue(slot);
+  }
+  return slot;
+}
+
+/** A null met on the way becomes the container kyaml would have created. */
+function adopt<T extends Json>(slot: Slot, value: T): T {
+  setSlot(slot, value);
+  return value;
+}

@@ -10,9 +10,9 @@ function resources(yaml: string): Resource[] {
   return parseYamlDocuments(yaml, 'res.yaml').map((o) => newResource(o as JsonObject));
 }
 
-function replacements(yaml: string, strict = true): Replacement[] {
+function replacements(yaml: string): Replacement[] {
   const [doc] = parseYamlDocuments(yaml, 'kustomization.yaml');
-  return loadReplacements(doc!, { file: 'kustomization.yaml', field: 'replacements', strict }, () => {
+  return loadReplacements(doc!, { file: 'kustomization.yaml', field: 'replacements', inKustomization: true }, () => {
     throw new Error('no files here');
   });
 }
@@ -401,34 +401,37 @@ test('loadReplacements reads path entries holding one replacement or a list', ()
     'many.yaml': '- source: {kind: ConfigMap, name: b, fieldPath: data.v}\n  targets: [{select: {name: a}, fieldPaths: [data.v]}]\n',
   };
   const read = (path: string) => ({ text: files[path]!, file: `dir/${path}` });
-  const list = loadReplacements([{ path: 'one.yaml' }, { Path: 'many.yaml' }], { file: 'k.yaml', field: 'replacements', strict: true }, read);
+  const list = loadReplacements([{ path: 'one.yaml' }, { Path: 'many.yaml' }], { file: 'k.yaml', field: 'replacements', inKustomization: true }, read);
   assert.is(list.length, 2);
   assert.equal(list[1]!.at, { file: 'dir/many.yaml', field: '[0]' });
   assert.equal(values(applyReplacements(resources(SELECTED), list).map((r) => r.obj)), ['NEW', 'NEW', 'NEW', 'NEW']);
   try {
-    loadReplacements([{ path: 'one.yaml', source: { kind: 'X' } }], { file: 'k.yaml', field: 'replacements', strict: true }, read);
+    loadReplacements([{ path: 'one.yaml', source: { kind: 'X' } }], { file: 'k.yaml', field: 'replacements', inKustomization: true }, read);
     assert.unreachable();
   } catch (e) {
     assert.match((e as KtsError).message, /cannot specify both path and inline replacement/);
     assert.is((e as KtsError).field, 'replacements[0]');
   }
-  const scalar = () => loadReplacements([{ path: 'x' }], { field: 'replacements', strict: false }, () => ({ text: 'just text\n', file: 'x' }));
+  const scalar = () => loadReplacements([{ path: 'x' }], { field: 'replacements', inKustomization: false }, () => ({ text: 'just text\n', file: 'x' }));
   assert.throws(scalar, /unsupported replacement type encountered within replacement path/);
 });
 
 test('inline entries: Go field matching, unknown fields only in strict mode, required parts', () => {
   const entry = { Source: { KIND: 'ConfigMap', fieldpath: 'data.v' }, targets: [{ select: { kind: 'X' }, fieldpaths: ['a'] }] };
-  const [r] = loadReplacements([entry], { field: 'replacements', strict: true }, () => ({ text: '', file: '' }));
+  const [r] = loadReplacements([entry], { field: 'replacements', inKustomization: true }, () => ({ text: '', file: '' }));
   assert.equal(r!.source, { kind: 'ConfigMap', fieldPath: 'data.v' });
   assert.equal(r!.targets, [{ select: { kind: 'X' }, fieldPaths: ['a'] }]);
-  const ctx = (strict: boolean) => ({ file: 'k.yaml', field: 'replacements', strict });
+  const ctx = (inKustomization: boolean) => ({ file: 'k.yaml', field: 'replacements', inKustomization });
   const typo = [{ source: { kind: 'ConfigMap' }, targets: [{ select: { kind: 'X' }, fieldPath: 'a' }] }];
   assert.throws(() => loadReplacements(typo, ctx(true), () => ({ text: '', file: '' })), /unknown field "fieldPath"/);
   assert.is(loadReplacements(typo, ctx(false), () => ({ text: '', file: '' })).length, 1);
   assert.throws(() => loadReplacements([{ source: { kind: 'X' } }], ctx(true), () => ({ text: '', file: '' })), /must specify a source and at least one target/);
+  // kustomize drops an empty list from a kustomization entry on its way to the plugin, not from a plugin config
+  assert.throws(() => loadReplacements([{ source: { kind: 'X' }, targets: [] }], ctx(true), () => ({ text: '', file: '' })), /at least one target/);
+  assert.equal(loadReplacements([{ source: { kind: 'X' }, targets: [] }], ctx(false), () => ({ text: '', file: '' }))[0]!.targets, []);
   assert.throws(() => loadReplacements([{ source: { kind: 'X' }, targets: [{ fieldPaths: ['a'] }] }], ctx(true), () => ({ text: '', file: '' })), /target must specify resources to select/);
   assert.throws(() => loadReplacements([{ source: { kind: 'X' }, targets: [{ select: {}, fieldPaths: 'a' }] }], ctx(true), () => ({ text: '', file: '' })), /expected a list/);
-  assert.throws(() => loadReplacements([{ source: { kind: 'X', options: { index: 1.5 } }, targets: [] }], ctx(true), () => ({ text: '', file: '' })), /expected an integer/);
+  assert.throws(() => loadReplacements([{ source: { kind: 'X', options: { index: 1.5 } }, targets: [] }], ctx(false), () => ({ text: '', file: '' })), /expected an integer/);
 });
 
 test('the default field path is metadata.name on both sides', () => {

@@ -74,8 +74,12 @@ export interface ReplacementsContext {
   file?: string;
   /** Its field, e.g. `replacements`. */
   field: string;
-  /** Reject unknown keys in inline entries (true in kustomization files, false in plugin configs). */
-  strict: boolean;
+  /**
+   * Whether the list is a kustomization's `replacements:` field rather than a plugin config:
+   * kustomization files reject unknown keys, and (through a marshal round trip in kustomize)
+   * treat an inline `targets: []` as missing.
+   */
+  inKustomization: boolean;
 }
 
 /** Reads a `path:` entry: the file's text and the name to print for it. */
@@ -131,11 +135,12 @@ function decodeTarget(v: Json, ctx: DecodeContext): ReplacementTarget {
   return out;
 }
 
-function decodeReplacement(v: Json, ctx: DecodeContext, extra: readonly string[] = []): Replacement {
+function decodeReplacement(v: Json, ctx: DecodeContext, extra: readonly string[] = [], emptyIsMissing = false): Replacement {
   const f = structFields(v, ['source', 'targets', ...extra], ctx);
   const source = f.get('source');
   const targets = f.get('targets');
-  if (source === undefined || targets === undefined) throw fail(ctx, 'replacements must specify a source and at least one target');
+  const missing = targets === undefined || (emptyIsMissing && Array.isArray(targets) && targets.length === 0);
+  if (source === undefined || missing) throw fail(ctx, 'replacements must specify a source and at least one target');
   const sctx = at(ctx, 'source');
   const sf = structFields(source, [...ID_FIELDS, 'fieldPath', 'options'], sctx);
   const src: ReplacementSource = decodeIdFields(sf, sctx);
@@ -152,7 +157,11 @@ function decodeReplacement(v: Json, ctx: DecodeContext, extra: readonly string[]
 
 /** One inline replacement (kustomize types.Replacement), validated. */
 export function parseReplacement(value: Json, ctx: ReplacementsContext): Replacement {
-  return decodeReplacement(value, { ...ctx, code: 'replacements' });
+  return decodeReplacement(value, decodeContext(ctx), [], ctx.inKustomization);
+}
+
+function decodeContext(ctx: ReplacementsContext): DecodeContext {
+  return { file: ctx.file, field: ctx.field, strict: ctx.inKustomization, code: 'replacements' };
 }
 
 /**
@@ -160,7 +169,7 @@ export function parseReplacement(value: Json, ctx: ReplacementsContext): Replace
  * an inline replacement or `path: FILE`, a file holding one replacement or a list of them.
  */
 export function loadReplacements(entries: Json | undefined, ctx: ReplacementsContext, read: ReadFile): Replacement[] {
-  const base: DecodeContext = { ...ctx, code: 'replacements' };
+  const base = decodeContext(ctx);
   const list = decodeList(entries === null ? undefined : entries, base, (x) => x) ?? [];
   const out: Replacement[] = [];
   list.forEach((entry, i) => {
@@ -168,7 +177,7 @@ export function loadReplacements(entries: Json | undefined, ctx: ReplacementsCon
     const f = structFields(entry, ['path', 'source', 'targets'], { ...ectx, strict: false });
     const path = decodeString(f.get('path'), at(ectx, 'path'));
     if (!path) {
-      out.push(decodeReplacement(entry, ectx, ['path']));
+      out.push(decodeReplacement(entry, ectx, ['path'], ctx.inKustomization));
       return;
     }
     const targets = f.get('targets');
