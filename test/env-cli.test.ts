@@ -67,6 +67,17 @@ test('flags win over CI variables in kts context and kts render', () => {
   assert.match(r.stdout, /kts.dev\/branch-name: from-flag\n/);
 });
 
+test('kts context --field prints one value for shell scripts', () => {
+  const args = ['context', 'branch', '--branch', 'Feature/X', '--commit', SHA, '--build', '9'];
+  const image = kts([...args, '--field', 'image shop/web'], { env: noCiEnv });
+  assert.equal([image.code, image.stdout, image.stderr], [0, 'registry.example.com/shop/web:3.9-0123456\n', '']);
+  const ns = kts([...args, '--field', 'namespace'], { env: noCiEnv });
+  assert.match(ns.stdout, /^preview-feature-x-[0-9a-f]{10}\n$/);
+  const bad = kts([...args, '--field', 'nope'], { env: noCiEnv });
+  assert.is(bad.code, 1);
+  assert.match(bad.stderr, /no field 'nope' \(fields: environment, provider, branch, slug/);
+});
+
 test('npm start scenario: kts render ci without CI variables uses the checkout, then placeholders (flagged)', () => {
   const inRepo = kts(['render', 'ci'], { env: noCiEnv });
   assert.is(inRepo.code, 0, inRepo.stderr);

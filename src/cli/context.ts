@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
-import { UsageError } from '../errors.js';
+import { KtsError, UsageError } from '../errors.js';
 import { contextFlagOptions, contextFlagsFrom, contextFlagsHelp } from '../env/flags.js';
 import { resolveRender } from '../env/render.js';
 import { describeResolved, placeholderWarning } from '../env/describe.js';
@@ -12,6 +12,8 @@ domain, namespace, host, image tags) and where each value came from: a flag, a C
 local git checkout, kts.yaml, or a placeholder.
 
   --json               print as JSON
+  --field KEY          print only the value of KEY (e.g. namespace, host, tag of 'image shop/web'),
+                       for shell scripts: docker build -t "$(kts context ci --field 'image shop/web')"
 ${contextFlagsHelp}`;
 
 export const command: Command = {
@@ -19,7 +21,7 @@ export const command: Command = {
   async run(argv: string[]): Promise<number> {
     let parsed;
     try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, options: { ...contextFlagOptions, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+      parsed = parseArgs({ args: argv, allowPositionals: true, options: { ...contextFlagOptions, json: { type: 'boolean' }, field: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
     } catch (e) {
       throw new UsageError(`${(e as Error).message}\n${help}`);
     }
@@ -32,15 +34,19 @@ export const command: Command = {
     const { flags, configFile } = contextFlagsFrom(values);
     const resolved = resolveRender({ env: positionals[0]!, flags, configFile });
     const rows = describeResolved(resolved);
-    if (values.json) {
+    if (values.field !== undefined) {
+      const row = rows.find((r) => r.key === values.field);
+      if (!row) throw new KtsError('context', `no field '${values.field}' (fields: ${rows.map((r) => r.key).join(', ')})`);
+      process.stdout.write(`${row.value}\n`);
+    } else if (values.json) {
       process.stdout.write(`${JSON.stringify(Object.fromEntries(rows.map((r) => [r.key, { value: r.value, source: r.source }])), null, 2)}\n`);
     } else {
       const w = Math.max(...rows.map((r) => r.key.length));
       const v = Math.max(...rows.map((r) => r.value.length));
       process.stdout.write(rows.map((r) => `${r.key.padEnd(w)}  ${r.value.padEnd(v)}  ${r.source}`.trimEnd()).join('\n') + '\n');
-      const warning = placeholderWarning(resolved.context);
-      if (warning) process.stderr.write(`kts: warning: ${warning}\n`);
     }
+    const warning = placeholderWarning(resolved.context);
+    if (warning) process.stderr.write(`kts: warning: ${warning}\n`);
     return 0;
   },
 };
