@@ -1,0 +1,108 @@
+// JSON 6902 patches as kustomize v5.5.0 applies them (evanphx/json-patch v4 over the resource's
+// JSON), on top of fast-json-patch.
+//
+// Exports:
+//   parseJson6902(text, file): Json6902Operation[]
+//     A patch file or inline patch: text starting with `[` is JSON, anything else YAML (as
+//     kustomize decides). Anything but a list of operation maps is an error naming `file`.
+//   applyJson6902(target, ops, where): JsonObject
+//     Applies the operations in order to a copy of `target`. Like evanphx/json-patch, negative
+//     array indexes count from the end and `add`/`replace` without a value set null. A failing
+//     operation throws a KtsError naming the patch file, the operation's index, op and path.
+
+import fjp from 'fast-json-patch';
+import type { Operation } from 'fast-json-patch';
+import { KtsError } from '../../errors.js';
+import type { Json, JsonObject } from '../resource.js';
+import { parseYamlDocuments } from '../yaml/parse.js';
+
+export interface Json6902Operation {
+  op: string;
+  path: string;
+  from?: string;
+  value?: Json;
+}
+
+const OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
+
+export function parseJson6902(text: string, file: string): Json6902Operation[] {
+  let doc: Json;
+  if (text.startsWith('[')) {
+    try {
+      doc = JSON.parse(text) as Json;
+    } catch (e) {
+      throw new KtsError('json6902', `invalid JSON patch: ${(e as Error).message}`, { file });
+    }
+  } else {
+    doc = parseYamlDocuments(text, file)[0] ?? null;
+  }
+  if (doc === null) return [];
+  if (!Array.isArray(doc)) {
+    throw new KtsError('json6902', `a JSON 6902 patch must be a list of operations, got ${describe(doc)}`, { file });
+  }
+  return doc.map((op, i) => {
+    if (typeof op !== 'object' || op === null || Array.isArray(op)) {
+      throw new KtsError('json6902', `operation ${i} must be a map with op and path, got ${describe(op)}`, { file, field: `[${i}]` });
+    }
+    const out: Json6902Operation = { op: typeof op.op === 'string' ? op.op : '', path: typeof op.path === 'string' ? op.path : '' };
+    if (typeof op.from === 'string') out.from = op.from;
+    if (Object.hasOwn(op, 'value')) out.value = op.value!;
+    return out;
+  });
+}
+
+function describe(v: Json): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a map' : `${typeof v} ${JSON.stringify(v)}`;
+}
+
+const REASONS: Record<string, string> = {
+  OPERATION_PATH_UNRESOLVABLE: 'the path does not exist',
+  OPERATION_PATH_CANNOT_ADD: 'the parent of the path does not exist',
+  OPERATION_FROM_UNRESOLVABLE: 'the from path does not exist',
+  OPERATION_VALUE_OUT_OF_BOUNDS: 'the array index is out of range',
+  OPERATION_PATH_ILLEGAL_ARRAY_INDEX: 'the path does not index an array with a number',
+  OPERATION_PATH_INVALID: 'the path is not a JSON pointer',
+  OPERATION_FROM_REQUIRED: 'the operation needs a from path',
+  TEST_OPERATION_FAILED: 'the test failed',
+};
+
+export function applyJson6902(target: JsonObject, ops: Json6902Operation[], where: { file?: string } = {}): JsonObject {
+  let doc: Json = structuredClone(target);
+  ops.forEach((op, i) => {
+    const fail = (reason: string) =>
+      new KtsError('json6902', `operation ${i} (${op.op || '?'} ${op.path}): ${reason}`, { file: where.file, field: `[${i}]` });
+    if (!OPS.has(op.op)) throw fail(`unknown op '${op.op}' (want add, remove, replace, move, copy or test)`);
+    const operation = { ...op, path: withPositiveIndexes(doc, op.path, op.op === 'add') } as Operation & { value?: Json; from?: string };
+    if (op.from !== undefined) operation.from = withPositiveIndexes(doc, op.from, false);
+    if ((op.op === 'add' || op.op === 'replace' || op.op === 'test') && op.value === undefined) operation.value = null;
+    try {
+      doc = fjp.applyOperation(doc, operation, true, true).newDocument;
+    } catch (e) {
+      if (e instanceof fjp.JsonPatchError) throw fail(REASONS[e.name] ?? e.message.split('\n')[0]!);
+      throw e;
+    }
+  });
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new KtsError('json6902', `the patch left ${describe(doc)} instead of a resource`, { file: where.file });
+  }
+  return doc;
+}
+
+// evanphx/json-patch resolves a negative index against the array it indexes: -1 is the last
+// element, and for `add` (inserting) -1 is the end.
+function withPositiveIndexes(doc: Json, pointer: string, inserting: boolean): string {
+  if (!/\/-[0-9]/.test(pointer)) return pointer;
+  const parts = pointer.split('/');
+  let cur: Json | undefined = doc;
+  for (let i = 1; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (Array.isArray(cur) && /^-[0-9]+$/.test(part)) {
+      const last = i === parts.length - 1;
+      const resolved = Number(part) + cur.length + (last && inserting ? 1 : 0);
+      if (resolved >= 0) parts[i] = String(resolved);
+    }
+    const key = parts[i]!.replace(/~1/g, '/').replace(/~0/g, '~');
+    cur = Array.isArray(cur) ? cur[Number(key)] : typeof cur === 'object' && cur !== null ? cur[key] : undefined;
+  }
+  return parts.join('/');
+}

@@ -1,0 +1,409 @@
+// Strategic merge patch exactly as kustomize v5.5.0 applies it: kyaml's merge2 walker with
+// kustomize's options (patch elements prepended), driven by the merge schema (schema.ts).
+//
+// Exports:
+//   strategicMerge(base, patch, schema?, where?): JsonObject | null
+//     Merges `patch` into `base` (neither is modified) and returns the result, or null when the
+//     patch deletes the whole resource (`$patch: delete` at its root).
+//   applySmPatchToResource(target, patch, options?): JsonObject | null
+//     What kustomize does around that merge when a patch is applied to a selected resource: the
+//     patch takes the target's apiVersion, and afterwards the target's name, namespace and kind are
+//     restored unless the patch's options allow changing them.
+//
+// What the merge does (kyaml semantics, pinned by merge tests against kustomize v5.5.0):
+// - maps merge key by key; a `null` in the patch deletes the key; a `null` in the base is kept
+//   when the patch does not mention the key; a `null` inside content the patch adds is dropped;
+// - lists whose schema has strategy `merge` are merged by their merge keys (all of
+//   `x-kubernetes-list-map-keys` when given, e.g. containerPort+protocol); elements of the patch
+//   come first in patch order, then the base's remaining elements; keys missing on one side match
+//   any value (kyaml's quirk), and duplicate keys collapse to one element;
+// - merge-strategy lists without a key (finalizers) merge as sets, patch values first;
+// - every other list (no schema, unknown kinds, CRDs without `openapi:`) is replaced;
+// - `$patch: delete` removes the map or list element it is in, `$patch: replace` replaces the map
+//   instead of merging it, `$patch: merge` is the default; any other value is an error;
+// - `$retainKeys`, `$setElementOrder/<list>` and `$deleteFromPrimitiveList/<list>` are not
+//   directives for kyaml: kustomize keeps them as ordinary fields, and so do we.
+
+import { KtsError } from '../../errors.js';
+import type { Json, JsonObject } from '../resource.js';
+import {
+  builtinMergeSchema,
+  elementSchema,
+  fieldSchema,
+  patchStrategyAndKeys,
+  rootSchema,
+  type MergeSchema,
+  type SchemaNode,
+} from './schema.js';
+
+export interface MergeWhere {
+  /** The patch file (or kustomization holding an inline patch), named in errors. */
+  file?: string;
+}
+
+/** A node the merge produced that must stay an explicit `null` (a base `null` the patch left alone). */
+const KEEP_NULL = Symbol('keep-null');
+/** undefined: the field or element is removed. */
+type Result = Json | undefined | typeof KEEP_NULL;
+type Src = Json | undefined;
+
+interface Ctx {
+  schema: MergeSchema;
+  file?: string;
+}
+
+const DIRECTIVE = '$patch';
+type Directive = 'merge' | 'replace' | 'delete' | 'unknown';
+
+export function strategicMerge(base: JsonObject, patch: JsonObject, schema: MergeSchema = builtinMergeSchema(), where: MergeWhere = {}): JsonObject | null {
+  const ctx: Ctx = { schema, file: where.file };
+  const dest = structuredClone(base);
+  const result = walk(ctx, dest, structuredClone(patch), undefined, []);
+  // kustomize keeps the merged resource only when the walk merged into it in place: a root
+  // `$patch: replace` hands back the patch instead, and kustomize then keeps the base unchanged.
+  return result === undefined || result === null || result === KEEP_NULL ? null : dest;
+}
+
+export interface SmPatchOptions {
+  schema?: MergeSchema;
+  allowNameChange?: boolean;
+  allowKindChange?: boolean;
+  file?: string;
+}
+
+export function applySmPatchToResource(target: JsonObject, patch: JsonObject, options: SmPatchOptions = {}): JsonObject | null {
+  const { name, namespace } = metaStrings(target);
+  const kind = target.kind;
+  const patchCopy: JsonObject = { ...patch };
+  if (target.apiVersion === undefined) delete patchCopy.apiVersion;
+  else patchCopy.apiVersion = target.apiVersion;
+  const merged = strategicMerge(target, patchCopy, options.schema, { file: options.file });
+  if (merged === null || Object.keys(merged).length === 0) return null;
+  if (!options.allowKindChange) setOrDelete(merged, 'kind', kind);
+  const meta = isMap(merged.metadata) ? merged.metadata : (merged.metadata = {});
+  if (!options.allowNameChange) setOrDelete(meta, 'name', name);
+  setOrDelete(meta, 'namespace', namespace);
+  return merged;
+}
+
+function metaStrings(obj: JsonObject): { name: string | undefined; namespace: string | undefined } {
+  const meta = isMap(obj.metadata) ? obj.metadata : {};
+  const str = (v: Json | undefined) => (typeof v === 'string' && v !== '' ? v : undefined);
+  return { name: str(meta.name), namespace: str(meta.namespace) };
+}
+
+function setOrDelete(obj: JsonObject, key: string, value: Json | undefined): void {
+  if (value === undefined) delete obj[key];
+  else obj[key] = value;
+}
+
+function isMap(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isEmptyMap(v: unknown): boolean {
+  return isMap(v) && Object.keys(v).length === 0;
+}
+
+type NodeKind = 'map' | 'seq' | 'scalar';
+
+function kindOf(v: Json): NodeKind {
+  return Array.isArray(v) ? 'seq' : isMap(v) ? 'map' : 'scalar';
+}
+
+const KIND_NAME: Record<NodeKind, string> = { map: 'MappingNode', seq: 'SequenceNode', scalar: 'ScalarNode' };
+
+/** A scalar's text as YAML holds it (kyaml compares merge keys as text); maps and lists have none. */
+function text(v: Json | undefined): string {
+  if (v === undefined || typeof v === 'object') return v === null ? 'null' : '';
+  return String(v);
+}
+
+/** A merge-key value as kyaml reads it from an element: missing, null and empty all read as ''. */
+function keyText(v: Json | undefined): string {
+  return v === null || v === undefined || typeof v === 'object' ? '' : String(v);
+}
+
+/** A key value written back as an untagged YAML scalar would be read. */
+function scalarFromText(s: string): Json {
+  if (/^-?(0|[1-9][0-9]*)$/.test(s)) return Number(s);
+  if (s === 'true' || s === 'false') return s === 'true';
+  return s;
+}
+
+function walk(ctx: Ctx, dest: Src, origin: Src, schema: SchemaNode | undefined, path: string[]): Result {
+  const s = schema ?? schemaFromMeta(ctx, dest, origin);
+  const first = dest !== undefined && dest !== null ? dest : origin !== undefined && origin !== null ? origin : undefined;
+  if (first === undefined) return walkMap(ctx, dest, origin, s, path);
+  const kind = kindOf(first);
+  for (const src of [dest, origin]) {
+    if (src !== undefined && src !== null && kindOf(src) !== kind) {
+      throw new KtsError('patch', `wrong node kind: expected ${KIND_NAME[kind]} but got ${KIND_NAME[kindOf(src)]}`, { file: ctx.file, field: path.join('.') || undefined });
+    }
+  }
+  if (kind === 'map') return walkMap(ctx, dest, origin, s, path);
+  if (kind === 'seq' && s !== undefined && patchStrategyAndKeys(s).strategy.split(',').includes('merge')) {
+    return walkAssociativeList(ctx, dest, origin, s, path);
+  }
+  return origin !== undefined ? origin : dest;
+}
+
+// Where no schema applies, a map that names its own apiVersion and kind gets that type's schema.
+function schemaFromMeta(ctx: Ctx, ...sources: Src[]): SchemaNode | undefined {
+  for (const src of sources) {
+    if (!isMap(src)) continue;
+    const { apiVersion, kind } = src;
+    if (typeof apiVersion !== 'string' || typeof kind !== 'string' || !apiVersion || !kind) continue;
+    const s = rootSchema(ctx.schema, apiVersion, kind);
+    if (s) return s;
+  }
+  return undefined;
+}
+
+// Reads and removes the `$patch` directive of a patch map (an unknown value is left in place).
+function takeDirective(origin: Src): Directive {
+  if (origin === undefined) return 'merge';
+  if (!isMap(origin)) return 'unknown';
+  if (!Object.hasOwn(origin, DIRECTIVE)) return 'merge';
+  const value = text(origin[DIRECTIVE]);
+  if (value !== 'merge' && value !== 'replace' && value !== 'delete') return 'unknown';
+  delete origin[DIRECTIVE];
+  return value;
+}
+
+// A list's directive is an element holding nothing but `$patch`; it is removed from the patch.
+function takeListDirective(origin: Src): Directive {
+  const el = directiveElement(origin);
+  if (el === undefined) return 'merge';
+  const value = text(el[DIRECTIVE]);
+  if (value !== 'merge' && value !== 'replace' && value !== 'delete') return 'unknown';
+  setElement(origin as Json[], undefined, [DIRECTIVE], [value]);
+  return value;
+}
+
+function directiveElement(origin: Src): JsonObject | undefined {
+  if (!Array.isArray(origin)) return undefined;
+  const el = origin.find((e): e is JsonObject => isMap(e) && Object.hasOwn(e, DIRECTIVE));
+  return el && Object.keys(el).length === 1 ? el : undefined;
+}
+
+function unknownListDirective(ctx: Ctx, origin: Src, path: string[]): KtsError {
+  const value = text(directiveElement(origin)?.[DIRECTIVE]);
+  return new KtsError('patch', `unknown patch strategy '${value}'`, { file: ctx.file, field: [...path, DIRECTIVE].join('.') });
+}
+
+function unknownDirective(ctx: Ctx, origin: Src, path: string[]): KtsError {
+  const value = isMap(origin) ? text(origin[DIRECTIVE]) : '';
+  return new KtsError('patch', `unknown patch strategy '${value}'`, { file: ctx.file, field: [...path, DIRECTIVE].join('.') });
+}
+
+function walkMap(ctx: Ctx, dest: Src, origin: Src, schema: SchemaNode | undefined, path: string[]): Result {
+  let target: Src;
+  if (dest === undefined || dest === null) {
+    const directive = takeDirective(origin);
+    if (directive === 'delete') return undefined;
+    if (origin === undefined && dest === null) return KEEP_NULL;
+    target = origin;
+  } else if (origin === null) {
+    return undefined;
+  } else {
+    const directive = takeDirective(origin);
+    if (directive === 'unknown') throw unknownDirective(ctx, origin, path);
+    if (directive === 'delete') return undefined;
+    target = directive === 'replace' ? origin : dest;
+  }
+  if (!isMap(target)) return target;
+  const patchMap = isMap(origin) ? origin : undefined;
+  const keys = new Set(Object.keys(target));
+  if (patchMap && patchMap !== target) for (const k of Object.keys(patchMap)) keys.add(k);
+  for (const key of keys) {
+    const fs = schema ? fieldSchema(ctx.schema, schema, key) : undefined;
+    const value = walk(ctx, Object.hasOwn(target, key) ? target[key] : undefined, patchMap && Object.hasOwn(patchMap, key) ? patchMap[key] : undefined, fs, [...path, key]);
+    if (value === KEEP_NULL) target[key] = null;
+    else if (value === undefined || value === null) delete target[key];
+    else target[key] = value;
+  }
+  return target;
+}
+
+function walkAssociativeList(ctx: Ctx, dest: Src, origin: Src, schema: SchemaNode, path: string[]): Result {
+  let list: Json[];
+  if (dest === undefined || dest === null) list = origin as Json[];
+  else if (origin === null) return undefined;
+  else {
+    const directive = takeListDirective(origin);
+    if (directive === 'unknown') throw unknownListDirective(ctx, origin, path);
+    if (directive === 'delete') return undefined;
+    list = (directive === 'replace' ? origin : dest) as Json[];
+  }
+  const patchList = Array.isArray(origin) ? origin : undefined;
+  const { keys } = patchStrategyAndKeys(schema);
+  const values = keyedValues(keys, patchList, list);
+  if (values.length > 0 || keys.length > 0) return mergeElements(ctx, values, keys, list, patchList, schema, path);
+  return mergeElements(ctx, primitiveValues(patchList, list), [''], list, patchList, schema, path);
+}
+
+// The key values of every element, patch first, without repeats (kyaml's elementValues).
+function keyedValues(keys: string[], patchList: Json[] | undefined, list: Json[]): string[][] {
+  const out: string[][] = [];
+  const seen = new Set<string>();
+  for (const src of [patchList, list]) {
+    if (!src) continue;
+    for (const el of src) {
+      const row = keys.map((k) => (isMap(el) ? keyText(el[k]) : ''));
+      const id = JSON.stringify(row);
+      if (row.length === 0 || seen.has(id)) continue;
+      seen.add(id);
+      out.push(row);
+    }
+  }
+  return out;
+}
+
+function primitiveValues(patchList: Json[] | undefined, list: Json[]): string[][] {
+  const out: string[][] = [];
+  const seen = new Set<string>();
+  for (const src of [patchList, list]) {
+    if (!src) continue;
+    for (const el of src) {
+      const t = text(el);
+      if (seen.has(t)) continue;
+      seen.add(t);
+      out.push([t]);
+    }
+  }
+  return out;
+}
+
+// Two key rows are the same element when they agree wherever both have a value.
+function matchRows(a: string[], b: string[]): string[] | undefined {
+  if (a.length !== b.length) return undefined;
+  let common = false;
+  const res: string[] = [];
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) {
+      common = true;
+      res.push(a[i]!);
+      continue;
+    }
+    if (a[i] !== '' && b[i] !== '') return undefined;
+    res.push(a[i] !== '' ? a[i]! : b[i]!);
+  }
+  return common ? res : undefined;
+}
+
+function mergeRows(rows: string[][]): void {
+  for (let i = 0; i < rows.length; i++) {
+    const a = rows[i]!;
+    for (let j = 0; j < rows.length; j++) {
+      const merged = matchRows(a, rows[j]!);
+      if (merged) {
+        rows[i] = merged;
+        rows[j] = merged;
+      }
+    }
+  }
+}
+
+// Keeps the keys that have a value in some row (all keys when none has).
+function validateKeys(rows: string[][], values: string[], keys: string[]): [string[], string[]] {
+  const valid = new Set<string>();
+  for (const row of rows) row.forEach((v, i) => v !== '' && valid.add(keys[i]!));
+  if (valid.size === 0) return [keys, values];
+  return [keys.filter((k) => valid.has(k)), values.filter((v, i) => v !== '' || valid.has(keys[i]!))];
+}
+
+function mergeElements(ctx: Ctx, rows: string[][], keys: string[], list: Json[], patchList: Json[] | undefined, schema: SchemaNode, path: string[]): Result {
+  const items: Json[] = [];
+  const elemSchema = elementSchema(ctx.schema, schema);
+  if (keys.length > 1) mergeRows(rows);
+  let validKeys = keys;
+  for (const values of rows) {
+    if (values.length === 0) continue;
+    let validValues: string[];
+    [validKeys, validValues] = validateKeys(rows, values, keys);
+    const [findKeys, findValues] = validateKeys([validValues], validValues, validKeys);
+    const val = walk(ctx, findElement(list, findKeys, findValues), patchList && findElement(patchList, findKeys, findValues), elemSchema, path);
+    if (val === undefined || val === null || val === KEEP_NULL || isEmptyMap(val)) {
+      setElement(list, undefined, validKeys, validValues);
+      continue;
+    }
+    validKeys.forEach((key, i) => {
+      if (key !== '' && isMap(val) && !Object.hasOwn(val, key) && validValues[i] !== '') val[key] = scalarFromText(validValues[i]!);
+    });
+    setElement(items, val, validKeys, validValues);
+  }
+  return rows.length > 0 ? appendElements(items, list, validKeys) : list;
+}
+
+// kyaml's FieldMatcher: an empty wanted value matches any element that has the field.
+function fieldMatches(el: JsonObject, key: string, value: string): boolean {
+  if (!Object.hasOwn(el, key)) return false;
+  return value === '' || text(el[key]) === value;
+}
+
+// The first element with exactly these key values (kyaml's ElementMatcher: no wildcard here).
+function findElement(list: Json[], keys: string[], values: string[]): Json | undefined {
+  if (keys.length === 0 || keys[0] === '') return list.find((el) => text(el) === values[0]);
+  return list.find((el) => isMap(el) && keys.every((k, i) => Object.hasOwn(el, k) && text(el[k]) === values[i]));
+}
+
+/**
+ * kyaml's ElementSetter on `list`, in place: drops null and empty-map elements, then replaces every
+ * element matching the key values by `element` (or removes them when `element` is undefined), and
+ * appends `element` when none matched.
+ */
+function setElement(list: Json[], element: Json | undefined, keys: string[], values: string[]): void {
+  const primitive = keys.length > 0 && keys[0] === '';
+  const next: Json[] = [];
+  let matched = false;
+  for (const el of list) {
+    if (el === null || isEmptyMap(el)) continue;
+    let found: boolean;
+    if (primitive) {
+      if (typeof el === 'object') {
+        next.push(el);
+        continue;
+      }
+      found = values.length > 0 && (values[0] === '' || text(el) === values[0]);
+    } else {
+      if (!isMap(el) && keys.length > 0) {
+        next.push(el);
+        continue;
+      }
+      found = values.length > 0 && keys.every((k, j) => j >= values.length || fieldMatches(el as JsonObject, k, values[j]!));
+    }
+    if (!found) {
+      if (values.length > 0) next.push(el);
+      continue;
+    }
+    matched = true;
+    if (element !== undefined) next.push(element);
+  }
+  list.length = 0;
+  list.push(...next);
+  if (element === undefined || element === null) return;
+  if (!matched) list.push(element);
+}
+
+/**
+ * kyaml's appendListNode(items, base): walks the base list's elements in order and sets each into
+ * `items` by its key values. With several merge keys, a base element is first removed and then
+ * appended, which moves matched elements after the patch's new ones.
+ */
+function appendElements(items: Json[], list: Json[], keys: string[]): Json[] {
+  for (const el of [...list]) {
+    if (keys[0] === '') {
+      setElement(items, el, [''], [text(el)]);
+      continue;
+    }
+    const values: string[] = [];
+    for (const key of keys) {
+      if (!isMap(el) || !Object.hasOwn(el, key)) items.push(el);
+      else values.push(text(el[key]));
+    }
+    if (keys.length > 1) setElement(items, undefined, keys, values);
+    setElement(items, el, keys, values);
+  }
+  return items;
+}
