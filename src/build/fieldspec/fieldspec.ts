@@ -89,56 +89,69 @@ export function expectScalar(value: Json | undefined, field: string): void {
   }
 }
 
+const splitCache = new Map<string, string[]>();
+
+/** splitPath, memoized: the same few hundred paths are walked for every resource. */
+function pathParts(path: string): string[] {
+  let parts = splitCache.get(path);
+  if (!parts) {
+    parts = splitPath(path);
+    splitCache.set(path, parts);
+  }
+  return parts;
+}
+
 /**
  * Applies `set` to every field `fs.path` reaches in `obj` (in place), when `fs` selects the
  * object's current gvk. Missing fields are created only when `fs.create` and `createKind` are set;
  * `name[]` fields are never created, but an explicit null there becomes an empty list.
  */
 export function applyFieldSpec(obj: JsonObject, fs: FieldSpec, set: Setter, createKind?: CreateKind): void {
-  if (!gvkSelects(fs, objGvk(obj))) return;
-  const path = splitPath(fs.path);
-  const walk = (node: Json, i: number): void => {
-    if (node === null) return;
-    if (Array.isArray(node)) {
-      for (const el of node) walk(el, i);
-      return;
-    }
-    if (!isObject(node)) {
-      throw new FieldSpecError(`expected sequence or mapping node at '${path.slice(0, i).join('/')}'`, 'ScalarNode', fs.path);
-    }
-    const raw = path[i]!;
-    const isSeq = raw.endsWith('[]');
-    const name = isSeq ? raw.slice(0, -2) : raw;
-    if (name === '') throw new FieldSpecError('cannot set or create an empty field name', '', fs.path);
-    const last = i === path.length - 1;
-    const create = !!fs.create && createKind !== undefined && !isSeq;
-    let value: Json | undefined = node[name];
-    if (value === undefined) {
-      if (!create) return;
-      if (last) {
-        const next = set(createKind === 'map' ? {} : undefined);
-        node[name] = next === undefined ? (createKind === 'map' ? {} : '') : next;
-        return;
-      }
-      value = node[name] = {};
-    } else if (value === null) {
-      // kustomize turns an explicit null into the kind it would have created
-      if (isSeq) value = node[name] = [];
-      else if (create) value = node[name] = last ? (createKind === 'map' ? {} : '') : {};
-    }
-    if (last) {
-      const next = set(value);
-      if (next !== undefined) node[name] = next;
-      return;
-    }
-    walk(value, i + 1);
-  };
-  walk(obj, 0);
+  if (gvkSelects(fs, objGvk(obj))) walk(obj, pathParts(fs.path), 0, fs, set, createKind);
 }
 
 /** Applies every spec of `specs` that selects the object (kustomize fsslice.Filter). */
 export function applyFieldSpecs(obj: JsonObject, specs: readonly FieldSpec[], set: Setter, createKind?: CreateKind): void {
-  for (const fs of specs) applyFieldSpec(obj, fs, set, createKind);
+  const gvk = objGvk(obj);
+  for (const fs of specs) if (gvkSelects(fs, gvk)) walk(obj, pathParts(fs.path), 0, fs, set, createKind);
+}
+
+/** `node` is the value reached by path[0..i). */
+function walk(node: Json, path: string[], i: number, fs: FieldSpec, set: Setter, createKind: CreateKind | undefined): void {
+  if (node === null) return;
+  if (Array.isArray(node)) {
+    for (const el of node) walk(el, path, i, fs, set, createKind);
+    return;
+  }
+  if (typeof node !== 'object') {
+    throw new FieldSpecError(`expected sequence or mapping node at '${path.slice(0, i).join('/')}'`, 'ScalarNode', fs.path);
+  }
+  const raw = path[i]!;
+  const isSeq = raw.endsWith('[]');
+  const name = isSeq ? raw.slice(0, -2) : raw;
+  if (name === '') throw new FieldSpecError('cannot set or create an empty field name', '', fs.path);
+  const last = i === path.length - 1;
+  const create = !!fs.create && createKind !== undefined && !isSeq;
+  let value: Json | undefined = node[name];
+  if (value === undefined) {
+    if (!create) return;
+    if (last) {
+      const next = set(createKind === 'map' ? {} : undefined);
+      node[name] = next === undefined ? (createKind === 'map' ? {} : '') : next;
+      return;
+    }
+    value = node[name] = {};
+  } else if (value === null) {
+    // kustomize turns an explicit null into the kind it would have created
+    if (isSeq) value = node[name] = [];
+    else if (create) value = node[name] = last ? (createKind === 'map' ? {} : '') : {};
+  }
+  if (last) {
+    const next = set(value);
+    if (next !== undefined) node[name] = next;
+    return;
+  }
+  walk(value, path, i + 1, fs, set, createKind);
 }
 
 /** Whether `fs` selects the resource by its original id (the id before any rename). */

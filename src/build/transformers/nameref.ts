@@ -50,15 +50,20 @@ function buildIndex(resources: readonly Resource[]): Index {
 export function fixNameReferences(resources: Resource[], backRefs: readonly NameBackReference[]): Resource[] {
   const filters = new Map<Resource, RefFilter[]>();
   const orgIds = resources.map(orgId);
+  // most referrer specs name a kind: only look at resources of that kind
+  const byKind = new Map<string, number[]>();
+  orgIds.forEach((id, i) => push(byKind, id.kind, i));
+  const all = resources.map((_, i) => i);
   for (const backRef of backRefs) {
     const target: Gvk = { group: backRef.group, version: backRef.version, kind: backRef.kind };
     for (const spec of backRef.fieldSpecs) {
-      resources.forEach((res, i) => {
-        if (!gvkSelects(spec, orgIds[i]!)) return;
+      for (const i of spec.kind ? (byKind.get(spec.kind) ?? []) : all) {
+        if (!gvkSelects(spec, orgIds[i]!)) continue;
+        const res = resources[i]!;
         const list = filters.get(res) ?? [];
         list.push({ field: { path: spec.path }, target });
         filters.set(res, list);
-      });
+      }
     }
   }
   if (filters.size === 0) return resources;
