@@ -12,6 +12,8 @@ export interface PublishMetadata {
   renderedAt: string;
   tool: string;
   resources: number;
+  /** Set by `kts promote`: the folder whose images this one now runs. */
+  promotedFrom?: { folder: string; commit?: string; build?: string; at: string };
 }
 
 export function formatMetadata(meta: PublishMetadata): string {
@@ -26,6 +28,7 @@ export function formatMetadata(meta: PublishMetadata): string {
     renderedAt: meta.renderedAt,
     tool: meta.tool,
     resources: meta.resources,
+    ...(meta.promotedFrom ? { promotedFrom: meta.promotedFrom } : {}),
   };
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }

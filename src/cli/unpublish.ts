@@ -1,0 +1,55 @@
+import { parseArgs } from 'node:util';
+import type { Command } from './command.js';
+import { KtsError, UsageError } from '../errors.js';
+import { resolveRender } from '../env/render.js';
+import { DEFAULT_PATH_TEMPLATE, folderForRender } from '../gitops/files.js';
+import { gitFlagOptions, gitFlagsHelp, gitSetup } from '../gitops/options.js';
+import { unpublishFolder } from '../gitops/unpublish.js';
+
+const help = `usage: kts unpublish ENV --branch NAME --repo URL [flags]
+
+Removes the folder that 'kts publish ENV' wrote for branch NAME (typically when the branch was
+deleted) from the deploy repository, as one commit. Nothing there: no commit, exit 0.
+
+  --branch NAME        the deleted branch (required)
+  --path TEMPLATE      folder template, as given to publish (default: ${DEFAULT_PATH_TEMPLATE})
+  --config FILE        kts.yaml to use (default: nearest kts.yaml above the current directory)
+${gitFlagsHelp}`;
+
+export const command: Command = {
+  summary: "Remove a branch's folder from the GitOps deploy repository",
+  async run(argv: string[]): Promise<number> {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: { ...gitFlagOptions, branch: { type: 'string' }, path: { type: 'string' }, config: { type: 'string' } },
+      });
+    } catch (e) {
+      throw new UsageError(`${(e as Error).message}\n${help}`);
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      process.stdout.write(help);
+      return 0;
+    }
+    if (positionals.length !== 1) throw new UsageError(`expected exactly one ENV\n${help}`);
+    if (!values.branch) throw new UsageError(`--branch NAME is required\n${help}`);
+    const setup = gitSetup(values);
+    const resolved = resolveRender({ env: positionals[0]!, flags: { branch: values.branch }, configFile: values.config });
+    const template = values.path ?? DEFAULT_PATH_TEMPLATE;
+    if (!template.includes('<branch-slug>')) {
+      // The folder would be the same for every branch: removing it is not "unpublish a branch".
+      throw new KtsError('unpublish', `--path '${template}' does not depend on the branch; refusing to remove it`);
+    }
+    const folder = folderForRender(template, { ...resolved, namespace: resolved.plan.namespace });
+    const report = await unpublishFolder(folder, values.branch, setup.git);
+    setup.progress.done();
+    if (setup.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else if (report.status === 'removed') {
+      process.stdout.write(`removed ${folder} (${report.removed.length} files) from ${report.repository} (${report.ref}), commit ${report.commit!.slice(0, 12)}\n`);
+    } else process.stdout.write(`${folder} is not in ${report.repository} (${report.ref}): nothing to remove\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,92 @@
+// A small project for the publish tests: kts.yaml with a per-branch `ci` environment and a
+// fixed-namespace `production`, both over one kustomization (Deployment, Service, ConfigMap, Secret).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { GitServer } from './git-server.js';
+
+export const SECRET_VALUE = 'hunter2-do-not-print';
+
+const files: Record<string, string> = {
+  'kts.yaml': `apiVersion: kts.dev/v1alpha1
+kind: Environments
+major: "1"
+domain: example.test
+images:
+- name: shop/web
+  newName: registry.example.test/shop/web
+environments:
+  ci:
+    overlay: app
+    namespacePrefix: ci
+  production:
+    overlay: app
+    namespace: shop
+`,
+  'app/kustomization.yaml': `resources:
+- deployment.yaml
+- service.yaml
+configMapGenerator:
+- name: settings
+  literals:
+  - MODE=fast
+  options:
+    disableNameSuffixHash: true
+secretGenerator:
+- name: credentials
+  literals:
+  - PASSWORD=${SECRET_VALUE}
+  options:
+    disableNameSuffixHash: true
+`,
+  'app/deployment.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: shop/web
+      - name: sidecar
+        image: busybox:1.36
+`,
+  'app/service.yaml': `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: {app: web}
+  ports:
+  - port: 80
+`,
+};
+
+export interface Project {
+  dir: string;
+  write(path: string, content: string): void;
+  remove(path: string): void;
+  cleanup(): void;
+}
+
+export function makeProject(): Project {
+  const dir = mkdtempSync(join(tmpdir(), 'kts-publish-project-'));
+  const write = (path: string, content: string) => {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  };
+  for (const [path, content] of Object.entries(files)) write(path, content);
+  return { dir, write, remove: (path) => rmSync(join(dir, path)), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Environment for a kts child process talking to `server`: token auth, no CI variables, a private cache. */
+export function ktsEnv(server: GitServer, cacheDir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const key of ['PATH', 'HOME', 'TMPDIR', 'NODE_OPTIONS', 'SystemRoot']) if (process.env[key]) env[key] = process.env[key];
+  return { ...env, KTS_GIT_TOKEN: server.password, KTS_GIT_USERNAME: server.username, KTS_CACHE_DIR: cacheDir, ...extra };
+}
