@@ -13,8 +13,6 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   publish: () => import('./src/cli/publish.js'),
   promote: () => import('./src/cli/promote.js'),
   unpublish: () => import('./src/cli/unpublish.js'),
-  promote: () => import('./src/cli/promote.js'),
-  unpublish: () => import('./src/cli/unpublish.js'),
   apply: () => import('./src/cli/apply.js'),
 };
 
