@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { repoRoot } from '../../test/helpers/paths.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,7 +132,7 @@ test('YAML syntax errors name the file and line', () => {
 });
 
 test('the bundled kts.yaml is valid', () => {
-  const file = new URL('../../kts.yaml', import.meta.url).pathname;
+  const file = join(repoRoot, 'kts.yaml');
   for (const name of ['ci', 'branch', 'branch-shared', 'production']) {
     assert.is(resolveEnvironment(name, { cwd: '/', configFile: file }).name, name);
   }

@@ -162,7 +162,8 @@ function fromDirectory(dir: string, project: ProjectConfig | undefined): Environ
  * directory. A directory that is some environment's overlay gets that environment's config.
  */
 export function resolveEnvironment(env: string, opts: { cwd: string; configFile?: string }): EnvironmentConfig {
-  const configFile = opts.configFile ? resolve(opts.cwd, opts.configFile) : findConfig(opts.cwd);
+  // kts.yaml sits at the repository root or beside overlays/: look above the working directory, then above ENV as a path.
+  const configFile = opts.configFile ? resolve(opts.cwd, opts.configFile) : (findConfig(opts.cwd) ?? (isDir(resolve(opts.cwd, env)) ? findConfig(resolve(opts.cwd, env)) : undefined));
   const project = configFile ? loadConfig(configFile, relative(opts.cwd, configFile) || CONFIG_FILE) : undefined;
   if (project && Object.hasOwn(project.environments, env)) return fromConfig(project, env);
   const root = project ? dirname(project.file) : opts.cwd;

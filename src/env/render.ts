@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { KtsError } from '../errors.js';
 import type { Resource } from '../build/resource.js';
 import { resolveEnvironment, type EnvironmentConfig } from './config.js';
@@ -43,7 +44,9 @@ export interface Rendered extends Resolved {
 export function resolveRender(opts: RenderOptions): Resolved {
   const cwd = opts.cwd ?? process.cwd();
   const config = resolveEnvironment(opts.env, { cwd, configFile: opts.configFile });
-  const context = resolveContext({ flags: opts.flags ?? {}, environ: opts.environ ?? process.env, env: config, cwd, git: opts.git });
+  // The git fallback reads the checkout the environment lives in, wherever kts runs from.
+  const checkout = config.configFile ? dirname(config.configFile) : config.overlay;
+  const context = resolveContext({ flags: opts.flags ?? {}, environ: opts.environ ?? process.env, env: config, cwd: checkout, git: opts.git });
   return { envName: config.name, config, context, plan: planRender(config, context) };
 }
 

@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { repoRoot } from '../../test/helpers/paths.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,9 +81,8 @@ test('a directory without a kustomization and a YAML error are problems, not cra
 });
 
 test('the example overlays and component are valid kustomizations', () => {
-  const repo = new URL('../../', import.meta.url).pathname;
   for (const dir of ['overlays/ci', 'overlays/branch', 'overlays/production', 'bases/components/shared-backends']) {
-    assert.equal(checkKustomizations(join(repo, dir), repo).problems, [], dir);
+    assert.equal(checkKustomizations(join(repoRoot, dir), repoRoot).problems, [], dir);
   }
 });
 
