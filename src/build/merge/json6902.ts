@@ -7,7 +7,8 @@
 //     kustomize decides). Anything but a list of operation maps is an error naming `file`.
 //   applyJson6902(target, ops, where): JsonObject
 //     Applies the operations in order to a copy of `target`. Like evanphx/json-patch, negative
-//     array indexes count from the end and `add`/`replace` without a value set null. A failing
+//     array indexes count from the end, `replace` of a missing map key adds it, and `add`/`replace`
+//     without a value set null. A failing
 //     operation throws a KtsError naming the patch file, the operation's index, op and path.
 
 import fjp from 'fast-json-patch';
@@ -72,11 +73,13 @@ export function applyJson6902(target: JsonObject, ops: Json6902Operation[], wher
     const fail = (reason: string) =>
       new KtsError('json6902', `operation ${i} (${op.op || '?'} ${op.path}): ${reason}`, { file: where.file, field: `[${i}]` });
     if (!OPS.has(op.op)) throw fail(`unknown op '${op.op}' (want add, remove, replace, move, copy or test)`);
-    const operation = { ...op, path: withPositiveIndexes(doc, op.path, op.op === 'add') } as Operation & { value?: Json; from?: string };
+    const operation: Json6902Operation = { ...op, path: withPositiveIndexes(doc, op.path, op.op === 'add') };
+    // evanphx/json-patch v4 replaces a missing map key as if adding it.
+    if (op.op === 'replace' && isMissingMapKey(doc, operation.path)) operation.op = 'add';
     if (op.from !== undefined) operation.from = withPositiveIndexes(doc, op.from, false);
     if ((op.op === 'add' || op.op === 'replace' || op.op === 'test') && op.value === undefined) operation.value = null;
     try {
-      doc = fjp.applyOperation(doc, operation, true, true).newDocument;
+      doc = fjp.applyOperation(doc, operation as Operation, true, true).newDocument;
     } catch (e) {
       if (e instanceof fjp.JsonPatchError) throw fail(REASONS[e.name] ?? e.message.split('\n')[0]!);
       throw e;
@@ -86,6 +89,15 @@ export function applyJson6902(target: JsonObject, ops: Json6902Operation[], wher
     throw new KtsError('json6902', `the patch left ${describe(doc)} instead of a resource`, { file: where.file });
   }
   return doc;
+}
+
+function isMissingMapKey(doc: Json, pointer: string): boolean {
+  const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const key = parts.pop();
+  if (key === undefined) return false;
+  let cur: Json | undefined = doc;
+  for (const part of parts) cur = Array.isArray(cur) ? cur[Number(part)] : typeof cur === 'object' && cur !== null ? cur[part] : undefined;
+  return typeof cur === 'object' && cur !== null && !Array.isArray(cur) && !Object.hasOwn(cur, key);
 }
 
 // evanphx/json-patch resolves a negative index against the array it indexes: -1 is the last

@@ -1,0 +1,209 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { KtsError } from '../../errors.js';
+import type { Json, JsonObject } from '../resource.js';
+import { parseYamlDocuments } from '../yaml/parse.js';
+import {
+  builtinMergeSchema,
+  fieldSchema,
+  elementSchema,
+  patchStrategyAndKeys,
+  rootSchema,
+  schemaForOpenApiField,
+  withCrds,
+  withOpenApiDocument,
+  type MergeSchema,
+  type SchemaNode,
+} from './schema.js';
+import { strategicMerge } from './strategic.js';
+
+function y(text: string): JsonObject {
+  return parseYamlDocuments(text, 'test.yaml')[0] as JsonObject;
+}
+
+function at(schema: MergeSchema, apiVersion: string, kind: string, path: string[]): SchemaNode | undefined {
+  let node = rootSchema(schema, apiVersion, kind);
+  for (const step of path) {
+    if (!node) return undefined;
+    node = step === '[]' ? elementSchema(schema, node) : fieldSchema(schema, node, step);
+  }
+  return node;
+}
+
+function keysAt(schema: MergeSchema, apiVersion: string, kind: string, path: string[]) {
+  const node = at(schema, apiVersion, kind, path);
+  return node ? patchStrategyAndKeys(node) : undefined;
+}
+
+test('the builtin table covers the kinds the corpus patches, with their merge keys', () => {
+  const s = builtinMergeSchema();
+  const pod = ['spec', 'template', 'spec'];
+  for (const [apiVersion, kind, prefix] of [
+    ['apps/v1', 'Deployment', pod],
+    ['apps/v1', 'StatefulSet', pod],
+    ['apps/v1', 'DaemonSet', pod],
+    ['apps/v1', 'ReplicaSet', pod],
+    ['batch/v1', 'Job', pod],
+    ['batch/v1', 'CronJob', ['spec', 'jobTemplate', 'spec', 'template', 'spec']],
+    ['batch/v1beta1', 'CronJob', ['spec', 'jobTemplate', 'spec', 'template', 'spec']],
+    ['v1', 'Pod', ['spec']],
+    ['v1', 'ReplicationController', pod],
+  ] as const) {
+    const p = [...prefix];
+    assert.equal(keysAt(s, apiVersion, kind, [...p, 'containers']), { strategy: 'merge', keys: ['name'] }, `${kind} containers`);
+    assert.equal(keysAt(s, apiVersion, kind, [...p, 'initContainers']), { strategy: 'merge', keys: ['name'] });
+    assert.equal(keysAt(s, apiVersion, kind, [...p, 'volumes']), { strategy: 'merge,retainKeys', keys: ['name'] });
+    assert.equal(keysAt(s, apiVersion, kind, [...p, 'containers', '[]', 'ports']), { strategy: 'merge', keys: ['containerPort', 'protocol'] });
+    assert.equal(keysAt(s, apiVersion, kind, [...p, 'containers', '[]', 'env']), { strategy: 'merge', keys: ['name'] });
+    assert.equal(keysAt(s, apiVersion, kind, [...p, 'containers', '[]', 'volumeMounts']), { strategy: 'merge', keys: ['mountPath'] });
+    assert.equal(keysAt(s, apiVersion, kind, [...p, 'ephemeralContainers', '[]', 'env']), { strategy: 'merge', keys: ['name'] });
+    assert.is(at(s, apiVersion, kind, [...p, 'containers', '[]', 'envFrom']), undefined, 'envFrom has no merge key');
+    assert.is(at(s, apiVersion, kind, [...p, 'tolerations']), undefined, 'tolerations are replaced');
+  }
+  assert.equal(keysAt(s, 'v1', 'Service', ['spec', 'ports']), { strategy: 'merge', keys: ['port', 'protocol'] });
+  assert.equal(keysAt(s, 'v1', 'ServiceAccount', ['secrets']), { strategy: 'merge', keys: ['name'] });
+  assert.equal(keysAt(s, 'admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', ['webhooks']), { strategy: 'merge', keys: ['name'] });
+  assert.equal(keysAt(s, 'apps/v1', 'Deployment', ['status', 'conditions']), { strategy: 'merge', keys: ['type'] });
+  for (const [apiVersion, kind] of [
+    ['v1', 'ConfigMap'],
+    ['v1', 'Secret'],
+    ['networking.k8s.io/v1', 'Ingress'],
+    ['rbac.authorization.k8s.io/v1', 'ClusterRole'],
+    ['policy/v1', 'PodDisruptionBudget'],
+    ['autoscaling/v2beta2', 'HorizontalPodAutoscaler'],
+    ['networking.k8s.io/v1', 'NetworkPolicy'],
+    ['apiextensions.k8s.io/v1', 'CustomResourceDefinition'],
+  ]) {
+    assert.equal(keysAt(s, apiVersion!, kind!, ['metadata', 'finalizers']), { strategy: 'merge', keys: [] }, `${kind} finalizers`);
+    assert.equal(keysAt(s, apiVersion!, kind!, ['metadata', 'ownerReferences']), { strategy: 'merge', keys: ['uid'] });
+  }
+  assert.is(rootSchema(s, 'apps/v1beta1', 'Deployment'), undefined, 'not in the v1.21.2 schema');
+  assert.is(rootSchema(s, 'autoscaling/v2', 'HorizontalPodAutoscaler'), undefined, 'not in the v1.21.2 schema');
+});
+
+const twoGvks = `
+definitions:
+  v1alpha1.MyCRD:
+    type: object
+    properties:
+      spec:
+        type: object
+        properties:
+          template: {$ref: "#/definitions/io.k8s.api.core.v1.PodTemplateSpec"}
+    x-kubernetes-group-version-kind:
+    - {group: example.com, kind: MyCRD, version: v1alpha1}
+    - {group: "", kind: MyCRD, version: v1alpha1}
+  io.k8s.api.core.v1.PodTemplateSpec:
+    type: object
+    properties:
+      spec: {$ref: "#/definitions/io.k8s.api.core.v1.PodSpec"}
+  io.k8s.api.core.v1.PodSpec:
+    type: object
+    properties:
+      containers:
+        type: array
+        items: {$ref: "#/definitions/io.k8s.api.core.v1.Container"}
+        x-kubernetes-patch-merge-key: name
+        x-kubernetes-patch-strategy: merge
+`;
+
+function myCrd(apiVersion: string, containers: string): JsonObject {
+  return y(`apiVersion: ${apiVersion}\nkind: MyCRD\nmetadata:\n  name: service\nspec:\n  template:\n    spec:\n      containers: ${containers}\n`);
+}
+
+function crdContainers(obj: JsonObject | null): Json {
+  return (((obj!.spec as JsonObject).template as JsonObject).spec as JsonObject).containers!;
+}
+
+test('a custom OpenAPI document adds kinds and replaces builtin definitions of the same name (CustomOpenApiFieldWithTwoGvks)', () => {
+  const schema = schemaForOpenApiField({ path: 'mycrd_schema.yaml' }, twoGvks, 'kustomization.yaml');
+  for (const apiVersion of ['example.com/v1alpha1', 'v1alpha1']) {
+    const out = strategicMerge(myCrd(apiVersion, '[{name: server, image: server, command: example}]'), myCrd(apiVersion, '[{name: server, image: nginx}]'), schema);
+    assert.equal(crdContainers(out), [{ name: 'server', image: 'nginx', command: 'example' }]);
+  }
+  // The document's PodSpec replaced the builtin one: volumes no longer merge for Deployments.
+  assert.is(at(schema, 'apps/v1', 'Deployment', ['spec', 'template', 'spec', 'volumes']), undefined);
+  // Without the document the kind is unknown and the list is replaced.
+  const plain = strategicMerge(myCrd('example.com/v1alpha1', '[{name: a}]'), myCrd('example.com/v1alpha1', '[{name: b}]'));
+  assert.equal(crdContainers(plain), [{ name: 'b' }]);
+});
+
+test('a custom document may refer to builtin definitions it does not define (CustomOpenApiFieldFromComponentWithOverlays)', () => {
+  const doc = {
+    definitions: {
+      'com.github.openshift.api.apps.v1.DeploymentConfig': {
+        type: 'object',
+        properties: { spec: { $ref: '#/definitions/com.github.openshift.api.apps.v1.DeploymentConfigSpec' } },
+        'x-kubernetes-group-version-kind': [{ group: 'apps.openshift.io', kind: 'DeploymentConfig', version: 'v1' }],
+      },
+      'com.github.openshift.api.apps.v1.DeploymentConfigSpec': {
+        type: 'object',
+        properties: { template: { $ref: '#/definitions/io.k8s.api.core.v1.PodTemplateSpec' } },
+      },
+    },
+  };
+  const schema = withOpenApiDocument(builtinMergeSchema(), doc, 'openapi.json');
+  assert.equal(keysAt(schema, 'apps.openshift.io/v1', 'DeploymentConfig', ['spec', 'template', 'spec', 'volumes']), { strategy: 'merge,retainKeys', keys: ['name'] });
+  assert.equal(keysAt(schema, 'apps.openshift.io/v1', 'DeploymentConfig', ['spec', 'template', 'spec', 'containers', '[]', 'volumeMounts']), { strategy: 'merge', keys: ['mountPath'] });
+});
+
+test('the openapi field accepts the builtin version only, and not together with a path', () => {
+  assert.is(schemaForOpenApiField({ version: 'v1.21.2' }, undefined, 'k.yaml'), builtinMergeSchema());
+  const bad = (f: JsonObject, text?: string) => {
+    try {
+      schemaForOpenApiField(f, text, 'k.yaml');
+    } catch (e) {
+      assert.instance(e, KtsError);
+      assert.is((e as KtsError).file, 'k.yaml');
+      return (e as KtsError).message;
+    }
+    throw new Error('accepted');
+  };
+  assert.match(bad({ version: 'v1.14.1' }), 'not built in');
+  assert.match(bad({ path: 'a.json', version: 'v1.21.2' }, '{}'), 'cannot use both');
+  try {
+    schemaForOpenApiField({ path: 'a.json' }, '{"swagger": "2.0"}', 'k.yaml');
+    assert.unreachable('accepted');
+  } catch (e) {
+    assert.is((e as KtsError).file, 'a.json');
+    assert.match((e as KtsError).message, 'definitions');
+  }
+});
+
+test('CRD schemas with patch extensions can steer merges when a caller opts in', () => {
+  const crd = y(`apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: foos.example.com}
+spec:
+  group: example.com
+  names: {kind: Foo, plural: foos}
+  versions:
+  - name: v1
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              items:
+                type: array
+                x-kubernetes-patch-strategy: merge
+                x-kubernetes-patch-merge-key: id
+                items: {type: object}
+`);
+  const schema = withCrds(builtinMergeSchema(), [crd], 'crd.yaml');
+  const foo = (items: string) => y(`apiVersion: example.com/v1\nkind: Foo\nmetadata: {name: x}\nspec:\n  items: ${items}\n`);
+  const out = strategicMerge(foo('[{id: a, v: 1}, {id: b}]'), foo('[{id: a, v: 2}, {id: c}]'), schema);
+  assert.equal((out!.spec as JsonObject).items, [{ id: 'a', v: 2 }, { id: 'c' }, { id: 'b' }]);
+  assert.equal((strategicMerge(foo('[{id: a}]'), foo('[{id: c}]'))!.spec as JsonObject).items, [{ id: 'c' }]);
+});
+
+test('elements only have a schema under a node typed exactly array', () => {
+  const s = withOpenApiDocument(builtinMergeSchema(), { definitions: { X: { properties: { l: { items: { type: 'object' } } } } } }, 'x.json');
+  const l = fieldSchema(s, { $ref: '#/definitions/X' }, 'l')!;
+  assert.ok(l);
+  assert.is(elementSchema(s, l), undefined);
+});
+
+test.run();
