@@ -54,7 +54,7 @@ export function checkEmptyRender(count: number, prune: boolean, allowEmpty: bool
   }
 }
 
-async function discoverScopes(client: KubeClient, resources: Resource[], concurrency: number): Promise<Map<string, Scope>> {
+export async function discoverScopes(client: KubeClient, resources: Resource[], concurrency: number): Promise<Map<string, Scope>> {
   const kinds = kindsToDiscover(resources);
   const scopes = await mapLimit(kinds, concurrency, async (k) => {
     try {
@@ -71,7 +71,7 @@ async function discoverScopes(client: KubeClient, resources: Resource[], concurr
 }
 
 /** Every live object labeled as a member of the set, across the group-kinds and namespaces it may use. */
-async function listMembers(client: KubeClient, plan: ApplyPlan, groupKinds: string[], namespaces: string[], concurrency: number): Promise<JsonObject[]> {
+export async function listMembers(client: KubeClient, plan: ApplyPlan, groupKinds: string[], namespaces: string[], concurrency: number): Promise<JsonObject[]> {
   const versionOf = new Map<string, string>();
   for (const stage of plan.stages) {
     for (const o of stage.objects) versionOf.set(`${o.id.group}|${o.id.kind}`, String(o.obj.apiVersion));
@@ -99,7 +99,7 @@ function resourceVersion(obj: JsonObject | undefined): string | undefined {
   return typeof rv === 'string' ? rv : undefined;
 }
 
-/** Content equality ignoring what the server maintains (for dry runs, where resourceVersion does not move). */
+/** Equal apart from what the server and controllers maintain (status, versions, managedFields). */
 function sameContent(a: JsonObject, b: JsonObject): boolean {
   const strip = (o: JsonObject) => {
     const { managedFields: _m, resourceVersion: _r, generation: _g, ...meta } = (o.metadata ?? {}) as JsonObject;
@@ -220,7 +220,8 @@ export async function applyEnvironment(client: KubeClient, req: ApplyRequest): P
       const before = liveByKey.get(key);
       let action: Action = 'configured';
       if (created) action = 'created';
-      else if (before && (dryRun ? sameContent(before, obj) : resourceVersion(before) === resourceVersion(obj))) action = 'unchanged';
+      // Controllers bump resourceVersion with status writes, so a moved version alone proves nothing.
+      else if (before && (resourceVersion(before) === resourceVersion(obj) || sameContent(before, obj))) action = 'unchanged';
       if (dryRun && created) {
         if (p.id.kind === 'Namespace' && !p.id.group) pendingNamespaces.add(p.id.name);
         if (p.id.kind === 'CustomResourceDefinition') {

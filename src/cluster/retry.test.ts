@@ -7,10 +7,11 @@ test('429 and 5xx (but 501) are retried; 4xx are not', () => {
   for (const s of [400, 401, 403, 404, 409, 422, 501]) assert.not.ok(isRetryableStatus(s), String(s));
 });
 
-test('dropped and refused connections are retried, aborts and other errors are not', () => {
+test('dropped connections are retried; refused connections, aborts and other errors are not', () => {
   assert.ok(isRetryableNetworkError(Object.assign(new Error('request to http://x failed, reason: socket hang up'), { code: 'ECONNRESET' })));
   assert.ok(isRetryableNetworkError({ message: 'request failed, reason: socket hang up' }));
-  assert.ok(isRetryableNetworkError({ errno: 'ECONNREFUSED', message: 'connect ECONNREFUSED' }));
+  assert.ok(isRetryableNetworkError({ errno: 'ETIMEDOUT', message: 'connect ETIMEDOUT' }));
+  assert.not.ok(isRetryableNetworkError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:9' }));
   assert.not.ok(isRetryableNetworkError(Object.assign(new Error('aborted'), { name: 'AbortError' })));
   assert.not.ok(isRetryableNetworkError(new Error('Unrecognized API version and kind')));
 });

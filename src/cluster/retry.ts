@@ -1,5 +1,5 @@
 // When to retry an API request and how long to wait: 429 and 5xx responses (honouring
-// Retry-After) and dropped or refused connections, with capped exponential backoff and jitter.
+// Retry-After) and dropped connections, with capped exponential backoff and jitter.
 // Every request we send (apply-patch, get, list, delete) is idempotent, so a retry is safe.
 
 export interface RetryPolicy {
@@ -15,7 +15,8 @@ export function isRetryableStatus(status: number): boolean {
   return status === 429 || (status >= 500 && status !== 501);
 }
 
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+// Not ECONNREFUSED: nothing listens there, which waiting will not change (kubectl fails at once too).
+const NETWORK_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'UND_ERR_SOCKET']);
 
 /** Connection-level failures (node-fetch FetchError carries the errno code; some only say "socket hang up"). */
 export function isRetryableNetworkError(err: unknown): boolean {

@@ -1,0 +1,265 @@
+// `kts apply` end to end: the CLI against the Kubernetes API test server (real HTTP, real
+// client library). Every scenario uses its own environment and namespace; all of them start at
+// once when the file loads (each CLI run is a separate process) and the tests assert on what
+// they recorded, which keeps the suite fast.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { JsonObject } from '../src/build/resource.js';
+import { applySetId, LABEL_PART_OF } from '../src/cluster/applyset.js';
+import { ktsAsync } from './helpers/cli.js';
+import { startKubeServer } from './kube/server.js';
+
+const kube = await startKubeServer();
+const env = { ...process.env, KUBECONFIG: kube.kubeconfigPath };
+const dir = mkdtempSync(join(tmpdir(), 'kts-cluster-'));
+let files = 0;
+
+function manifests(objs: JsonObject[]): string {
+  const file = join(dir, `m${files++}.yaml`);
+  writeFileSync(file, objs.map((o) => JSON.stringify(o)).join('\n---\n'));
+  return file;
+}
+
+const apply = (name: string, objs: JsonObject[], ...flags: string[]) => ktsAsync(['apply', name, '-f', manifests(objs), ...flags], { env });
+const applyJson = async (name: string, objs: JsonObject[], ...flags: string[]) => {
+  const r = await apply(name, objs, '--json', ...flags);
+  return { ...r, report: JSON.parse(r.stdout) as { ok: boolean; objects: { kind: string; name: string; action: string; note?: string }[]; pruned: { kind: string; name: string }[]; retries: number; error?: string } };
+};
+const actions = (report: { objects: { kind: string; name: string; action: string }[] }) => Object.fromEntries(report.objects.map((o) => [`${o.kind}/${o.name}`, o.action]));
+
+const ns = (name: string): JsonObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+const cm = (namespace: string, name: string, data: Record<string, string> = { A: '1' }): JsonObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data });
+const secret = (namespace: string, name: string): JsonObject => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, type: 'Opaque', data: { password: 'c3VwZXJzZWNyZXQ=' } });
+const svc = (namespace: string, name: string): JsonObject => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name, namespace },
+  spec: { selector: { app: name }, ports: [{ port: 80, targetPort: 8080 }] },
+});
+const deploy = (namespace: string, name: string, replicas = 2): JsonObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace },
+  spec: {
+    replicas,
+    selector: { matchLabels: { app: name } },
+    template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'registry.example.com/app:1' }] } },
+  },
+});
+const app = (namespace: string): JsonObject[] => [deploy(namespace, 'web'), svc(namespace, 'web'), cm(namespace, 'cfg'), secret(namespace, 'creds'), ns(namespace)];
+
+/** Starts a scenario now; the test awaits what it recorded. */
+function scenario<T>(run: () => Promise<T>): () => Promise<T> {
+  const p = run();
+  p.catch(() => undefined);
+  return () => p;
+}
+type Run = Awaited<ReturnType<typeof ktsAsync>>;
+const inNs = (namespace: string) => (r: { namespace?: string; resource?: string; name?: string }) => r.namespace === namespace || (r.resource === 'namespaces' && r.name === namespace);
+
+const shop = scenario(async () => {
+  const first = await apply('shop', app('shop'));
+  const patches = kube.requests.filter((r) => r.verb === 'patch' && inNs('shop')(r));
+  const again = await applyJson('shop', app('shop'));
+  return { first, patches, again };
+});
+
+const prune = scenario(async () => {
+  const created = await apply('prune', [ns('prune'), cm('prune', 'keep'), cm('prune', 'drop'), svc('prune', 'web')]);
+  kube.seed(cm('prune', 'hand-made'), {
+    ...cm('prune', 'other-set'),
+    metadata: { name: 'other-set', namespace: 'prune', labels: { [LABEL_PART_OF]: applySetId('x', 'prune', 'Secret', '') } },
+  });
+  const pruned = await applyJson('prune', [ns('prune'), cm('prune', 'keep', { A: '2' })], '--prune');
+  return { created, pruned };
+});
+
+const empty = scenario(async () => {
+  const created = await apply('empty', [ns('empty'), cm('empty', 'a')]);
+  const refused = await apply('empty', [], '--prune', '-n', 'empty');
+  const keptAfterRefusal = kube.get('v1', 'ConfigMap', 'empty', 'a') !== undefined;
+  const allowed = await apply('empty', [], '--prune', '--allow-empty', '-n', 'empty');
+  return { created, refused, keptAfterRefusal, allowed };
+});
+
+const wait = scenario(async () => {
+  kube.setRolloutState({ kind: 'Deployment', namespace: 'w-fail', name: 'web' }, 'failed');
+  kube.setRolloutState({ kind: 'Deployment', namespace: 'w-slow', name: 'web' }, 'progressing');
+  const [ok, failed, slow] = await Promise.all([
+    apply('w-ok', [ns('w-ok'), deploy('w-ok', 'web')], '--wait', '--timeout', '30s'),
+    apply('w-fail', [ns('w-fail'), deploy('w-fail', 'web')], '--wait', '--timeout', '30s'),
+    apply('w-slow', [ns('w-slow'), deploy('w-slow', 'web')], '--wait', '--timeout', '1s'),
+  ]);
+  return { ok, failed, slow };
+});
+
+const faults = scenario(async () => {
+  const patchOf = (name: string) => (r: { verb?: string; namespace?: string; name?: string }) => r.verb === 'patch' && r.namespace === 'faults' && r.name === name;
+  const f500 = kube.inject({ match: patchOf('a'), status: 500, times: 2 });
+  const f429 = kube.inject({ match: patchOf('b'), status: 429, retryAfterSeconds: 1, times: 1 });
+  const drop = kube.inject({ match: patchOf('c'), drop: true, times: 1 });
+  const started = Date.now();
+  const run = await applyJson('faults', [ns('faults'), cm('faults', 'a'), cm('faults', 'b'), cm('faults', 'c')]);
+  return { run, ms: Date.now() - started, hits: [f500.hits, f429.hits, drop.hits] };
+});
+
+const partial = scenario(async () => {
+  const denied = kube.inject({ match: (r) => r.verb === 'patch' && r.namespace === 'partial' && r.name === 'b', status: 403, times: Infinity });
+  const objs = [ns('partial'), cm('partial', 'a'), cm('partial', 'b'), deploy('partial', 'web')];
+  const failed = await applyJson('partial', objs);
+  const deploymentAfterFailure = kube.get('apps/v1', 'Deployment', 'partial', 'web');
+  denied.cancel();
+  const rerun = await applyJson('partial', objs);
+  return { failed, deploymentAfterFailure, rerun };
+});
+
+const conflict = scenario(async () => {
+  kube.seed(ns('conflict'), cm('conflict', 'cfg', { A: 'theirs' }));
+  const refused = await apply('conflict', [ns('conflict'), cm('conflict', 'cfg', { A: 'ours' })]);
+  const forced = await apply('conflict', [ns('conflict'), cm('conflict', 'cfg', { A: 'ours' })], '--force-conflicts');
+  return { refused, forced };
+});
+
+const dry = scenario(async () => {
+  kube.seed(ns('dry'));
+  const json = await applyJson('dry', [ns('dry'), cm('dry', 'a'), deploy('dry', 'web')], '--dry-run=server', '--prune');
+  const text = await apply('dry', [ns('dry'), cm('dry', 'a')], '--dry-run=server');
+  const writes = kube.requests.filter((r) => inNs('dry')(r) && ['patch', 'delete', 'create', 'update'].includes(r.verb ?? '') && r.query.dryRun !== 'All');
+  return { json, text, writes };
+});
+
+const errors = scenario(async () => {
+  const usage = await ktsAsync(['apply', 'x', '--dry-run=client', '-f', manifests([])], { env });
+  const dead = kube.writeKubeconfig(join(dir, 'dead.kubeconfig'));
+  writeFileSync(dead, readFileSync(dead, 'utf8').replace(kube.url, 'http://127.0.0.1:9'));
+  const down = await ktsAsync(['apply', 'x', '-f', manifests([cm('x', 'a')])], { env: { ...env, KUBECONFIG: dead } });
+  return { usage, down };
+});
+
+test.after(async () => {
+  await Promise.allSettled([shop(), prune(), empty(), wait(), faults(), partial(), conflict(), dry(), errors()]);
+  await kube.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('apply creates everything in dependency order as ApplySet members; a re-apply changes nothing', async () => {
+  const { first, patches, again } = await shop();
+  assert.is(first.code, 0, first.stderr);
+  const lines = first.stdout.split('\n');
+  const at = (s: string) => lines.findIndex((l) => l.startsWith(s));
+  assert.ok(at('v1 Namespace shop created') >= 0, first.stdout);
+  assert.ok(at('v1 Namespace shop created') < at('v1 ConfigMap shop/cfg created'));
+  assert.ok(at('v1 Secret shop/creds created') < at('v1 Service shop/web created'));
+  assert.ok(at('v1 Service shop/web created') < at('apps/v1 Deployment shop/web created'));
+  assert.match(first.stdout, /shop: 5 created, 0 configured, 0 unchanged/);
+  assert.not.match(first.stdout + first.stderr, /c3VwZXJzZWNyZXQ|supersecret/);
+
+  assert.ok(patches.length >= 6, 'five objects and the parent');
+  for (const p of patches) {
+    assert.match(p.contentType ?? '', /^application\/apply-patch\+yaml/);
+    assert.ok(['kts', 'kts-applyset'].includes(p.query.fieldManager!), p.query.fieldManager);
+  }
+  const order = patches.map((p) => p.resource);
+  assert.ok(order.indexOf('namespaces') < order.indexOf('secrets') && order.indexOf('configmaps') < order.indexOf('deployments'), order.join(','));
+
+  const id = applySetId('kts-applyset-shop', 'shop', 'Secret', '');
+  const parent = kube.get('v1', 'Secret', 'shop', 'kts-applyset-shop')!;
+  const meta = parent.metadata as { labels: Record<string, string>; annotations: Record<string, string> };
+  assert.is(meta.labels['applyset.kubernetes.io/id'], id);
+  assert.is(meta.annotations['applyset.kubernetes.io/contains-group-kinds'], 'ConfigMap,Deployment.apps,Namespace,Secret,Service');
+  assert.match(meta.annotations['applyset.kubernetes.io/tooling']!, /^kts\/v\d/);
+  const members = kube.objects({ labelSelector: `${LABEL_PART_OF}=${id}` }).map((o) => `${o.kind}/${(o.metadata as JsonObject).name}`);
+  assert.equal(members.sort(), ['ConfigMap/cfg', 'Deployment/web', 'Namespace/shop', 'Secret/creds', 'Service/web']);
+
+  assert.is(again.code, 0, again.stderr);
+  assert.ok(again.report.ok);
+  assert.equal(new Set(again.report.objects.map((o) => o.action)), new Set(['unchanged']));
+  assert.is(again.report.objects.length, 5);
+});
+
+test('a changed object is configured; --prune deletes removed members and nothing else', async () => {
+  const { created, pruned: r } = await prune();
+  assert.is(created.code, 0, created.stderr);
+  assert.is(r.code, 0, r.stderr);
+  assert.equal(actions(r.report), { 'Namespace/prune': 'unchanged', 'ConfigMap/keep': 'configured' });
+  assert.equal(r.report.pruned.map((p) => `${p.kind}/${p.name}`).sort(), ['ConfigMap/drop', 'Service/web']);
+  assert.is(kube.get('v1', 'ConfigMap', 'prune', 'drop'), undefined);
+  assert.is(kube.get('v1', 'Service', 'prune', 'web'), undefined);
+  assert.ok(kube.get('v1', 'ConfigMap', 'prune', 'hand-made'), 'non-members are never pruned');
+  assert.ok(kube.get('v1', 'ConfigMap', 'prune', 'other-set'), 'members of other sets are never pruned');
+  const ann = (kube.get('v1', 'Secret', 'prune', 'kts-applyset-prune')!.metadata as { annotations: Record<string, string> }).annotations;
+  assert.is(ann['applyset.kubernetes.io/contains-group-kinds'], 'ConfigMap,Namespace');
+});
+
+test('an empty render is refused with --prune unless --allow-empty', async () => {
+  const { created, refused, keptAfterRefusal, allowed } = await empty();
+  assert.is(created.code, 0, created.stderr);
+  assert.is(refused.code, 1);
+  assert.match(refused.stderr, /render of 'empty' is empty: refusing to prune/);
+  assert.ok(keptAfterRefusal);
+  assert.is(allowed.code, 0, allowed.stderr);
+  assert.is(kube.get('v1', 'ConfigMap', 'empty', 'a'), undefined);
+  assert.ok(kube.get('v1', 'Namespace', undefined, 'empty'), "the parent's own namespace is kept");
+});
+
+test('--wait succeeds, fails naming the condition, and times out naming what it waited for', async () => {
+  const { ok, failed, slow } = await wait();
+  assert.is(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /apps\/v1 Deployment w-ok\/web rolled out \(2 of 2 available\)/);
+  assert.is(failed.code, 1);
+  assert.match(failed.stderr, /apps\/v1 Deployment w-fail\/web: rollout failed: condition Progressing=False \(ProgressDeadlineExceeded\)/);
+  assert.is(slow.code, 1);
+  assert.match(slow.stderr, /timed out after 1s waiting for 1 rollout\(s\): apps\/v1 Deployment w-slow\/web: 0 of 2 new replicas updated/);
+});
+
+test('transient faults (500, 429 with Retry-After, a dropped connection) are retried', async () => {
+  const { run, ms, hits } = await faults();
+  assert.is(run.code, 0, run.stderr);
+  assert.equal(hits, [2, 1, 1]);
+  assert.is(run.report.retries, 4);
+  assert.ok(ms >= 1000, 'Retry-After was honoured');
+  assert.match(run.stderr, /HTTP 429; retry 1 in 1000 ms/);
+  assert.equal(new Set(run.report.objects.map((o) => o.action)), new Set(['created']));
+});
+
+test('a partly failed apply is reported, stops before later stages, and a re-run completes it', async () => {
+  const { failed, deploymentAfterFailure, rerun } = await partial();
+  assert.is(failed.code, 1);
+  assert.equal(actions(failed.report), { 'Namespace/partial': 'created', 'ConfigMap/a': 'created', 'ConfigMap/b': 'failed' });
+  assert.match(failed.stderr, /1 of 2 objects in stage 'config' failed \(first: v1 ConfigMap partial\/b: .*HTTP 403\)/);
+  assert.is(deploymentAfterFailure, undefined, 'workloads wait for their configuration');
+  assert.is(rerun.code, 0, rerun.stderr);
+  assert.equal(actions(rerun.report), { 'Namespace/partial': 'unchanged', 'ConfigMap/a': 'unchanged', 'ConfigMap/b': 'created', 'Deployment/web': 'created' });
+});
+
+test('a field owned by another manager is a conflict naming field and manager; --force-conflicts takes it', async () => {
+  const { refused, forced } = await conflict();
+  assert.is(refused.code, 1);
+  assert.match(refused.stderr, /v1 ConfigMap conflict\/cfg: conflict: \.data\.A is owned by field manager "test-seed" \(re-run with --force-conflicts/);
+  assert.is(forced.code, 0, forced.stderr);
+  assert.equal(kube.get('v1', 'ConfigMap', 'conflict', 'cfg')!.data, { A: 'ours' });
+});
+
+test('--dry-run=server changes nothing and says so', async () => {
+  const { json, text, writes } = await dry();
+  assert.is(json.code, 0, json.stderr);
+  assert.equal(actions(json.report), { 'Namespace/dry': 'configured', 'ConfigMap/a': 'created', 'Deployment/web': 'created' });
+  assert.equal(writes.map((w) => `${w.verb} ${w.path}`), [], 'every write was a dry run');
+  assert.is(kube.get('v1', 'ConfigMap', 'dry', 'a'), undefined);
+  assert.match(text.stdout, /v1 ConfigMap dry\/a created \(server dry run\)/);
+  assert.match(text.stdout, /nothing changed/);
+});
+
+test('usage errors and an unreachable cluster are one clear line', async () => {
+  const { usage, down } = await errors();
+  assert.is(usage.code, 2);
+  assert.match(usage.stderr, /--dry-run supports only 'server'/);
+  assert.is(down.code, 1);
+  assert.match(down.stderr, /^kts: .*cannot reach the cluster at http:\/\/127\.0\.0\.1:9/);
+  assert.not.match(down.stderr, /\n\s+at /, 'no stack trace');
+});
+
+test.run();
