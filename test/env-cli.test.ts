@@ -67,6 +67,21 @@ test('flags win over CI variables in kts context and kts render', () => {
   assert.match(r.stdout, /kts.dev\/branch-name: from-flag\n/);
 });
 
+test('kts render -o writes the manifests to a file', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'kts-out-'));
+  try {
+    const out = join(tmp, 'ci.yaml');
+    const r = kts(['render', 'ci', '-o', out, '--branch', 'x', '--commit', SHA, '--build', '1'], { env: noCiEnv });
+    assert.equal([r.code, r.stdout], [0, '']);
+    assert.match(readFileSync(out, 'utf8'), /^apiVersion: v1\nkind: Namespace\n[\s\S]*  name: ci-x\n/);
+    const bad = kts(['render', 'ci', '-o', join(tmp, 'missing', 'x.yaml'), '--build', '1'], { env: noCiEnv });
+    assert.is(bad.code, 1);
+    assert.match(bad.stderr, /missing\/x.yaml: cannot write output/);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
 test('kts context --field prints one value for shell scripts', () => {
   const args = ['context', 'branch', '--branch', 'Feature/X', '--commit', SHA, '--build', '9'];
   const image = kts([...args, '--field', 'image shop/web'], { env: noCiEnv });
