@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { KtsError } from '../errors.js';
 import type { EnvironmentConfig } from './config.js';
 import { parseImageFlag, type KustomizeImage } from './images.js';
-import { detectProvider, DOMAIN_VAR, nonEmpty, type EnvVar, type Provider, type ProviderId } from './providers.js';
+import { detectProvider, DOMAIN_VAR, nonEmpty, type Provider, type ProviderId } from './providers.js';
 import { branchSlug, slugRoom } from './slug.js';
 
 // The build context (branch, commit, build number, domain, …) and where each value came from:
@@ -74,9 +74,9 @@ const COMMIT = /^[0-9a-f]{7,64}$/i;
 const DOMAIN = /^(?=.{1,200}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
 const BUILD = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
 
-function fromProvider(provider: Provider | undefined, vars: EnvVar[], environ: Record<string, string | undefined>) {
+function fromProvider(provider: Provider | undefined, field: 'branch' | 'commit' | 'build', environ: Record<string, string | undefined>) {
   if (!provider) return undefined;
-  for (const v of vars) {
+  for (const v of provider[field]) {
     const raw = nonEmpty(environ[v.name]);
     if (raw === undefined) continue;
     const value = nonEmpty(v.normalize ? v.normalize(raw) : raw);
@@ -113,18 +113,18 @@ export function resolveContext(input: ResolveInput): BuildContext {
 
   const branch = pick(
     'branch',
-    [flag('branch'), () => fromProvider(provider, provider?.branch ?? [], environ), () => (gitInfo().branch ? { value: gitInfo().branch!, source: 'git (local checkout)' } : undefined)],
+    [flag('branch'), () => fromProvider(provider, 'branch', environ), () => (gitInfo().branch ? { value: gitInfo().branch!, source: 'git (local checkout)' } : undefined)],
     PLACEHOLDER.branch,
   );
   const commit = pick(
     'commit',
-    [flag('commit'), () => fromProvider(provider, provider?.commit ?? [], environ), () => (gitInfo().commit ? { value: gitInfo().commit!, source: 'git (local checkout)' } : undefined)],
+    [flag('commit'), () => fromProvider(provider, 'commit', environ), () => (gitInfo().commit ? { value: gitInfo().commit!, source: 'git (local checkout)' } : undefined)],
     PLACEHOLDER.commit,
   ).toLowerCase();
   if (!COMMIT.test(commit)) {
     throw new KtsError('context', `commit '${commit}' is not a git hash (7 to 64 hex digits)`, { field: sources.commit });
   }
-  const build = pick('build', [flag('build'), () => fromProvider(provider, provider?.build ?? [], environ)], PLACEHOLDER.build);
+  const build = pick('build', [flag('build'), () => fromProvider(provider, 'build', environ)], PLACEHOLDER.build);
   if (!BUILD.test(build)) {
     throw new KtsError('context', `build '${build}' is not a valid build id (letters, digits, '_', '.', '-'; it goes into image tags)`, { field: sources.build });
   }
