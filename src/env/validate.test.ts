@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { repoRoot } from '../../test/helpers/paths.js';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { repoRoot, sharedDir } from '../../test/helpers/paths.js';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newResource, type JsonObject } from '../build/resource.js';
@@ -84,6 +84,24 @@ test('the example overlays and component are valid kustomizations', () => {
   for (const dir of ['overlays/ci', 'overlays/branch', 'overlays/production', 'bases/components/shared-backends']) {
     assert.equal(checkKustomizations(join(repoRoot, dir), repoRoot).problems, [], dir);
   }
+});
+
+// Every kustomization kustomize v5.5.0 builds must pass the schema (no false alarms from kts validate).
+const corpus = sharedDir ? join(sharedDir, 'conformance', 'cases') : undefined;
+(corpus ? test : test.skip)('the kustomization schema accepts every kustomization of the conformance corpus that kustomize builds', () => {
+  let checked = 0;
+  const rejected: string[] = [];
+  for (const name of readdirSync(corpus!)) {
+    const meta = JSON.parse(readFileSync(join(corpus!, name, 'case.json'), 'utf8')) as { build: string; expect: string };
+    if (meta.expect !== 'output') continue;
+    const files = join(corpus!, name, 'files');
+    // YAML syntax is the parser's business (src/build/yaml), not the schema's.
+    const problems = checkKustomizations(join(files, meta.build), files).problems.filter((p) => !p.field.startsWith('line '));
+    if (problems.length) rejected.push(`${name}: ${problems.map((p) => `${p.file}: ${p.field}: ${p.message}`).join('; ')}`);
+    checked++;
+  }
+  assert.ok(checked > 200, `checked ${checked} cases`);
+  assert.equal(rejected, []);
 });
 
 test.run();
