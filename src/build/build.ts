@@ -8,6 +8,8 @@ import { sortResources } from './sort.js';
 import { emptyAccumulator, KustTarget, type Accumulator } from './target.js';
 import { storePreviousId } from './transformers/ids.js';
 import { transformLabels } from './transformers/labels.js';
+import { fixNameReferences } from './transformers/nameref.js';
+import { resolveVars } from './transformers/vars.js';
 
 // A whole build, as kustomize's Kustomizer.Run: accumulate the target, then the steps that run
 // once at the top (hash suffixes, name back-references, vars, local-config removal), then sort,
@@ -50,6 +52,8 @@ function run(target: KustTarget, options: BuildOptions): Resource[] {
   const k = target.kustomization;
   const acc = target.accumulate(emptyAccumulator());
   addHashes(acc);
+  acc.resmap.setResources(fixNameReferences(acc.resmap.resources(), acc.tconfig.nameReference));
+  resolveVars(acc.resmap.resources(), acc.vars, acc.tconfig.varReference);
   let resources = acc.resmap.resources().filter((r) => !isLocalConfig(r));
   const order = sortOrder(k, options);
   if (order) resources = sortResources(resources, order, target.file);

@@ -3,7 +3,13 @@ import type { TransformerConfig } from './fieldspec/defaults.js';
 import { parseFieldSpecs, type FieldSpec } from './fieldspec/fieldspec.js';
 import { generate } from './generators.js';
 import type { GeneratorArgs, Kustomization, Selector } from './kustomization.js';
-import type { Loader, Referrer } from './loader.js';
+import { basename } from 'node:path';
+import { displayPath, type Loader, type Referrer } from './loader.js';
+import type { MergeSchema } from './merge/schema.js';
+import { applyPatchTransformer, json6902Transformer, loadPatchTransformer, strategicMergeTransformer } from './patches.js';
+import { transformImageTag, type ImageTag } from './transformers/images.js';
+import { applyReplacements, loadReplacements, type ReadFile } from './transformers/replacements.js';
+import { applyValueAdd, parseValueAdd } from './transformers/valueadd.js';
 import type { ResMap } from './resmap.js';
 import { metadataOf, splitApiVersion, type Json, type JsonObject, type Resource } from './resource.js';
 import { transformAnnotations } from './transformers/annotations.js';
@@ -24,6 +30,8 @@ export interface PluginContext {
   /** Origin path of the kustomization's directory (buildMetadata). */
   originDir: string;
   tconfig?: TransformerConfig;
+  /** The patch-merge schema in force (openapi field), when not the builtin one. */
+  schema?: MergeSchema;
 }
 
 export interface Transformer {
@@ -32,7 +40,11 @@ export interface Transformer {
   run(rm: ResMap): void;
 }
 
-type TransformerFactory = (config: JsonObject, ctx: PluginContext, ref: Referrer) => (resources: Resource[]) => Resource[];
+type ListTransform = (resources: Resource[]) => Resource[];
+type MapTransform = (rm: ResMap) => void;
+
+/** A configured plugin: a pure function over the resource list, or one that needs the id index. */
+type TransformerFactory = (config: JsonObject, ctx: PluginContext, ref: Referrer) => ListTransform | { map: MapTransform };
 
 /** Typed access to a plugin config, with errors naming the plugin. */
 class Config {
@@ -150,7 +162,51 @@ const TRANSFORMERS: Record<string, TransformerFactory> = {
     };
     return (rs) => transformReplicaCount(rs, cfg);
   },
+  PatchTransformer: (obj, ctx, ref) => {
+    const c = new Config(obj, ref);
+    const patch = loadPatchTransformer(
+      { path: c.str('path'), patch: c.str('patch'), target: selectorOf(c, 'target'), options: optionsOf(c) },
+      ctx.ldr,
+      (m) => c.fail(m),
+      ref,
+    );
+    return { map: (rm) => applyPatchTransformer(rm, patch, ctx.schema) };
+  },
+  PatchStrategicMergeTransformer: (obj, ctx, ref) => {
+    const c = new Config(obj, ref);
+    const paths = obj.paths;
+    const list = Array.isArray(paths) ? paths.map((p) => (typeof p === 'string' ? p : c.fail('paths must be strings'))) : [];
+    const patches = c.str('patches');
+    if (list.length === 0 && patches === '') c.fail('empty file path and empty patch content');
+    const t = strategicMergeTransformer(list, patches, ctx.ldr, (m) => c.fail(m), ref);
+    return { map: (rm) => t(rm, ctx.schema) };
+  },
+  PatchJson6902Transformer: (obj, ctx, ref) => {
+    const c = new Config(obj, ref);
+    return { map: json6902Transformer({ target: selectorOf(c, 'target'), path: c.str('path'), jsonOp: c.str('jsonOp') }, ctx.ldr, (m) => c.fail(m), ref) };
+  },
+  ImageTagTransformer: (obj, _ctx, ref) => {
+    const c = new Config(obj, ref);
+    const t = new Config(c.object('imageTag') ?? {}, ref);
+    const imageTag: ImageTag = { name: t.str('name') };
+    for (const k of ['newName', 'newTag', 'digest', 'tagSuffix'] as const) if (t.str(k)) imageTag[k] = t.str(k);
+    const cfg = { imageTag, fieldSpecs: c.fieldSpecs() };
+    return (rs) => transformImageTag(rs, cfg);
+  },
+  ReplacementTransformer: (obj, ctx, ref) => {
+    const replacements = loadReplacements(obj.replacements, { file: ref.file, field: `${ref.field}.replacements`, inKustomization: false }, reader(ctx));
+    return (rs) => applyReplacements(rs, replacements);
+  },
+  ValueAddTransformer: (obj, ctx, ref) => {
+    const cfg = parseValueAdd(obj, { file: ref.file, field: ref.field, rootName: basename(ctx.ldr.root), read: (p) => reader(ctx)(p, ref) });
+    return (rs) => applyValueAdd(rs, cfg);
+  },
 };
+
+/** Reads a file a plugin config names, relative to the kustomization. */
+function reader(ctx: PluginContext): ReadFile {
+  return (path, ref) => ({ text: ctx.ldr.load(path, { file: ref.file ?? ctx.file, field: ref.field }), file: displayPath(ctx.ldr.abs(path)) });
+}
 
 function optionsOf(c: Config): { allowNameChange?: boolean; allowKindChange?: boolean } {
   const o = c.object('options') ?? {};
@@ -177,7 +233,7 @@ export function builtinTransformer(config: JsonObject, ctx: PluginContext, ref: 
   const factory = TRANSFORMERS[kind];
   if (!factory) throw new KtsError('plugin-unknown', `unable to load builtin ${kind}.builtin.[noGrp]`, ref);
   const fn = factory(config, ctx, ref);
-  return { kind, run: (rm) => rm.setResources(fn(rm.resources())) };
+  return { kind, run: typeof fn === 'function' ? (rm) => rm.setResources(fn(rm.resources())) : fn.map };
 }
 
 /** The resources a `generators:` config object generates. */
@@ -263,5 +319,13 @@ export function kustomizationTransformers(k: Kustomization, ctx: PluginContext &
   for (const [i, r] of (k.replicas ?? []).entries()) {
     configs.push({ config: builtin('ReplicaCountTransformer', { replica: r as JsonObject, fieldSpecs: specs(tc.replicas) }), field: `replicas[${i}]` });
   }
-  return configs.map(({ config, field }) => builtinTransformer(config, ctx, { file: ctx.file, field }));
+  for (const [i, image] of (k.images ?? []).entries()) {
+    configs.push({ config: builtin('ImageTagTransformer', { imageTag: image as JsonObject, fieldSpecs: specs(tc.images) }), field: `images[${i}]` });
+  }
+  const out = configs.map(({ config, field }) => builtinTransformer(config, ctx, { file: ctx.file, field }));
+  if (k.replacements?.length) {
+    const replacements = loadReplacements(k.replacements, { file: ctx.file, field: 'replacements', inKustomization: true }, reader(ctx));
+    out.push({ kind: 'ReplacementTransformer', run: (rm) => rm.setResources(applyReplacements(rm.resources(), replacements)) });
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 import { KtsError } from '../errors.js';
 import { formatId, idOf, metadataOf, type Json, type JsonObject, type ResId, type Resource } from './resource.js';
+import { previousIds } from './transformers/ids.js';
 import { effectiveNamespace } from './transformers/scope.js';
 
 // kustomize's ResMap: an ordered resource list with id lookups. kustomize scans the whole list
@@ -73,7 +74,7 @@ export class ResMap {
   }
 
   private indexAny(r: Resource): void {
-    const keys = new Set([...r.previous, currentId(r)].map(matchKey));
+    const keys = new Set([...previousIds(r), currentId(r)].map(matchKey));
     for (const k of keys) {
       const at = this.byAny!.get(k);
       if (at) at.push(r);

@@ -6,9 +6,10 @@ import { loadKustomization, type Kustomization, type LoadedKustomization } from 
 import { displayPath, isRemote, Loader, type Referrer } from './loader.js';
 import { builtinGenerator, builtinTransformer, kustomizationTransformers, type PluginContext } from './plugins.js';
 import { absorb, ResMap } from './resmap.js';
-import type { JsonObject, Resource } from './resource.js';
+import type { Json, JsonObject, Resource } from './resource.js';
 import { parseObjects, parseResources } from './resources.js';
 import { parseYamlDocuments } from './yaml/parse.js';
+import { bindVars, mergeVars, parseVars, type Var } from './transformers/vars.js';
 
 // One kustomization being built, as kustomize's KustTarget: resources, then configurations and
 // crds, then generators, then components, then the builtin transformers in kustomize's order,
@@ -20,20 +21,6 @@ export interface Accumulator {
   resmap: ResMap;
   tconfig: TransformerConfig;
   vars: Var[];
-}
-
-/** A `vars:` entry (kustomize types.Var); resolved by the vars transformer at the top level. */
-export type Var = JsonObject;
-
-/** kustomize's VarSet.MergeSet: var names are unique across the whole build. */
-function mergeVars(into: Var[], more: Var[], ref: Referrer): Var[] {
-  if (more.length === 0) return into;
-  const names = new Set(into.map((v) => v.name));
-  for (const v of more) {
-    if (names.has(v.name)) throw new KtsError('vars', `var '${String(v.name)}' already encountered`, ref);
-    names.add(v.name);
-  }
-  return [...into, ...more];
 }
 
 export function emptyAccumulator(): Accumulator {
@@ -48,7 +35,7 @@ function mergeAccumulator(into: Accumulator, from: Accumulator, ref: Referrer): 
     throw withReferrer(e, ref);
   }
   into.tconfig = mergeTransformerConfigs(into.tconfig, from.tconfig);
-  into.vars = mergeVars(into.vars, from.vars, ref);
+  into.vars = mergeVars(into.vars, from.vars);
 }
 
 /** Adds the referring file and field to an error raised deeper down that has no location. */
@@ -105,7 +92,9 @@ export class KustTarget {
     }
     this.runTransformers(acc);
     this.runValidators(acc);
-    acc.vars = mergeVars(acc.vars, k.vars ?? [], { file: this.file, field: 'vars' });
+    const vars = parseVars(k.vars as Json | undefined, { file: this.file, field: 'vars', strict: true });
+    bindVars(acc.resmap.resources(), vars);
+    acc.vars = mergeVars(acc.vars, vars);
     return acc;
   }
 

@@ -1,0 +1,177 @@
+import { KtsError } from '../errors.js';
+import type { Selector } from './kustomization.js';
+import type { Loader, Referrer } from './loader.js';
+import { applyJson6902, parseJson6902, type Json6902Operation } from './merge/json6902.js';
+import type { MergeSchema } from './merge/schema.js';
+import { applySmPatchToResource } from './merge/strategic.js';
+import { resIdString, type ResMap } from './resmap.js';
+import { displayPath } from './loader.js';
+import { idOf, type JsonObject, type Resource } from './resource.js';
+import { parseObjects } from './resources.js';
+import { selectResources } from './select.js';
+import { storePreviousId } from './transformers/ids.js';
+
+// The patch plugins wired to the resource list (kustomize's PatchTransformer,
+// PatchStrategicMergeTransformer and PatchJson6902Transformer): which resources a patch applies
+// to, and what happens to ids. The merging itself lives in merge/.
+
+export type Fail = (message: string) => never;
+
+interface SmPatches {
+  kind: 'sm';
+  patches: JsonObject[];
+  /** The file the patch came from (or the kustomization holding it inline), for messages. */
+  file: string;
+}
+
+interface JsonPatch {
+  kind: 'json';
+  ops: Json6902Operation[];
+  file: string;
+  text: string;
+}
+
+export interface LoadedPatch {
+  patch: SmPatches | JsonPatch;
+  target?: Selector;
+  allowNameChange: boolean;
+  allowKindChange: boolean;
+}
+
+function trySm(text: string, file: string): JsonObject[] | undefined {
+  try {
+    return parseObjects(text, file);
+  } catch {
+    return undefined;
+  }
+}
+
+function tryJson(text: string, file: string): Json6902Operation[] | undefined {
+  if (text === '') return undefined;
+  try {
+    return parseJson6902(text, file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads a PatchTransformer config: an inline patch or a patch file, strategic-merge or JSON 6902. */
+export function loadPatchTransformer(
+  cfg: { path: string; patch: string; target?: Selector; options: { allowNameChange?: boolean; allowKindChange?: boolean } },
+  ldr: Loader,
+  fail: Fail,
+  ref: Referrer,
+): LoadedPatch {
+  let text = cfg.patch.trim();
+  if (text === '' && cfg.path === '') fail('must specify one of patch and path');
+  if (text !== '' && cfg.path !== '') fail("patch and path can't be set at the same time");
+  let file = ref.file;
+  if (cfg.path !== '') {
+    text = ldr.load(cfg.path, ref);
+    file = displayPath(ldr.abs(cfg.path));
+  }
+  const sm = trySm(text, file);
+  const json = tryJson(text, file);
+  if (sm && json) fail(`illegally qualifies as both an SM and JSON patch: ${text}`);
+  if (!sm && !json) fail(`unable to parse SM or JSON patch from ${text}`);
+  const allow = { allowNameChange: !!cfg.options.allowNameChange, allowKindChange: !!cfg.options.allowKindChange };
+  return { patch: sm ? { kind: 'sm', patches: sm, file } : { kind: 'json', ops: json!, file, text }, target: cfg.target, ...allow };
+}
+
+/** The one resource any of whose ids equals the patch's id (kustomize resWrangler.GetById). */
+function targetOf(rm: ResMap, patch: JsonObject, file: string): Resource {
+  const id = idOf(patch);
+  const found = rm.getByAnyId(id);
+  if (found.length === 1) return found[0]!;
+  const what = found.length === 0 ? 'no matches' : 'multiple matches';
+  throw new KtsError('patch', `${what} for Id ${resIdString(id)}; failed to find unique target for patch ${resIdString(id)}`, { file });
+}
+
+/** kustomize resWrangler.ApplySmPatch: patches each selected resource; a patch may delete it. */
+function applySm(rm: ResMap, selected: Resource[], patch: JsonObject, opts: { allowNameChange: boolean; allowKindChange: boolean; file: string; schema?: MergeSchema }): void {
+  if (selected.length === 0) return;
+  let removed = false;
+  for (const r of selected) {
+    if (opts.allowNameChange || opts.allowKindChange) storePreviousId(r);
+    const merged = applySmPatchToResource(r.obj, patch, opts);
+    if (merged === null) {
+      removed = true;
+      r.obj = {};
+    } else r.obj = merged;
+  }
+  if (removed) rm.filter((r) => Object.keys(r.obj).length > 0);
+  else rm.invalidate();
+}
+
+/** Applies a loaded PatchTransformer to the resource map. */
+export function applyPatchTransformer(rm: ResMap, p: LoadedPatch, schema?: MergeSchema): void {
+  const { patch } = p;
+  if (patch.kind === 'json') {
+    if (!p.target) throw new KtsError('patch', `must specify a target for JSON patch ${patch.text}`, { file: patch.file });
+    applyJsonOps(rm, selectResources(rm.resources(), p.target), patch.ops, patch.file, true);
+    return;
+  }
+  const opts = { allowNameChange: p.allowNameChange, allowKindChange: p.allowKindChange, file: patch.file, schema };
+  if (p.target) {
+    if (patch.patches.length > 1) {
+      throw new KtsError('patch', 'Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set `patches.target` field', {
+        file: patch.file,
+      });
+    }
+    for (const sm of patch.patches) applySm(rm, selectResources(rm.resources(), p.target), sm, opts);
+    return;
+  }
+  for (const sm of patch.patches) applySm(rm, [targetOf(rm, sm, patch.file)], sm, opts);
+}
+
+function applyJsonOps(rm: ResMap, selected: Resource[], ops: Json6902Operation[], file: string, storeIds: boolean): void {
+  for (const r of selected) {
+    if (storeIds) storePreviousId(r);
+    r.obj = applyJson6902(r.obj, ops, { file });
+  }
+  rm.invalidate();
+}
+
+/** kustomize's PatchStrategicMergeTransformer: each path is inline patch text or a patch file. */
+export function strategicMergeTransformer(paths: string[], inline: string, ldr: Loader, fail: Fail, ref: Referrer): (rm: ResMap, schema?: MergeSchema) => void {
+  const loaded: { patch: JsonObject; file: string }[] = [];
+  for (const path of paths) {
+    const asText = path.includes('\n') || path.includes(':') ? trySm(path, ref.file) : undefined;
+    if (asText && asText.length > 0) {
+      for (const patch of asText) loaded.push({ patch, file: ref.file });
+      continue;
+    }
+    const file = displayPath(ldr.abs(path));
+    for (const patch of parseObjects(ldr.load(path, ref), file)) loaded.push({ patch, file });
+  }
+  if (inline !== '') for (const patch of parseObjects(inline, ref.file)) loaded.push({ patch, file: ref.file });
+  if (loaded.length === 0) fail(`patch appears to be empty; files=[${paths.join(' ')}], Patch=${inline}`);
+  return (rm, schema) => {
+    for (const { patch, file } of loaded) {
+      applySm(rm, [targetOf(rm, patch, file)], patch, { allowNameChange: false, allowKindChange: false, file, schema });
+    }
+  };
+}
+
+/** kustomize's PatchJson6902Transformer: one JSON patch (inline `jsonOp` or a file) on the target's resources. */
+export function json6902Transformer(cfg: { target?: Selector; path: string; jsonOp: string }, ldr: Loader, fail: Fail, ref: Referrer): (rm: ResMap) => void {
+  if (!cfg.target) fail('must specify a target');
+  if (!cfg.target!.name) fail('must specify the target name');
+  if (cfg.path === '' && cfg.jsonOp === '') fail('empty file path and empty jsonOp');
+  if (cfg.path !== '' && cfg.jsonOp !== '') fail('must specify a file path or jsonOp, not both');
+  let text = cfg.jsonOp;
+  let file = ref.file;
+  if (cfg.path !== '') {
+    text = ldr.load(cfg.path, ref);
+    file = displayPath(ldr.abs(cfg.path));
+    if (text === '') fail(`patch file '${cfg.path}' empty seems to be empty`);
+  }
+  let ops: Json6902Operation[];
+  try {
+    ops = parseJson6902(text, file);
+  } catch (e) {
+    return fail(`decoding ${JSON.stringify(text)}: ${(e as Error).message}`);
+  }
+  const target = cfg.target!;
+  return (rm) => applyJsonOps(rm, selectResources(rm.resources(), target), ops, file, false);
+}
