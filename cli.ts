@@ -14,6 +14,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   promote: () => import('./src/cli/promote.js'),
   unpublish: () => import('./src/cli/unpublish.js'),
   apply: () => import('./src/cli/apply.js'),
+  env: () => import('./src/cli/env.js'),
 };
 
 function usage(): string {
