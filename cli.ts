@@ -15,6 +15,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   unpublish: () => import('./src/cli/unpublish.js'),
   apply: () => import('./src/cli/apply.js'),
   env: () => import('./src/cli/env.js'),
+  diff: () => import('./src/cli/diff.js'),
 };
 
 function usage(): string {

@@ -1,0 +1,115 @@
+import { parseArgs } from 'node:util';
+import type { Command } from './command.js';
+import { KtsError, UsageError } from '../errors.js';
+import { contextFlagOptions, contextFlagsHelp, renderFromFlags } from '../env/flags.js';
+import { computeChanges, hasDifferences } from '../diff/changes.js';
+import { formatJson, formatMarkdown, formatTerminal } from '../diff/format.js';
+
+const help = `usage: kts diff ENV --against repo|cluster [flags]
+
+Renders ENV as 'kts render' does and shows what a deploy would change:
+  --against repo       compared with the environment's folder in the deploy repository
+                       (same --repo/--ref/--path as 'kts publish')
+  --against cluster    compared with the live objects: each object is applied as a server-side dry
+                       run and compared with the live one, server-managed fields ignored; members of
+                       the environment's ApplySet that 'kts apply --prune' would delete show as removed
+  --output text|markdown|json   terminal report (default), pull-request comment, or structured changes
+  --color auto|always|never     color the text report (default: auto, when stdout is a terminal)
+  --limit N            markdown size cap in characters (default: 65536, a PR comment's limit)
+Secret values are never shown: changed values appear as '*** (before)' / '*** (after)'.
+Exit codes (as kubectl diff): 0 no differences, 1 differences found, 2 an error.
+
+Deploy repository flags: --repo URL (or KTS_DEPLOY_REPO), --ref BRANCH (default main), --path TEMPLATE,
+  --cache-dir DIR, --no-cache; KTS_GIT_TOKEN authenticates.
+Cluster flags: --context NAME, --kubeconfig FILE, --namespace NS (the environment's namespace for the ApplySet)
+${contextFlagsHelp}`;
+
+const EXIT_DIFF_ERROR = 2;
+
+async function run(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        ...contextFlagOptions,
+        against: { type: 'string' },
+        output: { type: 'string', short: 'o' },
+        color: { type: 'string' },
+        limit: { type: 'string' },
+        repo: { type: 'string' },
+        ref: { type: 'string' },
+        path: { type: 'string' },
+        'cache-dir': { type: 'string' },
+        'no-cache': { type: 'boolean' },
+        context: { type: 'string' },
+        kubeconfig: { type: 'string' },
+        namespace: { type: 'string', short: 'n' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n${help}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(help);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError(`expected exactly one ENV\n${help}`);
+  const against = values.against;
+  if (against !== 'repo' && against !== 'cluster') throw new UsageError(`--against must be 'repo' or 'cluster'\n${help}`);
+  const output = values.output ?? 'text';
+  if (!['text', 'markdown', 'json'].includes(output)) throw new UsageError(`--output must be text, markdown or json`);
+  const color = values.color ?? 'auto';
+  if (!['auto', 'always', 'never'].includes(color)) throw new UsageError(`--color must be auto, always or never`);
+  const limit = values.limit === undefined ? undefined : Number(values.limit);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1000)) throw new UsageError(`--limit: expected a whole number of at least 1000`);
+
+  const rendered = await renderFromFlags(positionals[0]!, values);
+  let before;
+  let after = rendered.resources.map((r) => r.obj);
+  let target: string;
+  if (against === 'repo') {
+    const [{ gitSetup }, { folderForRender }, { publishedObjects }] = await Promise.all([
+      import('../gitops/options.js'),
+      import('../gitops/files.js'),
+      import('../diff/repo.js'),
+    ]);
+    const setup = gitSetup({ ...values, json: true });
+    const folder = folderForRender(values.path, rendered);
+    before = await publishedObjects(setup.git.remote, folder);
+    target = `${folder} in the deploy repository`;
+  } else {
+    const [{ connect }, { connectOptionsFrom }, { clusterSides }] = await Promise.all([
+      import('../cluster/client.js'),
+      import('../cluster/flags.js'),
+      import('../diff/cluster.js'),
+    ]);
+    const client = await connect(connectOptionsFrom(values));
+    const sides = await clusterSides(client, rendered.envName, rendered.resources, values.namespace ?? rendered.namespace);
+    before = sides.before;
+    after = sides.after;
+    target = `the cluster (${client.server})`;
+  }
+  const changes = computeChanges(before, after);
+  const title = `kts diff: ${rendered.envName} against ${target}`;
+  if (output === 'json') process.stdout.write(formatJson(changes));
+  else if (output === 'markdown') process.stdout.write(formatMarkdown(changes, { title, limit }));
+  else process.stdout.write(formatTerminal(changes, { title, color: color === 'always' || (color === 'auto' && process.stdout.isTTY === true) }));
+  return hasDifferences(changes) ? 1 : 0;
+}
+
+export const command: Command = {
+  summary: 'Show what deploying an environment would change (against the deploy repo or the cluster)',
+  async run(argv: string[]): Promise<number> {
+    try {
+      return await run(argv);
+    } catch (e) {
+      // Exit 1 means "differences found" here, so failures exit with 2 like kubectl diff.
+      if (e instanceof KtsError && e.exitCode === 1) throw new KtsError(e.code, e.message, { file: e.file, field: e.field, line: e.line }, EXIT_DIFF_ERROR);
+      throw e;
+    }
+  },
+};

@@ -1,0 +1,175 @@
+// kts diff end to end: against a real deploy repository (git http-backend) and against the
+// Kubernetes API test server, through the CLI.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { hasProgram, ktsAsync, type CliResult } from './helpers/cli.js';
+import { startGitServer, type GitServer } from './git-server.js';
+import { startKubeServer, type KubeServer } from './kube/server.js';
+import { ktsEnv, makeProject, SECRET_VALUE, type Project } from './publish-fixture.js';
+
+const haveGit = hasProgram('git');
+if (!haveGit) console.log('skipping the deploy-repository part of test/diff.test.ts: git is not installed');
+
+const CONTEXT = ['--branch', 'feature/diff', '--commit', 'abcdef1234567890abcdef1234567890abcdef12', '--build', '7'];
+const NEW_SECRET = 'correct-horse-battery';
+const b64 = (s: string): string => Buffer.from(s).toString('base64');
+
+let git: GitServer | undefined;
+let kube: KubeServer;
+let project: Project;
+let cache: string;
+
+function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  if (git) return ktsEnv(git, cache, { KUBECONFIG: kube.kubeconfigPath, ...extra });
+  return { PATH: process.env.PATH, HOME: process.env.HOME, KUBECONFIG: kube.kubeconfigPath, ...extra };
+}
+
+const kts = (args: string[]): Promise<CliResult> => ktsAsync([...args, '--config', join(project.dir, 'kts.yaml'), ...CONTEXT], { env: env() });
+const diffRepo = (...flags: string[]) => kts(['diff', 'ci', '--against', 'repo', '--repo', git!.repoUrl('deploy'), ...flags]);
+const diffCluster = (...flags: string[]) => kts(['diff', 'ci', '--against', 'cluster', ...flags]);
+
+function noSecrets(r: CliResult): void {
+  for (const s of [SECRET_VALUE, b64(SECRET_VALUE), NEW_SECRET, b64(NEW_SECRET)]) {
+    assert.not.ok(r.stdout.includes(s) || r.stderr.includes(s), `secret value printed: ${s}`);
+  }
+}
+
+test.before(async () => {
+  project = makeProject();
+  cache = mkdtempSync(join(tmpdir(), 'kts-diff-cache-'));
+  kube = await startKubeServer();
+  if (haveGit) {
+    git = await startGitServer();
+    git.createRepo('deploy', { files: { 'README.md': 'deploy repo\n' } });
+  }
+});
+
+test.after(async () => {
+  await git?.close();
+  await kube.close();
+  project.cleanup();
+  rmSync(cache, { recursive: true, force: true });
+});
+
+test('against the repo: before the first publish everything is added (exit 1)', async () => {
+  if (!git) return;
+  const r = await diffRepo('--output', 'json');
+  assert.is(r.code, 1, r.stderr);
+  const out = JSON.parse(r.stdout) as { summary: Record<string, number>; changes: { action: string; id: { kind: string } }[] };
+  assert.equal(out.summary, { added: 4, changed: 0, removed: 0, unchanged: 0 });
+  assert.equal(out.changes.map((c) => c.id.kind).sort(), ['ConfigMap', 'Deployment', 'Secret', 'Service']);
+  noSecrets(r);
+});
+
+test('against the repo: no differences after publishing (exit 0)', async () => {
+  if (!git) return;
+  const p = await kts(['publish', 'ci', '--repo', git.repoUrl('deploy')]);
+  assert.is(p.code, 0, p.stderr);
+  const r = await diffRepo();
+  assert.is(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /0 added, 0 changed, 0 removed, 4 unchanged/);
+});
+
+test('against the repo: a change, a removal and a masked secret change', async () => {
+  if (!git) return;
+  project.write('app/kustomization.yaml', `resources:
+- deployment.yaml
+configMapGenerator:
+- name: settings
+  literals:
+  - MODE=slow
+  options:
+    disableNameSuffixHash: true
+secretGenerator:
+- name: credentials
+  literals:
+  - PASSWORD=${NEW_SECRET}
+  options:
+    disableNameSuffixHash: true
+`);
+  const r = await diffRepo('--color', 'never');
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stdout, /0 added, 2 changed, 1 removed, 1 unchanged/);
+  assert.match(r.stdout, /  - v1 Service ci-feature-diff-[0-9a-f]+\/web/);
+  assert.match(r.stdout, /-  MODE: fast\n\+  MODE: slow/);
+  assert.match(r.stdout, /-  PASSWORD: '\*\*\* \(before\)'\n\+  PASSWORD: '\*\*\* \(after\)'/);
+  noSecrets(r);
+
+  const md = await diffRepo('--output', 'markdown');
+  assert.is(md.code, 1);
+  assert.ok(md.stdout.startsWith('### kts diff: ci against ci/feature-diff-'), md.stdout.slice(0, 200));
+  assert.is((md.stdout.match(/<details>/g) ?? []).length, 3);
+  noSecrets(md);
+
+  const small = await diffRepo('--output', 'markdown', '--limit', '1500');
+  assert.ok(small.stdout.length <= 1500, String(small.stdout.length));
+  assert.match(small.stdout, /\*\*Truncated:\*\* \d of 3 changed resources not shown/);
+});
+
+test('against the repo: errors exit with 2 and one line', async () => {
+  if (!git) return;
+  const r = await kts(['diff', 'ci', '--against', 'repo', '--repo', `${git.base}/missing.git`]);
+  assert.is(r.code, 2, r.stdout + r.stderr);
+  assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.not.match(r.stderr, /at .*\.js:\d+/);
+  const usage = await kts(['diff', 'ci', '--against', 'nowhere']);
+  assert.is(usage.code, 2);
+});
+
+test('against the cluster: applied environment shows no differences, then changes and prunes', async () => {
+  project.write('app/kustomization.yaml', `resources:
+- deployment.yaml
+- service.yaml
+configMapGenerator:
+- name: settings
+  literals:
+  - MODE=fast
+  options:
+    disableNameSuffixHash: true
+secretGenerator:
+- name: credentials
+  literals:
+  - PASSWORD=${SECRET_VALUE}
+  options:
+    disableNameSuffixHash: true
+`);
+  const before = await diffCluster('--output', 'json');
+  assert.is(before.code, 1, before.stderr);
+  assert.is((JSON.parse(before.stdout) as { summary: { added: number } }).summary.added, 4);
+
+  // A preview namespace is created by `kts env up`; here the test creates it directly.
+  const namespace = (JSON.parse(before.stdout) as { changes: { id: { namespace: string } }[] }).changes[0]!.id.namespace;
+  kube.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+  const applied = await kts(['apply', 'ci']);
+  assert.is(applied.code, 0, applied.stderr);
+  const same = await diffCluster();
+  assert.is(same.code, 0, same.stdout + same.stderr);
+  assert.match(same.stdout, /0 added, 0 changed, 0 removed, 4 unchanged/);
+
+  project.write('app/kustomization.yaml', `resources:
+- deployment.yaml
+configMapGenerator:
+- name: settings
+  literals:
+  - MODE=slow
+  options:
+    disableNameSuffixHash: true
+secretGenerator:
+- name: credentials
+  literals:
+  - PASSWORD=${NEW_SECRET}
+  options:
+    disableNameSuffixHash: true
+`);
+  const changed = await diffCluster('--color', 'never');
+  assert.is(changed.code, 1, changed.stderr);
+  assert.match(changed.stdout, /0 added, 2 changed, 1 removed, 1 unchanged/);
+  assert.match(changed.stdout, /  - v1 Service .*\/web/);
+  assert.not.match(changed.stdout, /managedFields|resourceVersion|creationTimestamp/);
+  noSecrets(changed);
+});
+
+test.run();
