@@ -34,12 +34,12 @@ const identity = {
 };
 
 /** Runs the real git CLI in `dir` and returns its stdout (throws with stderr on failure). */
-export function gitIn(dir: string, args: string[], input?: string): string {
+export function gitIn(dir: string, args: string[], input?: string, env: NodeJS.ProcessEnv = {}): string {
   return execFileSync('git', args, {
     cwd: dir,
     input,
     encoding: 'utf8',
-    env: { ...process.env, ...identity, GIT_CONFIG_NOSYSTEM: '1', HOME: dir },
+    env: { ...process.env, ...identity, GIT_CONFIG_NOSYSTEM: '1', HOME: dir, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -51,6 +51,23 @@ export function advanceRef(repoPath: string, branch: string, message: string): s
   const commit = gitIn(repoPath, ['commit-tree', `${head}^{tree}`, '-p', head, '-m', message]).trim();
   gitIn(repoPath, ['update-ref', `refs/heads/${branch}`, commit, head]);
   return commit;
+}
+
+/** Commits one file on `branch` directly in the bare repository (another writer, as far as we know). */
+export function commitFile(repoPath: string, branch: string, path: string, content: string, message: string): string {
+  const head = gitIn(repoPath, ['rev-parse', `refs/heads/${branch}`]).trim();
+  const index = { GIT_INDEX_FILE: join(repoPath, `kts-test-index-${process.pid}`) };
+  try {
+    gitIn(repoPath, ['read-tree', head], undefined, index);
+    const blob = gitIn(repoPath, ['hash-object', '-w', '--stdin'], content).trim();
+    gitIn(repoPath, ['update-index', '--add', '--cacheinfo', `100644,${blob},${path}`], undefined, index);
+    const tree = gitIn(repoPath, ['write-tree'], undefined, index).trim();
+    const commit = gitIn(repoPath, ['commit-tree', tree, '-p', head, '-m', message]).trim();
+    gitIn(repoPath, ['update-ref', `refs/heads/${branch}`, commit, head]);
+    return commit;
+  } finally {
+    rmSync(index.GIT_INDEX_FILE, { force: true });
+  }
 }
 
 function seed(repoPath: string, branch: string, files: Record<string, string>): void {

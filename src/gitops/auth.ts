@@ -38,9 +38,9 @@ export function splitUrlCredentials(url: string): { url: string; credentials?: C
   return { url: parsed.toString(), credentials };
 }
 
-/** The URL without any user name or password, safe to print. */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
+/** The text with user names and passwords removed from every URL in it, safe to print. */
+export function redactUrl(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1');
 }
 
 /** `Name <email>` from a flag, else GIT_AUTHOR_NAME/EMAIL (or KTS_GIT_AUTHOR_*), else a bot identity. */

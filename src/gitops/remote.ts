@@ -317,8 +317,11 @@ export class DeployRepo {
       case 'UrlParseError':
       case 'UnknownTransportError':
         return new KtsError('git-remote', `cannot use repository URL ${where}`);
-      default:
-        return new KtsError('git', `git operation on ${where} failed: ${redactUrl(err.message ?? String(e))}`);
+      default: {
+        const secret = this.options.credentials?.password;
+        const text = redactUrl(err.message ?? String(e));
+        return new KtsError('git', `git operation on ${where} failed: ${secret ? text.split(secret).join('***') : text}`);
+      }
     }
   }
 }
