@@ -141,6 +141,10 @@ test('bad input: schema errors name kts.yaml and the field; usage errors exit 2'
     assert.is(r.code, 1);
     assert.match(r.stderr, /^kts: [^:]*kts.yaml: environments.ci.namespacePrefix: invalid value/);
     assert.not.match(r.stderr, /at .*\.js/, 'no stack trace');
+    writeFileSync(join(tmp, 'kts.yaml'), 'environments:\n  ci: {overlay: ., namespacePrefix: BAD, colour: red}\n');
+    const v = kts(['validate', 'ci', '--config', join(tmp, 'kts.yaml')], { env: noCiEnv });
+    assert.is(v.code, 1);
+    assert.match(v.stderr, /kts.yaml: environments.ci.colour: unknown field\n[^\n]*kts.yaml: environments.ci.namespacePrefix: invalid value[^\n]*\n2 problems found\n$/);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

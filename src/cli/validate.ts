@@ -1,12 +1,13 @@
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
 import { isKtsError, UsageError } from '../errors.js';
 import type { Resource } from '../build/resource.js';
 import { contextFlagOptions, contextFlagsFrom, contextFlagsHelp } from '../env/flags.js';
 import { buildResolved, resolveRender } from '../env/render.js';
-import type { Problem } from '../env/schema.js';
+import { schemaProblems, type Problem } from '../env/schema.js';
+import { locateConfig, readConfigDocument } from '../env/config.js';
 import { checkKustomizations, checkObjects } from '../env/validate.js';
 
 const help = `usage: kts validate ENV|DIR [flags]
@@ -73,7 +74,14 @@ export const command: Command = {
       }
     } else {
       const { flags, configFile } = contextFlagsFrom(values);
-      const rendered = await attempt(target, async () => {
+      // All of kts.yaml's schema problems, not only the first one render would stop at.
+      const config = locateConfig(target, { cwd, configFile });
+      if (config) {
+        const display = relative(cwd, config) || 'kts.yaml';
+        const doc = await attempt(display, async () => readConfigDocument(config, display));
+        if (doc !== undefined) problems.push(...schemaProblems('kts', doc, display));
+      }
+      const rendered = problems.length ? undefined : await attempt(target, async () => {
         const resolved = resolveRender({ env: target, flags, configFile });
         const seen = new Set<string>();
         for (const dir of [resolved.config.overlay, ...resolved.config.components]) {

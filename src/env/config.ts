@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { KtsError } from '../errors.js';
-import type { JsonObject } from '../build/resource.js';
+import type { Json, JsonObject } from '../build/resource.js';
 import { parseYamlDocuments } from '../build/yaml/parse.js';
 import { assertSchema } from './schema.js';
 
@@ -62,6 +62,13 @@ export interface ProjectConfig {
 
 /** Reads and validates a kts.yaml; errors name the file (as `display`) and the field. */
 export function loadConfig(file: string, display = file): ProjectConfig {
+  const doc = readConfigDocument(file, display);
+  assertSchema('kts', doc, display);
+  return { ...(doc as JsonObject as unknown as Omit<ProjectConfig, 'file' | 'display'>), file, display };
+}
+
+/** The one YAML document of a kts.yaml, not yet validated. */
+export function readConfigDocument(file: string, display = file): Json {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -70,8 +77,13 @@ export function loadConfig(file: string, display = file): ProjectConfig {
   }
   const docs = parseYamlDocuments(text, display);
   if (docs.length !== 1) throw new KtsError('config', `expected one YAML document, found ${docs.length}`, { file: display });
-  assertSchema('kts', docs[0], display);
-  return { ...(docs[0] as JsonObject as unknown as Omit<ProjectConfig, 'file' | 'display'>), file, display };
+  return docs[0]!;
+}
+
+/** The kts.yaml for ENV: `--config`, else the nearest above the working directory, else above ENV as a path. */
+export function locateConfig(env: string, opts: { cwd: string; configFile?: string }): string | undefined {
+  if (opts.configFile) return resolve(opts.cwd, opts.configFile);
+  return findConfig(opts.cwd) ?? (isDir(resolve(opts.cwd, env)) ? findConfig(resolve(opts.cwd, env)) : undefined);
 }
 
 /** kts.yaml in `start` or the nearest directory above it, stopping at the repository root. */
@@ -162,8 +174,7 @@ function fromDirectory(dir: string, project: ProjectConfig | undefined): Environ
  * directory. A directory that is some environment's overlay gets that environment's config.
  */
 export function resolveEnvironment(env: string, opts: { cwd: string; configFile?: string }): EnvironmentConfig {
-  // kts.yaml sits at the repository root or beside overlays/: look above the working directory, then above ENV as a path.
-  const configFile = opts.configFile ? resolve(opts.cwd, opts.configFile) : (findConfig(opts.cwd) ?? (isDir(resolve(opts.cwd, env)) ? findConfig(resolve(opts.cwd, env)) : undefined));
+  const configFile = locateConfig(env, opts);
   const project = configFile ? loadConfig(configFile, relative(opts.cwd, configFile) || CONFIG_FILE) : undefined;
   if (project && Object.hasOwn(project.environments, env)) return fromConfig(project, env);
   const root = project ? dirname(project.file) : opts.cwd;
