@@ -100,7 +100,7 @@ async function down(argv: string[]): Promise<number> {
   const branch = values.branch as string | undefined;
   const namespace = values.namespace as string | undefined;
   const gone = await envDown(client, { env, branch, namespace, timeoutMs, progress });
-  const what = namespace ? `namespace ${namespace}` : `a preview${env ? ` of ${env}` : ''} for branch ${branch}`;
+  const what = namespace ? `namespace ${namespace}` : `preview${env ? ` of ${env}` : ''} for branch ${branch}`;
   const result = gone ? { deleted: gone } : { deleted: null, message: `there is no ${what}; nothing to delete` };
   if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else progress.info(gone ? `namespace ${gone} deleted` : result.message!);
