@@ -91,6 +91,15 @@ function pairs(args: GeneratorArgs, ldr: Loader, site: GeneratorSite): Pair[] {
   return all;
 }
 
+/** kyaml's encodeBase64: base64 broken into 70-character lines, each ending in a newline, once it is that long. */
+export function encodeBase64(value: Buffer | string): string {
+  const enc = Buffer.from(value).toString('base64');
+  if (enc.length < 70) return enc;
+  let out = '';
+  for (let i = 0; i < enc.length; i += 70) out += `${enc.slice(i, i + 70)}\n`;
+  return out;
+}
+
 function baseObject(kind: string, args: GeneratorArgs): JsonObject {
   const metadata: JsonObject = { name: args.name ?? '' };
   if (args.namespace) metadata.namespace = args.namespace;
@@ -109,7 +118,7 @@ export function makeConfigMap(args: GeneratorArgs, ldr: Loader, site: GeneratorS
   for (const { key, value } of pairs(args, ldr, site)) {
     if (typeof value === 'string') data[key] = value;
     else if (isUtf8(value)) data[key] = value.toString('utf8');
-    else binaryData[key] = value.toString('base64');
+    else binaryData[key] = encodeBase64(value);
   }
   if (Object.keys(data).length > 0) obj.data = data;
   if (Object.keys(binaryData).length > 0) obj.binaryData = binaryData;
@@ -120,7 +129,7 @@ export function makeSecret(args: SecretArgs, ldr: Loader, site: GeneratorSite): 
   const obj = baseObject('Secret', args);
   obj.type = args.type || 'Opaque';
   const data: JsonObject = {};
-  for (const { key, value } of pairs(args, ldr, site)) data[key] = Buffer.from(value).toString('base64');
+  for (const { key, value } of pairs(args, ldr, site)) data[key] = encodeBase64(value);
   if (Object.keys(data).length > 0) obj.data = data;
   return obj;
 }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { Json, JsonObject } from './resource.js';
-import { metadataOf } from './resource.js';
 import { goJson } from './yaml/gojson.js';
 
 // kustomize's content hash (api/hasher): sha256 of Go encoding/json of selected fields, the
@@ -25,7 +24,9 @@ function field(v: Json | undefined): Json {
 }
 
 function encoded(obj: JsonObject): string {
-  const name = field(metadataOf(obj).name);
+  // kustomize looks the name up as the single field "metadata/name", which never exists, so
+  // every name hashes as "" (measured against kustomize v5.5.0).
+  const name = '';
   if (obj.kind === 'ConfigMap') {
     const m: JsonObject = { kind: 'ConfigMap', name, data: field(obj.data) };
     if (isMap(obj.binaryData)) m.binaryData = obj.binaryData;
