@@ -1,0 +1,238 @@
+// The test server proven with the real kubectl (skipped when kubectl is not installed).
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { JsonObject } from '../../src/build/resource.js';
+import { kubectl, kubectlAvailable } from './kubectl.js';
+import { type KubeServer, startKubeServer } from './server.js';
+
+const k = suite<{ kube: KubeServer; dir: string }>('kubectl against the test server');
+if (!kubectlAvailable) console.log('SKIP test/kube/kubectl.test.ts: kubectl is not on PATH');
+const test = kubectlAvailable ? k : k.skip;
+
+k.before(async (ctx) => {
+  ctx.kube = await startKubeServer({ namespaceDeletionDelayMs: 800 });
+  ctx.dir = mkdtempSync(join(tmpdir(), 'kubectl-test-'));
+});
+k.after(async (ctx) => {
+  await ctx.kube.close();
+  rmSync(ctx.dir, { recursive: true, force: true });
+});
+
+const NS = `apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+`;
+const APP = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: shop
+  labels: {app: web, tier: front}
+data:
+  mode: fast
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+  labels: {app: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+        ports: [{containerPort: 80}]
+`;
+
+function meta(o: JsonObject | undefined): JsonObject {
+  return (o?.metadata ?? {}) as JsonObject;
+}
+
+test('get lists the system namespaces as a table', async ({ kube }) => {
+  const r = await kubectl(kube, ['get', 'namespaces']);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^NAME\s+STATUS\s+AGE\n/);
+  for (const ns of ['default', 'kube-system', 'kube-public']) assert.match(r.stdout, new RegExp(`^${ns}\\s+Active\\s+\\d+s$`, 'm'));
+});
+
+test('apply --server-side creates, then an unchanged re-apply changes nothing', async ({ kube }) => {
+  let r = await kubectl(kube, ['apply', '--server-side', '-f', '-'], { input: NS });
+  assert.is(r.code, 0, r.stderr);
+  r = await kubectl(kube, ['apply', '--server-side', '-f', '-'], { input: APP });
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.stdout, 'configmap/settings serverside-applied\ndeployment.apps/web serverside-applied\n');
+  const cm = kube.get('v1', 'ConfigMap', 'shop', 'settings')!;
+  assert.equal(cm.data, { mode: 'fast' });
+  const managed = meta(cm).managedFields as JsonObject[];
+  assert.is(managed.length, 1);
+  assert.is(managed[0]!.manager, 'kubectl');
+  assert.is(managed[0]!.operation, 'Apply');
+  assert.equal(managed[0]!.fieldsV1, { 'f:data': { 'f:mode': {} }, 'f:metadata': { 'f:labels': { 'f:app': {}, 'f:tier': {} } } });
+  const deploy = kube.get('apps/v1', 'Deployment', 'shop', 'web')!;
+  assert.is(meta(deploy).generation, 1);
+  assert.is((deploy.status as JsonObject).readyReplicas, 2);
+
+  const before = kube.resourceVersion;
+  r = await kubectl(kube, ['apply', '--server-side', '-f', '-'], { input: APP });
+  assert.is(r.code, 0, r.stderr);
+  assert.is(kube.resourceVersion, before, 'an unchanged re-apply must not write');
+  assert.is(meta(kube.get('v1', 'ConfigMap', 'shop', 'settings')).resourceVersion, meta(cm).resourceVersion);
+});
+
+test('apply --server-side reports a conflict with another manager, --force-conflicts takes the field', async ({ kube }) => {
+  const changed = APP.split('---')[0]!.replace('mode: fast', 'mode: slow');
+  let r = await kubectl(kube, ['apply', '--server-side', '--field-manager', 'ops', '-f', '-'], { input: changed });
+  assert.is(r.code, 1);
+  assert.match(r.stderr, 'Apply failed with 1 conflict: conflict with "kubectl": .data.mode');
+  assert.match(r.stderr, '--force-conflicts');
+  assert.equal(kube.get('v1', 'ConfigMap', 'shop', 'settings')!.data, { mode: 'fast' });
+
+  r = await kubectl(kube, ['apply', '--server-side', '--field-manager', 'ops', '--force-conflicts', '-f', '-'], { input: changed });
+  assert.is(r.code, 0, r.stderr);
+  const cm = kube.get('v1', 'ConfigMap', 'shop', 'settings')!;
+  assert.equal(cm.data, { mode: 'slow' });
+  const owners = Object.fromEntries((meta(cm).managedFields as JsonObject[]).map((m) => [m.manager, m.fieldsV1]));
+  assert.equal(owners.ops, { 'f:data': { 'f:mode': {} }, 'f:metadata': { 'f:labels': { 'f:app': {}, 'f:tier': {} } } });
+  assert.equal(owners.kubectl, { 'f:metadata': { 'f:labels': { 'f:app': {}, 'f:tier': {} } } });
+});
+
+test('label selectors: =, !=, in, notin, exists, !exists', async ({ kube }) => {
+  const more = ['a:web:back', 'b:db:back', 'c::'].map((s) => {
+    const [name, app, tier] = s.split(':');
+    const labels = [app && `app: ${app}`, tier && `tier: ${tier}`].filter(Boolean).join(', ');
+    return `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}, namespace: shop, labels: {${labels}}}\n`;
+  });
+  const r = await kubectl(kube, ['apply', '--server-side', '-f', '-'], { input: more.join('---\n') });
+  assert.is(r.code, 0, r.stderr);
+  const names = async (selector: string) => {
+    const out = await kubectl(kube, ['get', 'configmaps', '-n', 'shop', '-l', selector, '-o', 'name']);
+    assert.is(out.code, 0, out.stderr);
+    return out.stdout.trim().split('\n').filter(Boolean).map((l) => l.replace('configmap/', ''));
+  };
+  assert.equal(await names('app=web'), ['a', 'settings']);
+  assert.equal(await names('app==web,tier=back'), ['a']);
+  assert.equal(await names('app!=web'), ['b', 'c']);
+  assert.equal(await names('tier in (front,back)'), ['a', 'b', 'settings']);
+  assert.equal(await names('app notin (web)'), ['b', 'c']);
+  assert.equal(await names('tier'), ['a', 'b', 'settings']);
+  assert.equal(await names('!tier'), ['c']);
+  const bad = await kubectl(kube, ['get', 'configmaps', '-n', 'shop', '-l', 'app in (']);
+  assert.is(bad.code, 1);
+});
+
+test('field selectors and -o jsonpath read through the API', async ({ kube }) => {
+  const r = await kubectl(kube, ['get', 'configmaps', '-A', '--field-selector', 'metadata.name=settings', '-o', 'jsonpath={.items[*].metadata.namespace}']);
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.stdout, 'shop');
+});
+
+test('apply --dry-run=server stores nothing', async ({ kube }) => {
+  const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dry, namespace: shop}\ndata: {a: "1"}\n';
+  const r = await kubectl(kube, ['apply', '--server-side', '--dry-run=server', '-f', '-'], { input: cm });
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, 'configmap/dry serverside-applied (server dry run)');
+  assert.is(kube.get('v1', 'ConfigMap', 'shop', 'dry'), undefined);
+});
+
+test('delete removes an object, deleting it again is NotFound', async ({ kube }) => {
+  let r = await kubectl(kube, ['delete', 'configmap', 'c', '-n', 'shop']);
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.stdout, 'configmap "c" deleted\n');
+  assert.is(kube.get('v1', 'ConfigMap', 'shop', 'c'), undefined);
+  r = await kubectl(kube, ['delete', 'configmap', 'c', '-n', 'shop']);
+  assert.is(r.code, 1);
+  assert.match(r.stderr, 'Error from server (NotFound): configmaps "c" not found');
+});
+
+test('rollout status follows the simulated controller: complete, then a failed progress deadline', async ({ kube }) => {
+  let r = await kubectl(kube, ['rollout', 'status', 'deployment/web', '-n', 'shop', '--timeout=5s']);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, 'deployment "web" successfully rolled out');
+  kube.setRolloutState({ kind: 'Deployment', namespace: 'shop', name: 'web' }, 'failed');
+  r = await kubectl(kube, ['rollout', 'status', 'deployment/web', '-n', 'shop', '--timeout=5s']);
+  assert.is(r.code, 1);
+  assert.match(r.stderr, 'deployment "web" exceeded its progress deadline');
+  kube.setRolloutState({ kind: 'Deployment', namespace: 'shop', name: 'web' }, 'complete');
+});
+
+test('a CRD becomes Established and its custom resources are served', async ({ kube }) => {
+  const crd = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget, shortNames: [wd]}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+`;
+  let r = await kubectl(kube, ['apply', '--server-side', '-f', '-'], { input: crd });
+  assert.is(r.code, 0, r.stderr);
+  r = await kubectl(kube, ['wait', '--for=condition=Established', 'crd/widgets.example.com', '--timeout=5s']);
+  assert.is(r.code, 0, r.stderr);
+  r = await kubectl(kube, ['apply', '--server-side', '-f', '-'], { input: 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1, namespace: shop}\nspec: {size: 3}\n' });
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.stdout, 'widget.example.com/w1 serverside-applied\n');
+  r = await kubectl(kube, ['get', 'wd', '-n', 'shop', '-o', 'jsonpath={.items[0].spec.size}']);
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.stdout, '3');
+});
+
+test('apply --prune --applyset: kubectl records the set and prunes a removed member only', async ({ kube, dir }) => {
+  const env = { KUBECTL_APPLYSET: 'true' };
+  const write = (name: string, body: string) => writeFileSync(join(dir, name), body);
+  write('one.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: one}\ndata: {k: "1"}\n');
+  write('two.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: two}\ndata: {k: "2"}\n');
+  write('svc.yaml', 'apiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec: {ports: [{port: 80}], selector: {app: api}}\n');
+  const apply = () => kubectl(kube, ['apply', '-n', 'shop', '--server-side', '--prune', '--applyset=release', '-f', dir], { env });
+  let r = await apply();
+  assert.is(r.code, 0, r.stderr);
+  const parent = kube.get('v1', 'Secret', 'shop', 'release')!;
+  const id = (meta(parent).labels as JsonObject)['applyset.kubernetes.io/id'];
+  assert.match(String(id), /^applyset-[A-Za-z0-9_-]+-v1$/);
+  const ann = meta(parent).annotations as JsonObject;
+  assert.is(ann['applyset.kubernetes.io/contains-group-kinds'], 'ConfigMap,Service');
+  assert.match(String(ann['applyset.kubernetes.io/tooling']), /^kubectl\//);
+  for (const name of ['one', 'two']) assert.is((meta(kube.get('v1', 'ConfigMap', 'shop', name)).labels as JsonObject)['applyset.kubernetes.io/part-of'], id);
+
+  rmSync(join(dir, 'two.yaml'));
+  r = await apply();
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, 'configmap/two pruned');
+  assert.is(kube.get('v1', 'ConfigMap', 'shop', 'two'), undefined);
+  assert.ok(kube.get('v1', 'ConfigMap', 'shop', 'one'));
+  assert.ok(kube.get('v1', 'ConfigMap', 'shop', 'settings'), 'objects outside the set are never pruned');
+});
+
+test('namespace deletion: Terminating refuses new content, then the namespace and its objects are gone', async ({ kube }) => {
+  const del = kubectl(kube, ['delete', 'namespace', 'shop']);
+  const phase = () => (kube.get('v1', 'Namespace', undefined, 'shop')?.status as JsonObject).phase;
+  for (let i = 0; i < 200 && phase() === 'Active'; i++) await new Promise((r) => setTimeout(r, 5));
+  assert.is(phase(), 'Terminating');
+  const refused = await kubectl(kube, ['apply', '--server-side', '-f', '-'], { input: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: late, namespace: shop}\n' });
+  assert.is(refused.code, 1);
+  assert.match(refused.stderr, 'unable to create new content in namespace shop because it is being terminated');
+  const r = await del;
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.stdout, 'namespace "shop" deleted\n');
+  assert.is(kube.get('v1', 'Namespace', undefined, 'shop'), undefined);
+  assert.equal(kube.objects({ namespace: 'shop' }), []);
+  const missing = await kubectl(kube, ['apply', '--server-side', '-f', '-'], { input: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: late, namespace: shop}\n' });
+  assert.is(missing.code, 1);
+  assert.match(missing.stderr, 'namespaces "shop" not found');
+});
+
+k.run();
