@@ -36,7 +36,9 @@ test('configuration files extend the defaults; name references merge by referred
   assert.is(secrets.length, 1);
   assert.ok(secrets[0]!.fieldSpecs.some((f) => f.path === 'spec/secretRef/name'));
   assert.ok(tc.nameReference.some((r) => r.kind === 'Bee' && r.version === 'v1beta1'));
-  assert.throws(() => parseTransformerConfig({ bogus: [] }, 'config.yaml'), /unknown transformer configuration field 'bogus'/);
+  // unknown keys are ignored and keys match case-insensitively, as Go decodes them
+  assert.equal(parseTransformerConfig({ bogus: [], NamePrefix: [{ path: 'spec/x' }] }, 'config.yaml').namePrefix, [{ path: 'spec/x' }]);
+  assert.throws(() => parseTransformerConfig({ images: 'x' }, 'config.yaml'), /fieldSpecs must be a list/);
 });
 
 test('crd schemas give name references from x-kubernetes-object-ref extensions, following $refs', () => {

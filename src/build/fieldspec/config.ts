@@ -7,7 +7,7 @@ import type { Json, JsonObject } from '../resource.js';
 import type { NameBackReference, TransformerConfig } from './defaults.js';
 import { defaultTransformerConfig } from './defaults.js';
 import type { FieldSpec, Gvk } from './fieldspec.js';
-import { mergeFieldSpecs, parseFieldSpec, parseFieldSpecs } from './fieldspec.js';
+import { goField, mergeFieldSpecs, parseFieldSpec, parseFieldSpecs } from './fieldspec.js';
 
 type ListKey = Exclude<keyof TransformerConfig, 'nameReference'>;
 
@@ -67,32 +67,25 @@ export function mergeTransformerConfigs(a: TransformerConfig, b: TransformerConf
   return out;
 }
 
-/** Reads one `configurations:` file (already parsed) into a config. */
+/** Reads one `configurations:` file (already parsed); decoded as kustomize does, ignoring unknown keys. */
 export function parseTransformerConfig(doc: Json, file: string): TransformerConfig {
   const tc = emptyTransformerConfig();
   if (doc === null) return tc;
   if (!isObject(doc)) throw new KtsError('config', 'a transformer configuration must be a mapping', { file });
-  for (const [key, value] of Object.entries(doc)) {
-    if (key === 'nameReference') {
-      if (value === null) continue;
-      if (!Array.isArray(value)) throw new KtsError('config', 'nameReference must be a list', { file, field: key });
-      tc.nameReference = value.map((entry, i) => {
-        const field = `nameReference[${i}]`;
-        if (!isObject(entry)) throw new KtsError('config', 'a nameReference entry must be a mapping', { file, field });
-        const { fieldSpecs, ...gvk } = entry;
-        const head = parseFieldSpec({ path: '', ...gvk }, file, field);
-        const ref: NameBackReference = { fieldSpecs: parseFieldSpecs(fieldSpecs, file, `${field}.fieldSpecs`) };
-        if (head.group) ref.group = head.group;
-        if (head.version) ref.version = head.version;
-        if (head.kind) ref.kind = head.kind;
-        return ref;
-      });
-      continue;
-    }
-    const list = LIST_KEYS[key];
-    if (!list) throw new KtsError('config', `unknown transformer configuration field '${key}'`, { file, field: key });
-    tc[list] = parseFieldSpecs(value, file, key);
-  }
+  for (const [key, list] of Object.entries(LIST_KEYS)) tc[list] = parseFieldSpecs(goField(doc, key), file, key);
+  const refs = goField(doc, 'nameReference');
+  if (refs === undefined || refs === null) return tc;
+  if (!Array.isArray(refs)) throw new KtsError('config', 'nameReference must be a list', { file, field: 'nameReference' });
+  tc.nameReference = refs.map((entry, i) => {
+    const field = `nameReference[${i}]`;
+    if (!isObject(entry)) throw new KtsError('config', 'a nameReference entry must be a mapping', { file, field });
+    const head = parseFieldSpec(entry, file, field);
+    const ref: NameBackReference = { fieldSpecs: parseFieldSpecs(goField(entry, 'fieldSpecs'), file, `${field}.fieldSpecs`) };
+    if (head.group) ref.group = head.group;
+    if (head.version) ref.version = head.version;
+    if (head.kind) ref.kind = head.kind;
+    return ref;
+  });
   return tc;
 }
 

@@ -91,7 +91,9 @@ test('a scalar in the middle of a path is an error', () => {
 test('parseFieldSpecs validates and mergeFieldSpecs drops duplicates but rejects create conflicts', () => {
   const specs = parseFieldSpecs([{ path: 'a/b', kind: 'K', create: true }, { path: 'c' }], 'k.yaml', 'fieldSpecs');
   assert.equal(specs, [{ path: 'a/b', kind: 'K', create: true }, { path: 'c' }]);
-  assert.throws(() => parseFieldSpecs([{ path: 'a', bogus: 1 }], 'k.yaml', 'fieldSpecs'), /unknown field 'bogus'/);
+  // decoded as Go does: unknown keys ignored, keys matched case-insensitively
+  assert.equal(parseFieldSpecs([{ Path: 'a', KIND: 'K', name: 'ignored' }], 'k.yaml', 'fieldSpecs'), [{ path: 'a', kind: 'K' }]);
+  assert.throws(() => parseFieldSpecs([{ path: 'a', create: 'yes' }], 'k.yaml', 'fieldSpecs'), /'create' must be true or false/);
   assert.equal(mergeFieldSpecs(specs, [{ path: 'c' }, { path: 'd' }]).map((f) => f.path), ['a/b', 'c', 'd']);
   assert.throws(() => mergeFieldSpecs(specs, [{ path: 'c', create: true }]), /conflicting/);
 });

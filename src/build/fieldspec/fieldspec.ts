@@ -166,28 +166,38 @@ export function parseFieldSpecs(value: Json | undefined, file: string, field: st
   return value.map((v, i) => parseFieldSpec(v, file, `${field}[${i}]`));
 }
 
+/**
+ * A config field as Go's encoding/json finds it (kustomize decodes plugin and transformer configs
+ * that way): the key itself or any case variant of it, the last one winning.
+ */
+export function goField(obj: JsonObject, name: string): Json | undefined {
+  const lower = name.toLowerCase();
+  let found: Json | undefined;
+  for (const [k, v] of Object.entries(obj)) if (k === name || k.toLowerCase() === lower) found = v;
+  return found;
+}
+
+/** One field spec; unknown keys are ignored, as kustomize's non-strict decoding does. */
 export function parseFieldSpec(v: Json, file: string, field: string): FieldSpec {
   if (!isObject(v)) throw new KtsError('config', 'a field spec must be a mapping', { file, field });
   const str = (k: string): string | undefined => {
-    const x = v[k];
+    const x = goField(v, k);
     if (x === undefined || x === null) return undefined;
     if (typeof x !== 'string') throw new KtsError('config', `'${k}' must be a string`, { file, field });
     return x;
   };
-  const path = str('path') ?? '';
-  const fs: FieldSpec = { path };
+  const fs: FieldSpec = { path: str('path') ?? '' };
   const group = str('group');
   const version = str('version');
   const kind = str('kind');
   if (group) fs.group = group;
   if (version) fs.version = version;
   if (kind) fs.kind = kind;
-  if (v.create === true) fs.create = true;
-  for (const k of Object.keys(v)) {
-    if (!['path', 'group', 'version', 'kind', 'create'].includes(k)) {
-      throw new KtsError('config', `unknown field '${k}' in field spec`, { file, field });
-    }
+  const create = goField(v, 'create');
+  if (create !== undefined && create !== null && typeof create !== 'boolean') {
+    throw new KtsError('config', "'create' must be true or false", { file, field });
   }
+  if (create === true) fs.create = true;
   return fs;
 }
 
