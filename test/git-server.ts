@@ -19,8 +19,8 @@ export interface GitServer {
   repoUrl(name: string): string;
   /** Creates bare repository NAME.git; with `files`, seeds `branch` with one commit holding them. */
   createRepo(name: string, opts?: { branch?: string; files?: Record<string, string> }): string;
-  /** Called (synchronously) before each push reaches http-backend, with the repository's path. */
-  beforeReceivePack?: (repoPath: string) => void;
+  /** Called before each push reaches http-backend, with the repository's path; the push waits for it. */
+  beforeReceivePack?: (repoPath: string) => void | Promise<void>;
   /** Number of receive-pack POSTs (push attempts) seen so far. */
   pushAttempts: number;
   close(): Promise<void>;
@@ -110,8 +110,20 @@ export async function startGitServer(opts: { username?: string; password?: strin
     if (req.method === 'POST' && url.pathname.endsWith('/git-receive-pack')) {
       server.pushAttempts++;
       const repo = join(root, decodeURIComponent(url.pathname.slice(0, -'/git-receive-pack'.length)));
-      server.beforeReceivePack?.(repo);
+      // The request body stays buffered in the paused stream meanwhile.
+      Promise.resolve(server.beforeReceivePack?.(repo)).then(
+        () => runCgi(req, res, url),
+        (e: unknown) => {
+          res.writeHead(500, { 'Content-Type': 'text/plain' });
+          res.end(`test hook failed: ${String(e)}\n`);
+        },
+      );
+      return;
     }
+    runCgi(req, res, url);
+  };
+
+  const runCgi = (req: IncomingMessage, res: ServerResponse, url: URL): void => {
     const cgi = spawn('git', ['http-backend'], {
       env: {
         PATH: process.env.PATH ?? '',

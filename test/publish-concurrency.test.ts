@@ -77,10 +77,35 @@ test.after(async () => {
 
 const published: string[] = [];
 
+/**
+ * Holds pushes until two are waiting (or a second passed), then lets them race: however the
+ * processes happen to be scheduled, some push is computed against a head that has moved.
+ */
+function pairUpPushes(): () => void {
+  let waiting: (() => void)[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const release = () => {
+    clearTimeout(timer);
+    for (const go of waiting) go();
+    waiting = [];
+  };
+  server.beforeReceivePack = () =>
+    new Promise<void>((resolve) => {
+      waiting.push(resolve);
+      if (waiting.length >= 2) release();
+      else timer = setTimeout(release, 1000);
+    });
+  return () => {
+    release();
+    server.beforeReceivePack = undefined;
+  };
+}
+
 test('8 jobs for different branches at the same moment all land, each exactly once', async () => {
   if (!haveGit) return;
   const branches = Array.from({ length: 8 }, (_, i) => `feature/job-${i + 1}`);
-  const reports = (await Promise.all(branches.map((b, i) => publish(b, i + 1)))).map(reportOf);
+  const stop = pairUpPushes();
+  const reports = (await Promise.all(branches.map((b, i) => publish(b, i + 1))).finally(stop)).map(reportOf);
   for (const r of reports) {
     assert.is(r.status, 'published');
     assert.ok(r.commit);

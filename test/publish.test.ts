@@ -266,7 +266,7 @@ test('a branch that keeps moving exhausts the bounded retries; the remote holds 
   if (!haveGit) return;
   const attempts = server.pushAttempts;
   const interlopers: string[] = [];
-  server.beforeReceivePack = (repo) => interlopers.push(advanceRef(repo, 'main', `interloper ${interlopers.length + 1}`));
+  server.beforeReceivePack = (repo) => void interlopers.push(advanceRef(repo, 'main', `interloper ${interlopers.length + 1}`));
   try {
     const r = await publish('ci', ['--branch', 'busy', '--commit', SHA1, '--build', '1', '--retries', '2']);
     assertFailure(r, /push to .* \(main\) was rejected 3 times because the branch kept moving; gave up/);
