@@ -55,7 +55,7 @@ export const command: Command = {
     const setup = gitSetup(values);
     const rendered = await renderFromFlags(positionals[0]!, values);
     const warning = placeholderWarning(rendered.context);
-    if (warning && !setup.json) process.stderr.write(`kts: warning: ${warning}\n`);
+    if (warning) process.stderr.write(`kts: warning: ${warning}\n`);
     const folder = folderForRender(values.path, rendered);
     const report = await publishResources(
       rendered.resources,

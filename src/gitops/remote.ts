@@ -2,7 +2,8 @@
 // bare cache, read folders of its head, write a commit that replaces whole folders, push it without
 // force. No working tree is ever checked out: trees and blobs are written directly, so a change to
 // one folder costs only that folder's new objects. isomorphic-git is imported lazily.
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { deflate } from 'node:zlib';
 import { KtsError } from '../errors.js';
@@ -37,6 +38,7 @@ export interface RemoteOptions {
 export type PushOutcome = { ok: true } | { ok: false; detail: string };
 
 const deflateAsync = promisify(deflate);
+const MAX_PACKS = 40;
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
 interface TreeEntry {
@@ -47,7 +49,7 @@ interface TreeEntry {
 }
 
 export class DeployRepo {
-  private readonly cache = {};
+  private cache = {};
 
   private constructor(
     private readonly git: Git,
@@ -64,10 +66,6 @@ export class DeployRepo {
 
   get displayUrl(): string {
     return redactUrl(this.options.url);
-  }
-
-  get usesTemporaryCache(): boolean {
-    return this.lease.temporary;
   }
 
   close(): void {
@@ -97,7 +95,7 @@ export class DeployRepo {
       return await this.fetchOnce();
     } catch (e) {
       if (e instanceof KtsError || isRemoteError(e)) throw this.explain(e);
-      rmSync(this.gitdir, { recursive: true, force: true });
+      this.discardCache();
       try {
         return await this.fetchOnce();
       } catch (again) {
@@ -106,8 +104,16 @@ export class DeployRepo {
     }
   }
 
+  private discardCache(): void {
+    rmSync(this.gitdir, { recursive: true, force: true });
+    this.cache = {};
+  }
+
   private async fetchOnce(): Promise<string | null> {
     const { git, gitdir, options } = this;
+    // Every fetch adds a pack and isomorphic-git never repacks; past a point a fresh shallow fetch is cheaper.
+    const packs = join(gitdir, 'objects', 'pack');
+    if (existsSync(packs) && readdirSync(packs).filter((f) => f.endsWith('.pack')).length > MAX_PACKS) this.discardCache();
     if (!existsSync(`${gitdir}/HEAD`)) {
       await git.init({ fs, gitdir, bare: true, defaultBranch: options.ref });
       // fetch names its tracking refs after a configured remote; the URL holds no credentials.
@@ -290,6 +296,7 @@ export class DeployRepo {
     if (e instanceof KtsError) return e;
     const err = e as { code?: string; message?: string; data?: { statusCode?: number; statusMessage?: string } };
     const where = this.displayUrl;
+    if (NETWORK_ERRORS.has(err.code ?? '')) return new KtsError('git-unreachable', `cannot reach ${where} (${err.code})`);
     switch (err.code) {
       case 'HttpError': {
         const status = err.data?.statusCode ?? 0;
@@ -306,14 +313,6 @@ export class DeployRepo {
       }
       case 'SmartHttpError':
         return new KtsError('git-remote', `${where} is not a git repository (no git smart-HTTP service there)`);
-      case 'ECONNREFUSED':
-      case 'ENOTFOUND':
-      case 'EAI_AGAIN':
-      case 'ETIMEDOUT':
-      case 'ECONNRESET':
-      case 'EHOSTUNREACH':
-      case 'ENETUNREACH':
-        return new KtsError('git-unreachable', `cannot reach ${where} (${err.code})`);
       case 'UrlParseError':
       case 'UnknownTransportError':
         return new KtsError('git-remote', `cannot use repository URL ${where}`);
@@ -326,9 +325,12 @@ export class DeployRepo {
   }
 }
 
+const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH']);
+const REMOTE_ERRORS = new Set(['HttpError', 'SmartHttpError', 'UrlParseError', 'UnknownTransportError', 'UserCanceledError', ...NETWORK_ERRORS]);
+
+/** Errors that come from the remote or the network (a fresh cache would not help). */
 function isRemoteError(e: unknown): boolean {
-  const code = (e as { code?: string }).code ?? '';
-  return ['HttpError', 'SmartHttpError', 'UrlParseError', 'UnknownTransportError', 'UserCanceledError'].includes(code) || /^E[A-Z]+$/.test(code);
+  return REMOTE_ERRORS.has((e as { code?: string }).code ?? '');
 }
 
 function isMissingRef(e: unknown, ref: string): boolean {

@@ -1,5 +1,5 @@
 // The optimistic push loop against a real git smart-HTTP server (git http-backend), in process.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -8,6 +8,7 @@ import { newResource } from '../build/resource.js';
 import { KtsError } from '../errors.js';
 import { advanceRef, commitFile, gitIn, startGitServer, type GitServer } from '../../test/git-server.js';
 import { hasProgram } from '../../test/helpers/cli.js';
+import { leaseCache } from './cache.js';
 import { publishResources } from './publish.js';
 import { DeployRepo } from './remote.js';
 import { commitWithRetry, type GitOptions } from './transaction.js';
@@ -71,6 +72,19 @@ test('the cache is reused: a second publish only sends what changed', async () =
   const changed = gitIn(bare, ['diff-tree', '-r', '--name-only', '--no-commit-id', 'main']).trim().split('\n');
   assert.equal(changed, ['ci/x/.kts-publish', 'ci/x/configmap-cm-7.yaml']);
   gitIn(bare, ['fsck', '--strict']);
+});
+
+test('a broken cache is thrown away and fetched again', async () => {
+  if (!haveGit) return;
+  server.createRepo('broken', { files: { 'README.md': 'x\n' } });
+  await publishResources([configMap('a', '1')], { env: 'ci', folder: 'ci/a', build: '1' }, options('broken'));
+  const lease = leaseCache(cache, server.repoUrl('broken'), 'main');
+  lease.release();
+  const packs = join(lease.gitdir, 'objects', 'pack');
+  rmSync(packs, { recursive: true });
+  writeFileSync(packs, 'not a directory');
+  const report = await publishResources([configMap('a', '2')], { env: 'ci', folder: 'ci/a', build: '2' }, options('broken'));
+  assert.equal(report.changed, ['configmap-a.yaml']);
 });
 
 test('retries are bounded and spaced by the jittered backoff', async () => {
