@@ -38,7 +38,16 @@ export function annotateOrigins(resources: Resource[]): void {
   }
 }
 
-/** The resources as printed: plain objects, no build-internal state. */
-export function removeInternal(resources: Resource[]): Resource[] {
-  return resources;
+/**
+ * kustomize's RemoveBuildAnnotations rewrites every non-empty annotation map through
+ * map[string]string, so each value is printed as a string (`port: 8080` becomes `"8080"`).
+ */
+export function stringifyAnnotations(resources: Resource[]): void {
+  for (const r of resources) {
+    const a = metadataOf(r.obj).annotations;
+    if (!a || typeof a !== 'object' || Array.isArray(a)) continue;
+    for (const [k, v] of Object.entries(a)) {
+      if (typeof v !== 'string') a[k] = v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    }
+  }
 }

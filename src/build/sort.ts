@@ -48,7 +48,7 @@ function compareBytes(a: string, b: string): number {
 
 /** Validates sortOptions as kustomize's SortOrderTransformer.Config does. */
 export function checkSortOptions(o: SortOptions, file?: string): void {
-  const order = o.order ?? 'legacy';
+  const order = o.order;
   if (order !== 'legacy' && order !== 'fifo') {
     throw new KtsError('sort', "the field 'sortOptions.order' must be one of [fifo, legacy]", { file, field: 'sortOptions.order' });
   }

@@ -9,6 +9,7 @@ import { absorb, ResMap } from './resmap.js';
 import type { Json, JsonObject, Resource } from './resource.js';
 import { parseObjects, parseResources } from './resources.js';
 import { parseYamlDocuments } from './yaml/parse.js';
+import { schemaForOpenApiField, type MergeSchema } from './merge/schema.js';
 import { bindVars, mergeVars, parseVars, type Var } from './transformers/vars.js';
 
 // One kustomization being built, as kustomize's KustTarget: resources, then configurations and
@@ -44,6 +45,13 @@ function withReferrer(e: unknown, ref: Referrer): unknown {
   return e;
 }
 
+/** State kustomize keeps globally for one build: the patch-merge schema set by an `openapi:` field. */
+export interface BuildState {
+  schema?: MergeSchema;
+  /** Once a kustomization set the schema, only the top-level one may change it (kustomize openapi.SetSchema). */
+  schemaSet: boolean;
+}
+
 export class KustTarget {
   readonly kustomization: Kustomization;
   readonly file: string;
@@ -54,14 +62,30 @@ export class KustTarget {
     loaded: LoadedKustomization,
     /** Path prefix for origin annotations (kustomize's origin.path), '' at the top. */
     readonly originPath: string,
+    readonly state: BuildState,
+    top: boolean,
   ) {
     this.kustomization = loaded.kustomization;
     this.file = loaded.file;
     this.fileName = loaded.fileName;
+    this.setSchema(top);
+  }
+
+  private setSchema(reset: boolean): void {
+    const field = this.kustomization.openapi;
+    if (!field) return;
+    const text = field.path !== undefined ? this.ldr.load(field.path, { file: this.file, field: 'openapi.path' }) : undefined;
+    if (this.state.schemaSet && !reset) return;
+    if (field.path === undefined && !field.version) {
+      if (reset) this.state.schemaSet = false;
+      return;
+    }
+    this.state.schema = schemaForOpenApiField(field, text, this.file);
+    this.state.schemaSet = true;
   }
 
   private ctx(): PluginContext {
-    return { ldr: this.ldr, file: this.file, originDir: this.originPath };
+    return { ldr: this.ldr, file: this.file, originDir: this.originPath, schema: this.state.schema };
   }
 
   /** Accumulates this kustomization into `acc` (a fresh one, or the parent's for a Component). */
@@ -112,7 +136,7 @@ export class KustTarget {
     if (!component && kind === 'Component') {
       throw new KtsError('kustomization', `'${path}' is a Component: list it under components, not resources`, ref);
     }
-    const sub = new KustTarget(ldr, loaded, joinOrigin(this.originPath, path));
+    const sub = new KustTarget(ldr, loaded, joinOrigin(this.originPath, path), this.state, false);
     return sub;
   }
 
@@ -243,9 +267,4 @@ function inlineConfigs(entry: string, file: string): JsonObject[] | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Loads the kustomization in `dir` and accumulates it. */
-export function targetAt(ldr: Loader): KustTarget {
-  return new KustTarget(ldr, loadKustomization(ldr), '');
 }
