@@ -163,7 +163,25 @@ export function createKindOf(value: Json): CreateKind {
   return isObject(value) ? 'map' : 'scalar';
 }
 
-/** A place in a document: `parent[key]`. `created` marks a scalar leaf that create just made (untyped). */
+/**
+ * Scalars kyaml created without a type tag (by `create`): JSON cannot say so, so they are kept
+ * here, by container and key, for as long as later writes should treat them as untyped.
+ */
+export class UntypedScalars {
+  private readonly seen = new WeakMap<object, Set<string | number>>();
+
+  add(parent: object, key: string | number): void {
+    const keys = this.seen.get(parent);
+    if (keys) keys.add(key);
+    else this.seen.set(parent, new Set([key]));
+  }
+
+  has(parent: object, key: string | number): boolean {
+    return this.seen.get(parent)?.has(key) ?? false;
+  }
+}
+
+/** A place in a document: `parent[key]`. `created` marks an untyped scalar (one create made). */
 export interface Slot {
   parent: JsonObject | Json[];
   key: string | number;
@@ -202,7 +220,7 @@ function compile(pattern: string): RegExp {
  * missing fields, the element one past the end of a list, and list elements matched by
  * `[k=v]` are created on the way (mutating `root`). Returns [] when nothing matched.
  */
-export function matchPaths(root: JsonObject, parts: readonly string[], create?: CreateKind): Slot[] {
+export function matchPaths(root: JsonObject, parts: readonly string[], create?: CreateKind, untyped = new UntypedScalars()): Slot[] {
   const out: Slot[] = [];
   // a null met where a list is expected reads as an empty list (kyaml: no elements)
   const adoptList = (slot: Slot | undefined): Json[] => {
@@ -252,8 +270,9 @@ export function matchPaths(root: JsonObject, parts: readonly string[], create?: 
         walk(el, i + 1, { parent: els, key: k });
       });
       if (matched || !create || node === null) return;
-      const created: Json = name === '' ? null : { [name]: resolvePlainV3(pattern) };
+      const created: JsonObject | null = name === '' ? null : { [name]: resolvePlainV3(pattern) };
       els.push(created);
+      if (created) untyped.add(created, name);
       if (name === '') out.push({ parent: els, key: els.length - 1, created: true });
       else walk(created, i + 1, { parent: els, key: els.length - 1 });
       return;
@@ -271,6 +290,10 @@ export function matchPaths(root: JsonObject, parts: readonly string[], create?: 
     walk(value, i + 1, { parent: map, key: part });
   };
   walk(root, 0, undefined);
+  for (const slot of out) {
+    if (slot.created) untyped.add(slot.parent, slot.key);
+    else if (untyped.has(slot.parent, slot.key)) slot.created = true;
+  }
   return out;
 }
 

@@ -244,6 +244,31 @@ test('create makes maps, list elements by [k=v], scalars by [=v] and the element
   );
 });
 
+test('fields created by one replacement stay untyped for the next (kyaml nodes without a tag)', () => {
+  const out = run(
+    DEPLOY,
+    `
+- source: {kind: ConfigMap, fieldPath: data.str}
+  targets:
+  - select: {kind: Deployment}
+    fieldPaths:
+    - spec.template.spec.containers.[name=new].image
+    options: {create: true}
+- source: {kind: ConfigMap, fieldPath: data.str}
+  targets:
+  - select: {kind: Deployment}
+    fieldPaths:
+    - spec.template.spec.containers.[image=9].name
+    - spec.template.spec.containers.[name=side].image
+`,
+  );
+  // 'new' was created untyped, so "9090" written there reads back as a number; 'old2' was a string
+  assert.equal(containers(out).slice(1), [
+    { name: 'side', image: '9090' },
+    { name: 9090, image: 9090 },
+  ]);
+});
+
 test('create on an existing map target replaces it', () => {
   const out = run(
     DEPLOY,

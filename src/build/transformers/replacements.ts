@@ -25,7 +25,7 @@ import { parseLabelSelector } from '../select.js';
 import { parseYamlDocuments } from '../yaml/parse.js';
 import { resolvePlainV3 } from '../yaml/resolve.js';
 import { at, atIndex, decodeBool, decodeInt, decodeList, decodeString, decodeStrings, fail, structFields, type DecodeContext } from '../refs/decode.js';
-import { createKindOf, FieldPathError, isObject, lookupPath, matchPaths, scalarText, setSlot, slotValue, splitFieldPath, type Slot } from '../refs/path.js';
+import { createKindOf, FieldPathError, isObject, lookupPath, matchPaths, scalarText, setSlot, slotValue, splitFieldPath, UntypedScalars, type Slot } from '../refs/path.js';
 import { effectiveNamespace } from './scope.js';
 
 export interface FieldOptions {
@@ -304,7 +304,7 @@ function writeValue(slot: Slot, value: Value, options: FieldOptions | undefined)
   }
   // a scalar created just now has no type yet: its text is read as plain YAML
   const scalarTarget = typeof target !== 'object' || target === null;
-  const next = slot.created ? resolvePlainV3(v.text) : scalarTarget ? withTypeOf(target, v.text) : valueNode(v);
+  const next = !scalarTarget ? valueNode(v) : slot.created ? resolvePlainV3(v.text) : withTypeOf(target, v.text);
   if (next === undefined) {
     return `cannot write ${JSON.stringify(v.text)} into a ${typeOfScalar(scalarTarget ? target : v.node)} field`;
   }
@@ -361,14 +361,14 @@ function isTarget(res: Resource, select: CompiledFilter, rejects: CompiledFilter
   return idsOf(res).some((id) => selects(select.id, id) && !rejects.some((rej) => rej.hasId && selects(rej.id, id)));
 }
 
-function applyToTarget(res: Resource, value: Value, t: ReplacementTarget, r: Replacement, field: string): void {
+function applyToTarget(res: Resource, value: Value, t: ReplacementTarget, r: Replacement, field: string, untyped: UntypedScalars): void {
   const paths = t.fieldPaths && t.fieldPaths.length > 0 ? t.fieldPaths : [DEFAULT_FIELD_PATH];
   const create = t.options?.create ? createKindOf(value.node) : undefined;
   const what = create ? 'find or create' : 'find';
   for (const fp of paths) {
     let slots: Slot[];
     try {
-      slots = matchPaths(res.obj, splitFieldPath(fp), create);
+      slots = matchPaths(res.obj, splitFieldPath(fp), create, untyped);
     } catch (e) {
       if (e instanceof FieldPathError) throw replacementError(r, field, `unable to ${what} field "${fp}" in replacement target ${idString(res)}: ${e.message}`);
       throw e;
@@ -387,6 +387,8 @@ function idString(res: Resource): string {
 
 /** Runs `replacements` over `resources` in order, editing the objects in place. */
 export function applyReplacements(resources: Resource[], replacements: readonly Replacement[]): Resource[] {
+  // fields one replacement created stay untyped for the next ones, as kyaml nodes do
+  const untyped = new UntypedScalars();
   for (const r of replacements) {
     const value = sourceValue(resources, r);
     r.targets.forEach((t, ti) => {
@@ -394,7 +396,7 @@ export function applyReplacements(resources: Resource[], replacements: readonly 
       const select = compileFilter(t.select, r, `${field}.select`);
       const rejects = (t.reject ?? []).map((f, k) => compileFilter(f, r, `${field}.reject[${k}]`));
       for (const res of resources) {
-        if (isTarget(res, select, rejects)) applyToTarget(res, value, t, r, field);
+        if (isTarget(res, select, rejects)) applyToTarget(res, value, t, r, field, untyped);
       }
     });
   }
