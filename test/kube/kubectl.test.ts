@@ -14,7 +14,7 @@ if (!kubectlAvailable) console.log('SKIP test/kube/kubectl.test.ts: kubectl is n
 const test = kubectlAvailable ? k : k.skip;
 
 k.before(async (ctx) => {
-  ctx.kube = await startKubeServer({ namespaceDeletionDelayMs: 800 });
+  ctx.kube = await startKubeServer({ namespaceDeletionDelayMs: 50 });
   ctx.dir = mkdtempSync(join(tmpdir(), 'kubectl-test-'));
 });
 k.after(async (ctx) => {
@@ -22,10 +22,12 @@ k.after(async (ctx) => {
   rmSync(ctx.dir, { recursive: true, force: true });
 });
 
+// The finalizer keeps the namespace Terminating (after its content is gone) until the test removes it.
 const NS = `apiVersion: v1
 kind: Namespace
 metadata:
   name: shop
+  finalizers: [example.com/hold]
 `;
 const APP = `apiVersion: v1
 kind: ConfigMap
@@ -218,19 +220,24 @@ test('apply --prune --applyset: kubectl records the set and prunes a removed mem
 });
 
 test('namespace deletion: Terminating refuses new content, then the namespace and its objects are gone', async ({ kube }) => {
-  const del = kubectl(kube, ['delete', 'namespace', 'shop']);
-  const phase = () => (kube.get('v1', 'Namespace', undefined, 'shop')?.status as JsonObject).phase;
-  for (let i = 0; i < 200 && phase() === 'Active'; i++) await new Promise((r) => setTimeout(r, 5));
-  assert.is(phase(), 'Terminating');
-  const refused = await kubectl(kube, ['apply', '--server-side', '-f', '-'], { input: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: late, namespace: shop}\n' });
-  assert.is(refused.code, 1);
-  assert.match(refused.stderr, 'unable to create new content in namespace shop because it is being terminated');
-  const r = await del;
+  let r = await kubectl(kube, ['delete', 'namespace', 'shop', '--wait=false']);
   assert.is(r.code, 0, r.stderr);
   assert.is(r.stdout, 'namespace "shop" deleted\n');
-  assert.is(kube.get('v1', 'Namespace', undefined, 'shop'), undefined);
+  const ns = kube.get('v1', 'Namespace', undefined, 'shop')!;
+  assert.is((ns.status as JsonObject).phase, 'Terminating');
+  const late = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: late, namespace: shop}\n';
+  const refused = await kubectl(kube, ['apply', '--server-side', '-f', '-'], { input: late });
+  assert.is(refused.code, 1);
+  assert.match(refused.stderr, 'unable to create new content in namespace shop because it is being terminated');
+  for (let i = 0; i < 200 && kube.objects({ namespace: 'shop' }).length > 0; i++) await new Promise((res) => setTimeout(res, 10));
   assert.equal(kube.objects({ namespace: 'shop' }), []);
-  const missing = await kubectl(kube, ['apply', '--server-side', '-f', '-'], { input: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: late, namespace: shop}\n' });
+  const wait = kubectl(kube, ['wait', '--for=delete', 'namespace/shop', '--timeout=10s']);
+  r = await kubectl(kube, ['patch', 'namespace', 'shop', '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
+  assert.is(r.code, 0, r.stderr);
+  r = await wait;
+  assert.is(r.code, 0, r.stderr);
+  assert.is(kube.get('v1', 'Namespace', undefined, 'shop'), undefined);
+  const missing = await kubectl(kube, ['apply', '--server-side', '-f', '-'], { input: late });
   assert.is(missing.code, 1);
   assert.match(missing.stderr, 'namespaces "shop" not found');
 });

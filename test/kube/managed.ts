@@ -87,6 +87,8 @@ export interface ApplyRequest {
   apiVersion: string;
   now: string;
   fieldSet: FieldSetOptions;
+  /** `status` when applied through the /status subresource. */
+  subresource?: string;
 }
 
 /**
@@ -98,7 +100,7 @@ export function serverSideApply(req: ApplyRequest): JsonObject {
   const { live, applied, manager, now } = req;
   const appliedSet = fieldSetOf(applied, req.fieldSet);
   const managers = readManagers(live);
-  const mine = managers.find((m) => sameEntry(m, manager, 'Apply', undefined));
+  const mine = managers.find((m) => sameEntry(m, manager, 'Apply', req.subresource));
   const others = managers.filter((m) => m !== mine);
   const base: JsonObject = live ? clone(live) : {};
   if (isObject(base.metadata)) delete base.metadata.managedFields;
@@ -124,7 +126,7 @@ export function serverSideApply(req: ApplyRequest): JsonObject {
   if (conflicts.length && !req.force) throw conflictError(conflicts);
   for (const c of conflicts) c.manager.fields.delete(c.key);
 
-  const entry: Manager = { manager, operation: 'Apply', apiVersion: req.apiVersion, time: now, fields: appliedSet };
+  const entry: Manager = { manager, operation: 'Apply', apiVersion: req.apiVersion, time: now, subresource: req.subresource, fields: appliedSet };
   if (mine && sameFields(mine.fields, appliedSet) && mine.apiVersion === req.apiVersion) entry.time = mine.time;
   const next = managers.map((m) => (m === mine ? entry : m));
   if (!mine) next.push(entry);

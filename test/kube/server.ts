@@ -528,7 +528,8 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
     const config = {
       apiVersion: 'v1',
       kind: 'Config',
-      clusters: [{ name: 'kube-test', cluster: { server: url } }],
+      // client-node refuses http:// unless TLS verification is (pointlessly) switched off.
+      clusters: [{ name: 'kube-test', cluster: { server: url, 'insecure-skip-tls-verify': true } }],
       users: [{ name: 'kube-test', user: { token: opts.token ?? token } }],
       contexts: [{ name: context, context: { cluster: 'kube-test', user: 'kube-test', namespace: opts.namespace ?? 'default' } }],
       'current-context': context,

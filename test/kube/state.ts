@@ -391,7 +391,7 @@ export class ClusterState {
     }
     const base = old ? this.present(t, old) : undefined;
     const fieldSet = this.fieldSet(t, subresource);
-    let result = serverSideApply({ live: base, applied: subresource === 'status' ? { apiVersion: applied.apiVersion, kind: applied.kind, metadata: { name }, status: applied.status ?? {} } : applied, manager: opts.fieldManager, force: opts.force ?? false, apiVersion: gvOf(t), now: now(), fieldSet });
+    let result = serverSideApply({ live: base, applied: subresource === 'status' ? { apiVersion: applied.apiVersion, kind: applied.kind, metadata: { name }, status: applied.status ?? {} } : applied, manager: opts.fieldManager, force: opts.force ?? false, apiVersion: gvOf(t), now: now(), fieldSet, subresource });
     if (!old) {
       const managed = meta(result).managedFields;
       this.initialize(t, result);
@@ -497,7 +497,13 @@ export class ClusterState {
       if (!t.namespaced) continue;
       for (const obj of [...this.bucket(t).values()]) if (meta(obj).namespace === name) this.remove(t, obj);
     }
-    this.remove(nsType, ns);
+    // Metadata finalizers (someone else's cleanup) keep the emptied namespace Terminating until removed.
+    const finalizers = meta(ns).finalizers;
+    if (Array.isArray(finalizers) && finalizers.length > 0) {
+      const next = clone(ns);
+      next.spec = { finalizers: [] };
+      this.put(nsType, next, 'MODIFIED');
+    } else this.remove(nsType, ns);
   }
 
   /** One served type per stored group/plural (custom resources stay stored while their CRD exists). */
@@ -511,7 +517,9 @@ export class ClusterState {
 
   private afterWrite(t: ResourceType, old: JsonObject | undefined, obj: JsonObject): void {
     const m = meta(obj);
-    if (m.deletionTimestamp && (!Array.isArray(m.finalizers) || m.finalizers.length === 0) && !(t.kind === 'Namespace' && !t.custom)) {
+    const spec = isObject(obj.spec) ? obj.spec : {};
+    const held = (Array.isArray(m.finalizers) && m.finalizers.length > 0) || (t.kind === 'Namespace' && !t.custom && !(Array.isArray(spec.finalizers) && spec.finalizers.length === 0));
+    if (m.deletionTimestamp && !held) {
       this.remove(t, obj);
       return;
     }
