@@ -5,6 +5,8 @@
 // plain JSON in and out (the typed models would silently drop fields they do not know).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync } from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type * as K8s from '@kubernetes/client-node';
@@ -90,9 +92,26 @@ export async function connect(opts: ConnectOptions = {}): Promise<KubeClient> {
   const policy = opts.retry ?? DEFAULT_RETRY;
   let retries = 0;
 
+  // The library builds a fresh agent (no keep-alive) for every request, i.e. a new connection and
+  // TLS handshake each time; share one keep-alive agent per distinct set of agent options instead.
+  const agents = new Map<string, http.Agent>();
+  const sharedAgent = (agent: http.Agent | https.Agent | undefined) => {
+    if (!agent || (agent.constructor !== http.Agent && agent.constructor !== https.Agent)) return agent;
+    const options = (agent as http.Agent & { options: http.AgentOptions }).options;
+    const key = `${agent.constructor.name}|${JSON.stringify(options)}`;
+    let shared = agents.get(key);
+    if (!shared) {
+      shared = agent.constructor === https.Agent ? new https.Agent({ ...options, keepAlive: true }) : new http.Agent({ ...options, keepAlive: true });
+      agents.set(key, shared);
+    }
+    return shared;
+  };
+
   const inner = new k8s.IsomorphicFetchHttpLibrary();
-  const http = k8s.wrapHttpLibrary({
+  const httpApi = k8s.wrapHttpLibrary({
     async send(req: K8s.RequestContext): Promise<K8s.ResponseContext> {
+      const agent = sharedAgent(req.getAgent());
+      if (agent) req.setAgent(agent);
       if (req.getHttpMethod() === k8s.HttpMethod.PATCH && req.getHeaders()['Content-Type'] === k8s.PatchStrategy.ServerSideApply) {
         req.setQueryParam('fieldValidation', 'Strict');
       }
@@ -129,7 +148,7 @@ export async function connect(opts: ConnectOptions = {}): Promise<KubeClient> {
   const config = k8s.createConfiguration({
     baseServer: new k8s.ServerConfiguration(cluster.server, {}),
     authMethods: { default: kc },
-    httpApi: http,
+    httpApi,
   });
 
   class Api extends k8s.KubernetesObjectApi {
