@@ -418,6 +418,11 @@ test('resources are selected by any of their previous ids as well', () => {
   res[1]!.previous = [{ group: '', version: 'v1', kind: 'ConfigMap', namespace: '', name: 'original' }];
   const out = applyReplacements(res, replacements(`- source: {name: original, fieldPath: data.v}\n  targets: [{select: {name: b}, fieldPaths: [data.v]}]`));
   assert.equal(values(out.map((r) => r.obj)), ['NEW', 'A', 'A', 'D']);
+  // a reject matching any id, current or previous, drops the resource
+  const res2 = resources(SELECTED);
+  res2[2]!.previous = [{ group: '', version: 'v1', kind: 'ConfigMap', namespace: '', name: 'original-b' }];
+  const out2 = applyReplacements(res2, replacements(`- source: {name: src, fieldPath: data.v}\n  targets: [{select: {kind: ConfigMap}, reject: [{name: b}], fieldPaths: [data.v]}]`));
+  assert.equal(values(out2.map((r) => r.obj)), ['NEW', 'NEW', 'B', 'D']);
 });
 
 test('loadReplacements reads path entries holding one replacement or a list', () => {

@@ -13,7 +13,8 @@
 // - source/select/reject match by exact group/version/kind/name/namespace (no regexes) against
 //   the current id and every previous id; '' and 'default' namespaces are equal.
 // - reject entries with a label/annotation selector drop what they match regardless of their
-//   id part, and those with an id part drop matching ids regardless of selectors.
+//   id part, and those with an id part drop resources any of whose ids match, regardless of
+//   selectors.
 // - target paths use kyaml PathMatcher ([k=v] is an unanchored regex, '*' walks a list); a path
 //   that matches nothing is an error unless `create` makes it.
 // - a scalar target keeps its type and takes the source's text; a map or list target (or a
@@ -358,7 +359,9 @@ function isTarget(res: Resource, select: CompiledFilter, rejects: CompiledFilter
   for (const rej of rejects) {
     if ((rej.labels.length > 0 || rej.annotations.length > 0) && matchesSelectors(res, rej)) return false;
   }
-  return idsOf(res).some((id) => selects(select.id, id) && !rejects.some((rej) => rej.hasId && selects(rej.id, id)));
+  const ids = idsOf(res);
+  if (rejects.some((rej) => rej.hasId && ids.some((id) => selects(rej.id, id)))) return false;
+  return ids.some((id) => selects(select.id, id));
 }
 
 function applyToTarget(res: Resource, value: Value, t: ReplacementTarget, r: Replacement, field: string, untyped: UntypedScalars): void {

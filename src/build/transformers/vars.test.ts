@@ -139,13 +139,13 @@ test('an objref without namespace matching two resources is ambiguous; a namespa
   assert.equal(res.map((r) => r.varNames), [undefined, ['X']]);
 });
 
-test('objrefs match original ids, and default equals no namespace', () => {
+test('objrefs match current or previous ids, and default equals no namespace', () => {
   const res = resources(`apiVersion: v1\nkind: Service\nmetadata: {name: p-svc, namespace: moved}\n`);
   res[0]!.previous = [{ group: '', version: 'v1', kind: 'Service', namespace: '', name: 'svc' }];
   bindVars(res, vars(`- name: X\n  objref: {kind: Service, name: svc, apiVersion: v1, namespace: default}`));
-  assert.equal(res[0]!.varNames, ['X']);
-  bindVars(res, vars(`- name: Y\n  objref: {kind: Service, name: p-svc, apiVersion: v1}`));
-  assert.equal(res[0]!.varNames, ['X']);
+  bindVars(res, vars(`- name: Y\n  objref: {kind: Service, name: p-svc, apiVersion: v1, namespace: moved}`));
+  bindVars(res, vars(`- name: Z\n  objref: {kind: Service, name: svc, apiVersion: v1, namespace: moved}`));
+  assert.equal(res[0]!.varNames, ['X', 'Y']);
 });
 
 test('mergeVars refuses a name seen before', () => {

@@ -5,7 +5,7 @@
 // API, in build order
 //   parseVars(value, ctx)                 a kustomization's `vars:` list, validated.
 //   bindVars(resources, vars)             at the end of the kustomization that declares them:
-//                                         ties each var to the one resource whose original id
+//                                         ties each var to the one resource one of whose ids
 //                                         its objref names (Resource.varNames); ambiguity is an error.
 //   mergeVars(into, more, where)          accumulates var lists up the tree; a name seen twice is an error.
 //   resolveVars(resources, vars, specs)   once, at the top, after hashes and name references:
@@ -110,24 +110,26 @@ function varError(v: Var, message: string): KtsError {
 }
 
 /**
- * kustomize ResAccumulator.MergeVars, binding part: each var names the one resource (by its
- * original id) it reads from. Without a namespace in the objref, any namespace matches.
+ * kustomize ResAccumulator.MergeVars, binding part: each var names the one resource it reads
+ * from, by any of its ids (current or previous). Without a namespace in the objref, any
+ * namespace matches.
  */
 export function bindVars(resources: readonly Resource[], vars: readonly Var[]): void {
   if (vars.length === 0) return;
-  const byGvkn = new Map<string, Resource[]>();
+  const byGvkn = new Map<string, { r: Resource; id: ResId }[]>();
   for (const r of resources) {
-    const key = gvkn(r.previous[0] ?? idOf(r.obj));
-    const list = byGvkn.get(key);
-    if (list) list.push(r);
-    else byGvkn.set(key, [r]);
+    for (const id of [...r.previous, idOf(r.obj)]) {
+      const key = gvkn(id);
+      const list = byGvkn.get(key);
+      if (list) list.push({ r, id });
+      else byGvkn.set(key, [{ r, id }]);
+    }
   }
   for (const v of vars) {
     const want = objrefId(v.objref);
     const anyNamespace = want.namespace === '' && !isClusterScoped(want.kind);
-    const matched = (byGvkn.get(gvkn(want)) ?? []).filter(
-      (r) => anyNamespace || effectiveNamespace(r.previous[0] ?? idOf(r.obj)) === effectiveNamespace(want),
-    );
+    const hits = (byGvkn.get(gvkn(want)) ?? []).filter(({ id }) => anyNamespace || effectiveNamespace(id) === effectiveNamespace(want));
+    const matched = [...new Set(hits.map(({ r }) => r))];
     if (matched.length > 1) throw varError(v, `found ${matched.length} resId matches for var ${describe(v)} (unable to disambiguate)`);
     if (matched.length === 1) matched[0]!.varNames = [...(matched[0]!.varNames ?? []), v.name];
   }
