@@ -243,3 +243,50 @@ test('namespace deletion: Terminating refuses new content, then the namespace an
 });
 
 k.run();
+
+// Client-side apply, diff, scale and `get all`, against a server that only offers legacy discovery.
+const legacy = suite<{ kube: KubeServer }>('kubectl with legacy discovery: client-side apply, diff, scale, get all');
+const ltest = kubectlAvailable ? legacy : legacy.skip;
+legacy.before(async (ctx) => {
+  ctx.kube = await startKubeServer({ aggregatedDiscovery: false });
+});
+legacy.after(async ({ kube }) => kube.close());
+
+const web = (image: string) => APP.split('---')[1]!.replace('nginx:1.27', image).replaceAll('namespace: shop', 'namespace: default');
+
+ltest('client-side apply creates, leaves unchanged, configures; diff shows the change', async ({ kube }) => {
+  let r = await kubectl(kube, ['apply', '-f', '-'], { input: web('nginx:1') });
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.stdout, 'deployment.apps/web created\n');
+  assert.ok(kube.requests.some((q) => q.path === '/apis/apps/v1'), 'discovery went through the group-version documents');
+  const created = kube.get('apps/v1', 'Deployment', 'default', 'web')!;
+  assert.ok((meta(created).annotations as JsonObject)['kubectl.kubernetes.io/last-applied-configuration']);
+  r = await kubectl(kube, ['apply', '-f', '-'], { input: web('nginx:1') });
+  assert.is(r.stdout, 'deployment.apps/web unchanged\n');
+  r = await kubectl(kube, ['diff', '-f', '-'], { input: web('nginx:2') });
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stdout, /^-\s+- image: nginx:1$/m);
+  assert.match(r.stdout, /^\+\s+- image: nginx:2$/m);
+  assert.match(r.stdout, /^-\s+generation: 1$/m);
+  r = await kubectl(kube, ['apply', '-f', '-'], { input: web('nginx:2') });
+  assert.is(r.stdout, 'deployment.apps/web configured\n');
+  const patch = kube.requests.filter((q) => q.verb === 'patch').pop()!;
+  assert.is(patch.contentType, 'application/strategic-merge-patch+json');
+  assert.is(patch.query.fieldManager, 'kubectl-client-side-apply');
+  const updated = kube.get('apps/v1', 'Deployment', 'default', 'web')!;
+  assert.is(meta(updated).generation, 2);
+});
+
+ltest('scale goes through the scale subresource; get all lists workloads', async ({ kube }) => {
+  let r = await kubectl(kube, ['scale', 'deployment/web', '--replicas=4']);
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.stdout, 'deployment.apps/web scaled\n');
+  const d = kube.get('apps/v1', 'Deployment', 'default', 'web')!;
+  assert.is((d.spec as JsonObject).replicas, 4);
+  assert.ok((meta(d).managedFields as JsonObject[]).some((m) => m.manager === 'kubectl' && m.subresource === 'scale'));
+  r = await kubectl(kube, ['get', 'all']);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^deployment\.apps\/web\s+4\/4\s+4\s+4\s+\d+s$/m);
+});
+
+legacy.run();

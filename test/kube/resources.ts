@@ -15,6 +15,10 @@ export interface ResourceType {
   singular: string;
   namespaced: boolean;
   shortNames: string[];
+  /** e.g. `all` (what `kubectl get all` lists). */
+  categories: string[];
+  /** Has a `/scale` subresource (autoscaling/v1 Scale over spec.replicas). */
+  scale: boolean;
   /** Has a `/status` subresource: writes to the main resource keep the stored status. */
   status: boolean;
   /** Tracks metadata.generation (bumped when anything but metadata and status changes). */
@@ -31,7 +35,7 @@ function t(
   plural: string,
   namespaced: boolean,
   shortNames: string[] = [],
-  flags: { status?: boolean; generation?: boolean } = {},
+  flags: { status?: boolean; generation?: boolean; all?: boolean; scale?: boolean } = {},
 ): ResourceType {
   const [group, version] = gv.includes('/') ? gv.split('/') : ['', gv];
   return {
@@ -42,6 +46,8 @@ function t(
     singular: kind.toLowerCase(),
     namespaced,
     shortNames,
+    categories: flags.all ? ['all'] : [],
+    scale: flags.scale ?? false,
     status: flags.status ?? false,
     generation: flags.generation ?? false,
     custom: false,
@@ -50,30 +56,33 @@ function t(
 
 const S = { status: true };
 const SG = { status: true, generation: true };
+const ALL = { status: true, all: true };
+const WORKLOAD = { status: true, generation: true, all: true };
+const SCALED = { ...WORKLOAD, scale: true };
 
 export const BUILTIN: readonly ResourceType[] = [
   t('v1', 'Namespace', 'namespaces', false, ['ns'], S),
   t('v1', 'ConfigMap', 'configmaps', true, ['cm']),
   t('v1', 'Secret', 'secrets', true),
-  t('v1', 'Service', 'services', true, ['svc'], S),
+  t('v1', 'Service', 'services', true, ['svc'], ALL),
   t('v1', 'ServiceAccount', 'serviceaccounts', true, ['sa']),
   t('v1', 'PersistentVolumeClaim', 'persistentvolumeclaims', true, ['pvc'], S),
   t('v1', 'ResourceQuota', 'resourcequotas', true, ['quota'], S),
   t('v1', 'LimitRange', 'limitranges', true, ['limits']),
-  t('v1', 'Pod', 'pods', true, ['po'], S),
+  t('v1', 'Pod', 'pods', true, ['po'], ALL),
   t('v1', 'Endpoints', 'endpoints', true, ['ep']),
   t('v1', 'Event', 'events', true, ['ev']),
-  t('apps/v1', 'Deployment', 'deployments', true, ['deploy'], SG),
-  t('apps/v1', 'StatefulSet', 'statefulsets', true, ['sts'], SG),
-  t('apps/v1', 'DaemonSet', 'daemonsets', true, ['ds'], SG),
-  t('apps/v1', 'ReplicaSet', 'replicasets', true, ['rs'], SG),
-  t('batch/v1', 'Job', 'jobs', true, [], SG),
-  t('batch/v1', 'CronJob', 'cronjobs', true, ['cj'], SG),
+  t('apps/v1', 'Deployment', 'deployments', true, ['deploy'], SCALED),
+  t('apps/v1', 'StatefulSet', 'statefulsets', true, ['sts'], SCALED),
+  t('apps/v1', 'DaemonSet', 'daemonsets', true, ['ds'], WORKLOAD),
+  t('apps/v1', 'ReplicaSet', 'replicasets', true, ['rs'], SCALED),
+  t('batch/v1', 'Job', 'jobs', true, [], WORKLOAD),
+  t('batch/v1', 'CronJob', 'cronjobs', true, ['cj'], WORKLOAD),
   t('networking.k8s.io/v1', 'Ingress', 'ingresses', true, ['ing'], SG),
   t('networking.k8s.io/v1', 'NetworkPolicy', 'networkpolicies', true, ['netpol'], { generation: true }),
   t('networking.k8s.io/v1', 'IngressClass', 'ingressclasses', false),
   t('policy/v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, ['pdb'], SG),
-  t('autoscaling/v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true, ['hpa'], S),
+  t('autoscaling/v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true, ['hpa'], ALL),
   t('rbac.authorization.k8s.io/v1', 'Role', 'roles', true),
   t('rbac.authorization.k8s.io/v1', 'RoleBinding', 'rolebindings', true),
   t('rbac.authorization.k8s.io/v1', 'ClusterRole', 'clusterroles', false),
@@ -159,6 +168,8 @@ export function typesOfCrd(crd: JsonObject): ResourceType[] {
       singular: str(names.singular) || str(names.kind).toLowerCase(),
       namespaced: spec.scope !== 'Cluster',
       shortNames: Array.isArray(names.shortNames) ? names.shortNames.map(String) : [],
+      categories: Array.isArray(names.categories) ? names.categories.map(String) : [],
+      scale: false,
       status: isObject(v.subresources) && 'status' in v.subresources,
       generation: true,
       custom: true,
@@ -170,8 +181,10 @@ export function typesOfCrd(crd: JsonObject): ResourceType[] {
 function apiResource(r: ResourceType): JsonObject[] {
   const main: JsonObject = { name: r.plural, singularName: r.singular, namespaced: r.namespaced, kind: r.kind, verbs: r.kind === 'Namespace' ? VERBS.filter((v) => v !== 'deletecollection') : VERBS };
   if (r.shortNames.length) main.shortNames = r.shortNames;
+  if (r.categories.length) main.categories = r.categories;
   const out = [main];
   if (r.status) out.push({ name: `${r.plural}/status`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: ['get', 'patch', 'update'] });
+  if (r.scale) out.push({ name: `${r.plural}/scale`, singularName: '', namespaced: r.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] });
   return out;
 }
 
@@ -214,7 +227,11 @@ export function aggregatedDiscovery(reg: Registry, legacy: boolean, apiVersion: 
             verbs: r.kind === 'Namespace' ? VERBS.filter((v) => v !== 'deletecollection') : VERBS,
           };
           if (r.shortNames.length) res.shortNames = r.shortNames;
-          if (r.status) res.subresources = [{ subresource: 'status', responseKind: { group: r.group, version: r.version, kind: r.kind }, verbs: ['get', 'patch', 'update'] }];
+          if (r.categories.length) res.categories = r.categories;
+          const subs: JsonObject[] = [];
+          if (r.status) subs.push({ subresource: 'status', responseKind: { group: r.group, version: r.version, kind: r.kind }, verbs: ['get', 'patch', 'update'] });
+          if (r.scale) subs.push({ subresource: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: ['get', 'patch', 'update'] });
+          if (subs.length) res.subresources = subs;
           return res;
         }),
         freshness: 'Current',

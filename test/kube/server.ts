@@ -28,7 +28,7 @@ import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, gvOf, ope
 import type { RolloutState } from './rollout.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { ClusterState, type ListOptions, type PatchType, type WatchEvent } from './state.js';
-import { ApiError, errors } from './status.js';
+import { ApiError, errors, REASONS } from './status.js';
 import { isApiRequest, table } from './table.js';
 
 export type { RolloutState } from './rollout.js';
@@ -242,7 +242,9 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
             ? errors.tooManyRequests(retry)
             : fault.status === 503
               ? new ApiError(503, 'ServiceUnavailable', 'the server is currently unable to handle the request', { retryAfterSeconds: retry })
-              : new ApiError(fault.status, fault.status >= 500 ? 'InternalError' : 'BadRequest', fault.status >= 500 ? 'Internal error occurred: injected fault' : 'injected fault');
+              : fault.status === 500
+                ? errors.internal('injected fault')
+                : new ApiError(fault.status, REASONS[fault.status] ?? 'Unknown', `injected fault (${fault.status})`);
         send(res, err.code, err.toStatus(), fault.status === 429 || fault.status === 503 ? { 'Retry-After': String(retry) } : {});
         return;
       }
@@ -295,7 +297,8 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
       if (rest.length > 3) throw errors.notFoundPath();
       route = { type: state.type(group, version, rest[0]!), name: rest[1], subresource: rest[2] };
     }
-    if (route.subresource !== undefined && !(route.subresource === 'status' && route.type.status)) throw errors.notFoundPath();
+    const sub = route.subresource;
+    if (sub !== undefined && !((sub === 'status' && route.type.status) || (sub === 'scale' && route.type.scale))) throw errors.notFoundPath();
     return route;
   }
 
@@ -378,9 +381,8 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
     const body = info.body;
     const accept = req.headers.accept ?? '';
     const write = { fieldManager: q.get('fieldManager') ?? undefined, userAgent: (req.headers['user-agent'] ?? '').split('/')[0] || undefined };
-    if (info.verb === 'get') {
-      if (r.subresource === 'status' || !r.subresource) return sendObject(res, 200, state.get(t, ns, r.name!), accept, q, t);
-    }
+    if (r.subresource === 'scale') return serveScale(r, res, q, info, write);
+    if (info.verb === 'get') return sendObject(res, 200, state.get(t, ns, r.name!), accept, q, t);
     if (info.verb === 'list') {
       const items = state.list(t, listOptions(r, q));
       return sendList(res, t, items, accept, q);
@@ -430,6 +432,15 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
       }
     }
     throw errors.methodNotAllowed(info.verb ?? req.method ?? '');
+  }
+
+  function serveScale(r: Route, res: ServerResponse, q: URLSearchParams, info: RequestInfo, write: { fieldManager?: string; userAgent?: string }): void {
+    const ns = r.namespace ?? '';
+    if (info.verb === 'get') return send(res, 200, state.getScale(r.type, ns, r.name!));
+    if (info.verb !== 'update' && info.verb !== 'patch') throw errors.methodNotAllowed(info.verb ?? '');
+    if (info.body === undefined) throw errors.badRequest('the body of the request could not be decoded');
+    const type = info.verb === 'update' ? 'update' : patchType(info.contentType);
+    send(res, 200, state.writeScale(r.type, ns, r.name!, type, info.body, { ...write, dryRun: dryRun(q) }));
   }
 
   function patchType(contentType: string | undefined): PatchType {

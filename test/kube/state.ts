@@ -267,6 +267,7 @@ export class ClusterState {
   }
 
   private fieldSet(t: ResourceType, subresource?: string): FieldSetOptions {
+    if (subresource === 'scale') return { status: 'exclude' };
     if (subresource === 'status') return { status: 'only' };
     return { status: t.status ? 'exclude' : 'include' };
   }
@@ -356,21 +357,45 @@ export class ClusterState {
     if (type === 'strategic' && t.custom) {
       throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`);
     }
-    const current = this.present(t, old);
-    let next: Json;
+    const next = this.patched(t, name, this.present(t, old), type, patch);
+    const obj = this.checkBody(t, next, namespace, name);
+    return this.commitUpdate(t, old, obj, opts, subresource, type === 'json' ? 'json-patch' : 'patch');
+  }
+
+  private patched(t: ResourceType, name: string, current: JsonObject, type: Exclude<PatchType, 'apply'>, patch: Json): Json {
     if (type === 'json') {
       if (!Array.isArray(patch)) throw errors.badRequest('json: cannot unmarshal object into Go value of type []handlers.jsonPatchOp');
       try {
-        next = jsonPatch.applyPatch(clone(current), patch as unknown as Operation[], true, false).newDocument as Json;
+        return jsonPatch.applyPatch(clone(current), patch as unknown as Operation[], true, false).newDocument as Json;
       } catch (e) {
         throw errors.invalid(t.kind, t.group, name, [{ reason: 'FieldValueInvalid', message: `Invalid value: ${(e as Error).message.split('\n')[0]}`, field: 'patch' }]);
       }
-    } else {
-      if (!isObject(patch)) throw errors.badRequest('the patch must be a JSON object');
-      next = type === 'merge' ? mergePatch(current, patch) : strategicMergePatch(current, patch);
     }
-    const obj = this.checkBody(t, next, namespace, name);
-    return this.commitUpdate(t, old, obj, opts, subresource, type === 'json' ? 'json-patch' : 'patch');
+    if (!isObject(patch)) throw errors.badRequest('the patch must be a JSON object');
+    return type === 'merge' ? mergePatch(current, patch) : strategicMergePatch(current, patch);
+  }
+
+  /** The autoscaling/v1 Scale of a Deployment, StatefulSet or ReplicaSet. */
+  getScale(t: ResourceType, namespace: string, name: string): JsonObject {
+    return scaleOf(this.present(t, this.mustFind(t, namespace, name)));
+  }
+
+  /** PUT or PATCH of /scale: changes spec.replicas of the object (as manager of subresource `scale`). */
+  writeScale(t: ResourceType, namespace: string, name: string, type: PatchType | 'update', body: Json, opts: WriteOptions): JsonObject {
+    const old = this.mustFind(t, namespace, name);
+    if (type === 'apply') throw errors.unsupportedMediaType('application/apply-patch+yaml');
+    const next = type === 'update' ? body : this.patched(t, name, scaleOf(this.present(t, old)), type, body);
+    const spec = isObject(next) && isObject(next.spec) ? next.spec : {};
+    if (typeof spec.replicas !== 'number' || spec.replicas < 0 || !Number.isInteger(spec.replicas)) {
+      throw errors.invalid('Scale', 'autoscaling', name, [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(spec.replicas ?? null)}: must be greater than or equal to 0`, field: 'spec.replicas' }]);
+    }
+    const obj = this.present(t, old);
+    (isObject(obj.spec) ? obj.spec : (obj.spec = {})).replicas = spec.replicas;
+    const rv = isObject(next) && isObject(next.metadata) ? next.metadata.resourceVersion : undefined;
+    if (rv === undefined) delete meta(obj).resourceVersion;
+    else meta(obj).resourceVersion = rv;
+    this.commitUpdate(t, old, obj, opts, 'scale', type === 'update' ? 'update' : 'patch');
+    return this.getScale(t, namespace, name);
   }
 
   private apply(t: ResourceType, namespace: string, name: string, old: JsonObject | undefined, patch: Json, opts: WriteOptions & { force?: boolean }, subresource?: string): JsonObject {
@@ -598,6 +623,20 @@ function withoutTimes(o: JsonObject): JsonObject {
   const m = meta(c);
   if (Array.isArray(m.managedFields)) for (const e of m.managedFields) if (isObject(e)) delete e.time;
   return c;
+}
+
+function scaleOf(obj: JsonObject): JsonObject {
+  const m = meta(obj);
+  const spec = isObject(obj.spec) ? obj.spec : {};
+  const status = isObject(obj.status) ? obj.status : {};
+  const selector = isObject(spec.selector) && isObject(spec.selector.matchLabels) ? spec.selector.matchLabels : {};
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: { name: m.name!, namespace: m.namespace!, uid: m.uid!, resourceVersion: m.resourceVersion!, creationTimestamp: m.creationTimestamp! },
+    spec: { replicas: typeof spec.replicas === 'number' ? spec.replicas : 1 },
+    status: { replicas: typeof status.replicas === 'number' ? status.replicas : 0, selector: Object.entries(selector).map(([k, v]) => `${k}=${String(v)}`).join(',') },
+  };
 }
 
 function randomSuffix(): string {

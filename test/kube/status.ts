@@ -52,6 +52,23 @@ function details(t: Target): StatusDetails {
   return t.group ? { name: t.name, group: t.group, kind: t.resource } : { name: t.name, kind: t.resource };
 }
 
+/** The reason the real server gives with each status code. */
+export const REASONS: Record<number, string> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  409: 'Conflict',
+  410: 'Expired',
+  415: 'UnsupportedMediaType',
+  422: 'Invalid',
+  429: 'TooManyRequests',
+  500: 'InternalError',
+  503: 'ServiceUnavailable',
+  504: 'Timeout',
+};
+
 export const errors = {
   notFound: (t: Target) => new ApiError(404, 'NotFound', `${qualified(t)} "${t.name}" not found`, details(t)),
   alreadyExists: (t: Target) => new ApiError(409, 'AlreadyExists', `${qualified(t)} "${t.name}" already exists`, details(t)),
