@@ -210,6 +210,9 @@ test('unpublish removes the branch folder in one commit, and is a no-op afterwar
   const again = await ktsAsync(args, { env: env() });
   assert.is(again.code, 0, again.stderr);
   assert.match(again.stdout, 'nothing to remove');
+  const production = await ktsAsync(['unpublish', 'production', '--branch', 'master', '--config', config(), '--repo', server.repoUrl('deploy')], { env: env() });
+  assertFailure(production, /the folder of production \(<env>\) does not depend on the branch; refusing to remove it/);
+  assert.ok(tree('production').length > 0);
 });
 
 test('wrong or missing credentials fail with one line and never print the token', async () => {

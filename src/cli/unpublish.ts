@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
 import { KtsError, UsageError } from '../errors.js';
 import { resolveRender } from '../env/render.js';
-import { DEFAULT_PATH_TEMPLATE, folderForRender } from '../gitops/files.js';
+import { DEFAULT_PATH_TEMPLATE, folderForRender, pathTemplate } from '../gitops/files.js';
 import { gitFlagOptions, gitFlagsHelp, gitSetup } from '../gitops/options.js';
 import { unpublishFolder } from '../gitops/unpublish.js';
 
@@ -12,7 +12,8 @@ Removes the folder that 'kts publish ENV' wrote for branch NAME (typically when 
 deleted) from the deploy repository, as one commit. Nothing there: no commit, exit 0.
 
   --branch NAME        the deleted branch (required)
-  --path TEMPLATE      folder template, as given to publish (default: ${DEFAULT_PATH_TEMPLATE})
+  --path TEMPLATE      folder template, as given to publish (default: ${DEFAULT_PATH_TEMPLATE}; environments
+                       with a fixed namespace have one folder for all branches and cannot be unpublished)
   --config FILE        kts.yaml to use (default: nearest kts.yaml above the current directory)
 ${gitFlagsHelp}`;
 
@@ -38,10 +39,10 @@ export const command: Command = {
     if (!values.branch) throw new UsageError(`--branch NAME is required\n${help}`);
     const setup = gitSetup(values);
     const resolved = resolveRender({ env: positionals[0]!, flags: { branch: values.branch }, configFile: values.config });
-    const template = values.path ?? DEFAULT_PATH_TEMPLATE;
+    const template = pathTemplate(values.path, resolved.config);
     if (!template.includes('<branch-slug>')) {
-      // The folder would be the same for every branch: removing it is not "unpublish a branch".
-      throw new KtsError('unpublish', `--path '${template}' does not depend on the branch; refusing to remove it`);
+      // The folder is the same for every branch (production): removing it is not "unpublish a branch".
+      throw new KtsError('unpublish', `the folder of ${resolved.envName} (${template}) does not depend on the branch; refusing to remove it`);
     }
     const folder = folderForRender(template, { ...resolved, namespace: resolved.plan.namespace });
     const report = await unpublishFolder(folder, values.branch, setup.git);

@@ -96,6 +96,9 @@ export interface FolderSource {
  * fixed namespace (production): there is one deployment of it, whatever branch published it.
  */
 export function folderForRender(template: string | undefined, r: FolderSource): string {
-  const chosen = template ?? (r.config.namespace ? '<env>' : DEFAULT_PATH_TEMPLATE);
-  return resolveFolder(chosen, { env: r.envName, 'branch-slug': r.context.slug, namespace: r.namespace });
+  return resolveFolder(pathTemplate(template, r.config), { env: r.envName, 'branch-slug': r.context.slug, namespace: r.namespace });
+}
+
+export function pathTemplate(template: string | undefined, config: { namespace?: string }): string {
+  return template ?? (config.namespace ? '<env>' : DEFAULT_PATH_TEMPLATE);
 }
