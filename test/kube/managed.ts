@@ -107,11 +107,16 @@ export function serverSideApply(req: ApplyRequest): JsonObject {
   const merged = structuredMerge(base, stripNulls(applied)) as JsonObject;
 
   // Fields the applier set before and has now dropped are removed, unless someone else owns them.
+  // Shortest paths first: a removed list item takes its fields along; the key fields of an item that stays, stay.
   const dropped = [...(mine?.fields ?? [])].filter((p) => !appliedSet.has(p)).map(parsePath);
-  dropped.sort((a, b) => b.length - a.length);
+  dropped.sort((a, b) => a.length - b.length);
+  const removed: string[][] = [];
   for (const path of dropped) {
+    if (removed.some((r) => isPrefix(r, path)) || isItemKey(path)) continue;
     const ownedElsewhere = others.some((m) => [...m.fields].some((q) => isPrefix(path, parsePath(q))));
-    if (!ownedElsewhere) removeAt(merged, path);
+    if (ownedElsewhere) continue;
+    removeAt(merged, path);
+    removed.push(path);
   }
 
   const conflicts: { manager: Manager; path: string; key: string }[] = [];
@@ -189,6 +194,14 @@ function withManagers(obj: JsonObject, managers: Manager[]): JsonObject {
   if (list.length) meta.managedFields = list;
   else delete meta.managedFields;
   return out;
+}
+
+/** Whether `path` is a key field of an associative list item, e.g. `.containers[name="x"].name`. */
+function isItemKey(path: string[]): boolean {
+  const parent = path[path.length - 2];
+  const last = path[path.length - 1];
+  if (!parent?.startsWith('k:') || !last?.startsWith('f:')) return false;
+  return last.slice(2) in (JSON.parse(parent.slice(2)) as JsonObject);
 }
 
 function sameFields(a: FieldSet, b: FieldSet): boolean {
