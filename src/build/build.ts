@@ -2,7 +2,7 @@ import type { Kustomization, SortOptions } from './kustomization.js';
 import { loadKustomization, toKustomization } from './kustomization.js';
 import { displayPath, Loader, type LoadRestrictor } from './loader.js';
 import { contentHash } from './hash.js';
-import { annotateOrigins, stringifyAnnotations } from './metadata.js';
+import { annotateOrigins, annotateTransformations, stringifyAnnotations } from './metadata.js';
 import { metadataOf, type Json, type Resource } from './resource.js';
 import { sortResources } from './sort.js';
 import { emptyAccumulator, KustTarget, type Accumulator } from './target.js';
@@ -66,13 +66,16 @@ function run(target: KustTarget, options: BuildOptions): Resource[] {
   }
   stringifyAnnotations(resources);
   if (meta.includes('originAnnotations')) annotateOrigins(resources);
+  if (meta.includes('transformerAnnotations')) annotateTransformations(resources);
   return resources;
 }
 
 /** Builds the kustomization in `dir`. */
 export function build(dir: string, options: BuildOptions = {}): Resource[] {
   const ldr = Loader.at(dir, options.loadRestrictor);
-  const target = new KustTarget(ldr, loadKustomization(ldr), '', { schemaSet: false }, true);
+  const loaded = loadKustomization(ldr);
+  const state = { schemaSet: false, buildMetadata: loaded.kustomization.buildMetadata ?? [] };
+  const target = new KustTarget(ldr, loaded, '', state, true);
   return run(target, options);
 }
 
@@ -81,6 +84,6 @@ export function buildKustomization(kustomization: object, dir: string, options: 
   const ldr = Loader.at(dir, options.loadRestrictor);
   const file = displayPath(ldr.abs('kustomization.yaml'));
   const k = toKustomization(JSON.parse(JSON.stringify(kustomization)) as Json, file);
-  const target = new KustTarget(ldr, { kustomization: k, fileName: 'kustomization.yaml', file }, '', { schemaSet: false }, true);
+  const target = new KustTarget(ldr, { kustomization: k, fileName: 'kustomization.yaml', file }, '', { schemaSet: false, buildMetadata: k.buildMetadata ?? [] }, true);
   return run(target, options);
 }

@@ -5,9 +5,18 @@ import { metadataOf } from './resource.js';
 // removal of everything else kustomize keeps internally before printing.
 
 export const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
+export const TRANSFORMATIONS_ANNOTATION = 'alpha.config.kubernetes.io/transformations';
+
+export type Origin = NonNullable<Resource['origin']>;
 
 /** The origin as kustomize's Origin.String() prints it (YAML, fields in struct order). */
-export function originText(origin: NonNullable<Resource['origin']>): string {
+export function originText(origin: Origin): string {
+  return originLines(origin)
+    .map((l) => `${l}\n`)
+    .join('');
+}
+
+function originLines(origin: Origin): string[] {
   const lines: string[] = [];
   if (origin.path) lines.push(`path: ${origin.path}`);
   if (origin.configuredIn) lines.push(`configuredIn: ${origin.configuredIn}`);
@@ -17,7 +26,14 @@ export function originText(origin: NonNullable<Resource['origin']>): string {
     lines.push(`  kind: ${origin.configuredBy.kind}`);
     if (origin.configuredBy.name) lines.push(`  name: ${origin.configuredBy.name}`);
   }
-  return lines.map((l) => `${l}\n`).join('');
+  return lines;
+}
+
+/** A list of origins as kustomize prints the transformations annotation (a YAML list). */
+export function transformationsText(origins: Origin[]): string {
+  return origins
+    .flatMap((o) => originLines(o).map((l, i) => `${i === 0 ? '- ' : '  '}${l}\n`))
+    .join('');
 }
 
 function annotations(obj: JsonObject): JsonObject {
@@ -35,6 +51,14 @@ export function annotateOrigins(resources: Resource[]): void {
   for (const r of resources) {
     if (!r.origin) continue;
     annotations(r.obj)[ORIGIN_ANNOTATION] = originText(r.origin) as Json;
+  }
+}
+
+/** Adds `alpha.config.kubernetes.io/transformations` to every resource a transformer ran over. */
+export function annotateTransformations(resources: Resource[]): void {
+  for (const r of resources) {
+    if (!r.transformations?.length) continue;
+    annotations(r.obj)[TRANSFORMATIONS_ANNOTATION] = transformationsText(r.transformations);
   }
 }
 

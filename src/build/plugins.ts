@@ -11,6 +11,7 @@ import { transformImageTag, type ImageTag } from './transformers/images.js';
 import { applyReplacements, loadReplacements, type ReadFile } from './transformers/replacements.js';
 import { applyValueAdd, parseValueAdd } from './transformers/valueadd.js';
 import type { ResMap } from './resmap.js';
+import type { Origin } from './metadata.js';
 import { metadataOf, splitApiVersion, type Json, type JsonObject, type Resource } from './resource.js';
 import { transformAnnotations } from './transformers/annotations.js';
 import { labelsEntryFieldSpecs, transformLabels } from './transformers/labels.js';
@@ -27,16 +28,16 @@ export interface PluginContext {
   ldr: Loader;
   /** The kustomization file, for messages. */
   file: string;
-  /** Origin path of the kustomization's directory (buildMetadata). */
-  originDir: string;
+  /** Origin path of the kustomization file (buildMetadata's configuredIn). */
+  configuredIn: string;
   tconfig?: TransformerConfig;
   /** The patch-merge schema in force (openapi field), when not the builtin one. */
   schema?: MergeSchema;
 }
 
 export interface Transformer {
-  /** The plugin kind, for transformer annotations. */
-  kind: string;
+  /** Where the transformer was configured, for transformer annotations. */
+  origin: Origin;
   run(rm: ResMap): void;
 }
 
@@ -227,17 +228,18 @@ function refuseExternal(obj: JsonObject, ref: Referrer): never {
 }
 
 /** The transformer a `transformers:`/`validators:` config object asks for. */
-export function builtinTransformer(config: JsonObject, ctx: PluginContext, ref: Referrer): Transformer {
+export function builtinTransformer(config: JsonObject, ctx: PluginContext, ref: Referrer, configuredIn = ctx.configuredIn): Transformer {
   if (!isBuiltin(config)) refuseExternal(config, ref);
   const kind = String(config.kind ?? '');
   const factory = TRANSFORMERS[kind];
   if (!factory) throw new KtsError('plugin-unknown', `unable to load builtin ${kind}.builtin.[noGrp]`, ref);
   const fn = factory(config, ctx, ref);
-  return { kind, run: typeof fn === 'function' ? (rm) => rm.setResources(fn(rm.resources())) : fn.map };
+  const origin: Origin = { path: '', configuredIn, configuredBy: { apiVersion: 'builtin', kind, name: String(metadataOf(config).name ?? '') } };
+  return { origin, run: typeof fn === 'function' ? (rm) => rm.setResources(fn(rm.resources())) : fn.map };
 }
 
 /** The resources a `generators:` config object generates. */
-export function builtinGenerator(config: JsonObject, ctx: PluginContext, ref: Referrer): Resource[] {
+export function builtinGenerator(config: JsonObject, ctx: PluginContext, ref: Referrer, configuredIn: string): Resource[] {
   if (!isBuiltin(config)) refuseExternal(config, ref);
   const kind = String(config.kind ?? '');
   if (kind !== 'ConfigMapGenerator' && kind !== 'SecretGenerator') {
@@ -271,7 +273,7 @@ export function builtinGenerator(config: JsonObject, ctx: PluginContext, ref: Re
     type: c.str('type'),
   };
   const r = generate(kind === 'ConfigMapGenerator' ? 'ConfigMap' : 'Secret', args, ctx.ldr, ref);
-  r.origin = { path: '', configuredIn: ctx.originDir ? `${ctx.originDir}/${ref.file}` : ref.file, configuredBy: { apiVersion: 'builtin', kind, name: String(meta.name ?? '') } };
+  r.origin = { path: '', configuredIn, configuredBy: { apiVersion: 'builtin', kind, name: String(meta.name ?? '') } };
   return [r];
 }
 
@@ -325,7 +327,10 @@ export function kustomizationTransformers(k: Kustomization, ctx: PluginContext &
   const out = configs.map(({ config, field }) => builtinTransformer(config, ctx, { file: ctx.file, field }));
   if (k.replacements?.length) {
     const replacements = loadReplacements(k.replacements, { file: ctx.file, field: 'replacements', inKustomization: true }, reader(ctx));
-    out.push({ kind: 'ReplacementTransformer', run: (rm) => rm.setResources(applyReplacements(rm.resources(), replacements)) });
+    out.push({
+      origin: { path: '', configuredIn: ctx.configuredIn, configuredBy: { apiVersion: 'builtin', kind: 'ReplacementTransformer', name: '' } },
+      run: (rm) => rm.setResources(applyReplacements(rm.resources(), replacements)),
+    });
   }
   return out;
 }

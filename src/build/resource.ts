@@ -35,6 +35,8 @@ export interface Resource {
   varNames?: string[];
   /** Where the resource came from, for buildMetadata originAnnotations. */
   origin?: { path: string; configuredIn?: string; configuredBy?: { apiVersion: string; kind: string; name: string } };
+  /** The transformers that ran over the resource, oldest first, for buildMetadata transformerAnnotations. */
+  transformations?: NonNullable<Resource['origin']>[];
 }
 
 export function splitApiVersion(apiVersion: string): { group: string; version: string } {

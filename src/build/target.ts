@@ -4,7 +4,7 @@ import { configFromCrdSchemas, mergeTransformerConfigs, parseTransformerConfig }
 import { generate, mergeOptions } from './generators.js';
 import { loadKustomization, type Kustomization, type LoadedKustomization } from './kustomization.js';
 import { displayPath, isRemote, Loader, type Referrer } from './loader.js';
-import { builtinGenerator, builtinTransformer, kustomizationTransformers, type PluginContext } from './plugins.js';
+import { builtinGenerator, builtinTransformer, kustomizationTransformers, type PluginContext, type Transformer } from './plugins.js';
 import { absorb, ResMap } from './resmap.js';
 import type { Json, JsonObject, Resource } from './resource.js';
 import { parseObjects, parseResources } from './resources.js';
@@ -50,6 +50,8 @@ export interface BuildState {
   schema?: MergeSchema;
   /** Once a kustomization set the schema, only the top-level one may change it (kustomize openapi.SetSchema). */
   schemaSet: boolean;
+  /** The top kustomization's buildMetadata, in force for the whole build. */
+  buildMetadata: string[];
 }
 
 export class KustTarget {
@@ -85,7 +87,7 @@ export class KustTarget {
   }
 
   private ctx(): PluginContext {
-    return { ldr: this.ldr, file: this.file, originDir: this.originPath, schema: this.state.schema };
+    return { ldr: this.ldr, file: this.file, configuredIn: joinOrigin(this.originPath, this.fileName), schema: this.state.schema };
   }
 
   /** Accumulates this kustomization into `acc` (a fresh one, or the parent's for a Component). */
@@ -178,17 +180,17 @@ export class KustTarget {
     for (const [i, args] of (k.configMapGenerator ?? []).entries()) {
       const ref = { file: this.file, field: `configMapGenerator[${i}]` };
       const r = generate('ConfigMap', withOptions(args, k), this.ldr, ref);
-      r.origin = { path: '', configuredIn: joinOrigin(this.originPath, this.fileName), configuredBy: { apiVersion: 'builtin', kind: 'ConfigMapGenerator', name: '' } };
+      r.origin = { path: '', configuredIn: this.ctx().configuredIn, configuredBy: { apiVersion: 'builtin', kind: 'ConfigMapGenerator', name: '' } };
       generated.push({ r, ref });
     }
     for (const [i, args] of (k.secretGenerator ?? []).entries()) {
       const ref = { file: this.file, field: `secretGenerator[${i}]` };
       const r = generate('Secret', withOptions(args, k), this.ldr, ref);
-      r.origin = { path: '', configuredIn: joinOrigin(this.originPath, this.fileName), configuredBy: { apiVersion: 'builtin', kind: 'SecretGenerator', name: '' } };
+      r.origin = { path: '', configuredIn: this.ctx().configuredIn, configuredBy: { apiVersion: 'builtin', kind: 'SecretGenerator', name: '' } };
       generated.push({ r, ref });
     }
-    for (const { config, ref } of this.pluginConfigs(k.generators ?? [], 'generators')) {
-      for (const r of builtinGenerator(config, this.ctx(), ref)) generated.push({ r, ref });
+    for (const { config, ref, configuredIn } of this.pluginConfigs(k.generators ?? [], 'generators')) {
+      for (const r of builtinGenerator(config, this.ctx(), ref, configuredIn)) generated.push({ r, ref });
     }
     for (const { r, ref } of generated) {
       try {
@@ -200,35 +202,43 @@ export class KustTarget {
   }
 
   /** Entries of `generators:`/`transformers:`/`validators:`: inline YAML or files/directories of configs. */
-  private pluginConfigs(entries: string[], field: string): { config: JsonObject; ref: Referrer }[] {
-    const out: { config: JsonObject; ref: Referrer }[] = [];
+  private pluginConfigs(entries: string[], field: string): PluginConfig[] {
+    const out: PluginConfig[] = [];
+    const here = joinOrigin(this.originPath, this.fileName);
     for (const [i, entry] of entries.entries()) {
       const ref = { file: this.file, field: `${field}[${i}]` };
       const inline = inlineConfigs(entry, this.file);
       if (inline) {
-        for (const config of inline) out.push({ config, ref });
+        for (const config of inline) out.push({ config, ref, configuredIn: here });
         continue;
       }
       const rm = new ResMap();
       this.accumulateResources(rm, [entry], field, undefined);
-      for (const r of rm.resources()) out.push({ config: r.obj, ref: { ...ref, field: `${field}[${i}]` } });
+      for (const r of rm.resources()) out.push({ config: r.obj, ref, configuredIn: r.origin?.path || here });
     }
     return out;
   }
 
+  /** Runs a transformer, recording it on every resource when transformer annotations are wanted. */
+  private runOne(t: Transformer, rm: ResMap): void {
+    t.run(rm);
+    if (!this.state.buildMetadata.includes('transformerAnnotations')) return;
+    for (const r of rm.resources()) (r.transformations ??= []).push(t.origin);
+  }
+
   private runTransformers(acc: Acc): void {
     const ctx = { ...this.ctx(), tconfig: acc.tconfig };
-    for (const t of kustomizationTransformers(this.kustomization, ctx)) t.run(acc.resmap);
-    for (const { config, ref } of this.pluginConfigs(this.kustomization.transformers ?? [], 'transformers')) {
-      builtinTransformer(config, ctx, ref).run(acc.resmap);
+    for (const t of kustomizationTransformers(this.kustomization, ctx)) this.runOne(t, acc.resmap);
+    for (const { config, ref, configuredIn } of this.pluginConfigs(this.kustomization.transformers ?? [], 'transformers')) {
+      this.runOne(builtinTransformer(config, ctx, ref, configuredIn), acc.resmap);
     }
   }
 
   private runValidators(acc: Acc): void {
     const ctx = { ...this.ctx(), tconfig: acc.tconfig };
-    for (const { config, ref } of this.pluginConfigs(this.kustomization.validators ?? [], 'validators')) {
+    for (const { config, ref, configuredIn } of this.pluginConfigs(this.kustomization.validators ?? [], 'validators')) {
       const before = JSON.stringify(acc.resmap.resources().map((r) => r.obj));
-      builtinTransformer(config, ctx, ref).run(acc.resmap);
+      builtinTransformer(config, ctx, ref, configuredIn).run(acc.resmap);
       if (JSON.stringify(acc.resmap.resources().map((r) => r.obj)) !== before) {
         throw new KtsError('validator', "validator shouldn't modify the resource map", ref);
       }
@@ -237,6 +247,13 @@ export class KustTarget {
 }
 
 type Acc = Accumulator;
+
+interface PluginConfig {
+  config: JsonObject;
+  ref: Referrer;
+  /** Origin path of the file holding the config (the kustomization itself for inline ones). */
+  configuredIn: string;
+}
 
 function withOptions<T extends { options?: Kustomization['generatorOptions'] }>(args: T, k: Kustomization): T {
   return { ...args, options: mergeOptions(args.options, k.generatorOptions) };
