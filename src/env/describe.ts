@@ -20,7 +20,8 @@ export function placeholderWarning(ctx: BuildContext): string | undefined {
 
 export function describeResolved({ config, context: ctx, plan }: Resolved): ContextRow[] {
   const cfg = config.configFile ? relative(process.cwd(), config.configFile) || 'kts.yaml' : undefined;
-  const src = (f: ContextField) => (ctx.sources[f] === 'placeholder' ? 'PLACEHOLDER (nothing provided it)' : (ctx.sources[f] ?? ''));
+  const src = (f: ContextField) =>
+    ctx.sources[f] !== 'placeholder' ? (ctx.sources[f] ?? '') : ctx.placeholders.includes(f) ? 'PLACEHOLDER (nothing provided it)' : 'placeholder (not used by this environment)';
   const rows: ContextRow[] = [
     { key: 'environment', value: config.name, source: cfg ? `${cfg} (overlay ${relative(process.cwd(), config.overlay) || '.'})` : `directory ${config.overlay}` },
     { key: 'provider', value: ctx.providerTitle ?? 'none', source: ctx.provider ? 'detected from CI variables' : 'no CI variables found' },

@@ -52,6 +52,7 @@ test('the plan layers namespace, images, config, quota and components over the o
       { target: { kind: 'LimitRange' }, patch: '[{"op":"replace","path":"/spec/limits","value":[{"type":"Container","default":{"memory":"256Mi"}}]}]' },
     ],
   });
+  assert.equal(plan.templateVars, ['domain', 'host', 'major', 'build', 'shortSha', 'slug', 'slugSnake'].sort());
   assert.equal(plan.labels, { 'app.kubernetes.io/managed-by': 'kts', 'kts.dev/environment': 'branch', 'kts.dev/branch': 'feature-pay-0123456789' });
   assert.equal(plan.annotations, { 'kts.dev/commit': ctx.commit, 'kts.dev/build': '42', 'kts.dev/branch-name': 'feature/Pay' });
 });

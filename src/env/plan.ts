@@ -33,6 +33,8 @@ export interface RenderPlan {
   annotations: Record<string, string>;
   /** Kinds the overlay must contain for the injections to land (quota needs a ResourceQuota). */
   requiredKinds: string[];
+  /** Template placeholders the environment's templates use. */
+  templateVars: string[];
 }
 
 function where(env: EnvironmentConfig, field: string) {
@@ -47,11 +49,11 @@ function namespaceOf(env: EnvironmentConfig, ctx: BuildContext): string | undefi
 
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
 
-function imagePlans(env: EnvironmentConfig, ctx: BuildContext, values: TemplateValues): ImagePlan[] {
+function imagePlans(env: EnvironmentConfig, ctx: BuildContext, values: TemplateValues, used: Set<string>): ImagePlan[] {
   const out = new Map<string, ImagePlan>();
   env.images.forEach((img, i) => {
     const template = img.tagTemplate ?? env.tagTemplate;
-    const newTag = ctx.tag ?? checkTag(expand(template, values, where(env, `images[${i}].tagTemplate`)), `tag template ${template}`);
+    const newTag = ctx.tag ?? checkTag(expand(template, values, where(env, `images[${i}].tagTemplate`), used), `tag template ${template}`);
     const source = ctx.tag !== undefined ? 'flag --tag' : `template ${template}`;
     out.set(img.name, { name: img.name, ...(img.newName ? { newName: img.newName } : {}), newTag, source });
   });
@@ -77,12 +79,13 @@ export function planRender(env: EnvironmentConfig, ctx: BuildContext): RenderPla
     ...(namespace ? { namespace } : {}),
     ...(ctx.tag ? { tag: ctx.tag } : {}),
   };
-  const host = env.host === undefined ? undefined : expand(env.host, base, where(env, 'host')).toLowerCase();
+  const used = new Set<string>();
+  const host = env.host === undefined ? undefined : expand(env.host, base, where(env, 'host'), used).toLowerCase();
   if (host !== undefined && !HOSTNAME.test(host)) {
     throw new KtsError('config', `host '${host}' is not a valid DNS name`, where(env, 'host'));
   }
   const values: TemplateValues = { ...base, ...(host ? { host } : {}) };
-  const images = imagePlans(env, ctx, values);
+  const images = imagePlans(env, ctx, values, used);
   const dir = dirname(env.overlay);
   const rel = (p: string) => relative(dir, p) || '.';
 
@@ -94,7 +97,7 @@ export function planRender(env: EnvironmentConfig, ctx: BuildContext): RenderPla
     const cm = env.configMap;
     const literals = Object.keys(cm.data)
       .sort()
-      .map((key) => `${key}=${expand(cm.data[key]!, values, where(env, `configMap.data.${key}`))}`);
+      .map((key) => `${key}=${expand(cm.data[key]!, values, where(env, `configMap.data.${key}`), used)}`);
     k.configMapGenerator = [{ name: cm.name, behavior: 'merge', literals }];
   }
   const patches: unknown[] = [];
@@ -119,5 +122,6 @@ export function planRender(env: EnvironmentConfig, ctx: BuildContext): RenderPla
     labels: { [MANAGED_BY]: 'kts', [LABEL_ENVIRONMENT]: env.name, [LABEL_BRANCH]: ctx.slug },
     annotations: { [ANNOTATION_COMMIT]: ctx.commit, [ANNOTATION_BUILD]: ctx.build, [ANNOTATION_BRANCH_NAME]: ctx.branch },
     requiredKinds,
+    templateVars: [...used].sort(),
   };
 }

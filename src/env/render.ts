@@ -47,7 +47,10 @@ export function resolveRender(opts: RenderOptions): Resolved {
   // The git fallback reads the checkout the environment lives in, wherever kts runs from.
   const checkout = config.configFile ? dirname(config.configFile) : config.overlay;
   const context = resolveContext({ flags: opts.flags ?? {}, environ: opts.environ ?? process.env, env: config, cwd: checkout, git: opts.git });
-  return { envName: config.name, config, context, plan: planRender(config, context) };
+  const plan = planRender(config, context);
+  // Domain and major only matter when a template uses them (production has a fixed host).
+  const placeholders = context.placeholders.filter((f) => (f !== 'domain' && f !== 'major') || plan.templateVars.includes(f));
+  return { envName: config.name, config, context: { ...context, placeholders }, plan };
 }
 
 // The engine is loaded lazily so that `kts context` never pays for it.

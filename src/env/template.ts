@@ -6,8 +6,10 @@ export const TEMPLATE_VARS = ['env', 'branch', 'slug', 'slugSnake', 'commit', 's
 export type TemplateVar = (typeof TEMPLATE_VARS)[number];
 export type TemplateValues = Partial<Record<TemplateVar, string>>;
 
-export function expand(template: string, values: TemplateValues, where: { file?: string; field: string }): string {
+/** Expands `{name}` placeholders; names used are added to `used` when given. */
+export function expand(template: string, values: TemplateValues, where: { file?: string; field: string }, used?: Set<string>): string {
   return template.replace(/\{([^{}]*)\}/g, (_, name: string) => {
+    used?.add(name);
     const v = (values as Record<string, string | undefined>)[name];
     if (v === undefined) {
       const why = (TEMPLATE_VARS as readonly string[]).includes(name) ? 'is not available here' : `is unknown (known: ${TEMPLATE_VARS.join(', ')})`;
