@@ -36,9 +36,9 @@ function buildIndex(resources: readonly Resource[]): Index {
   for (const res of resources) {
     for (const name of new Set(res.previous.map((id) => id.name))) push(index.byPreviousName, name, res);
     const org = orgId(res);
-    if (!isClusterScoped(org.kind)) push(index.byOriginalNamespace, effectiveNamespace(org), res);
+    if (!isClusterScoped(org)) push(index.byOriginalNamespace, effectiveNamespace(org), res);
     const cur = idOf(res.obj);
-    if (!isClusterScoped(cur.kind)) push(index.byCurrentNamespace, effectiveNamespace(cur), res);
+    if (!isClusterScoped(cur)) push(index.byCurrentNamespace, effectiveNamespace(cur), res);
   }
   return index;
 }
@@ -142,9 +142,9 @@ class Referrer {
 
   /** Whether `r` is in the subset of resources this referrer may refer to (SubsetThatCouldBeReferencedByResource). */
   private couldRefer(r: Resource): boolean {
-    if (isClusterScoped(this.cur.kind)) return true;
+    if (isClusterScoped(this.cur)) return true;
     const id = idOf(r.obj);
-    if (isClusterScoped(id.kind)) return true;
+    if (isClusterScoped(id)) return true;
     if (effectiveNamespace(id) === effectiveNamespace(this.cur)) return true;
     return this.rbNamespaces.has(id.namespace);
   }
@@ -186,10 +186,10 @@ class Referrer {
       const ns = node.namespace === null ? '' : String(node.namespace);
       const inOriginal = (this.index.byOriginalNamespace.get(ns) ?? []).some((r) => this.couldRefer(r));
       candidates = inOriginal
-        ? candidates.filter((r) => !isClusterScoped(orgId(r).kind) && effectiveNamespace(orgId(r)) === ns)
+        ? candidates.filter((r) => !isClusterScoped(orgId(r)) && effectiveNamespace(orgId(r)) === ns)
         : candidates.filter((r) => {
             const id = idOf(r.obj);
-            return !isClusterScoped(id.kind) && effectiveNamespace(id) === ns;
+            return !isClusterScoped(id) && effectiveNamespace(id) === ns;
           });
     }
     const referral = this.select(candidates, (rs) => rs.every((r) => nameOf(r) === nameOf(rs[0]!) && namespaceOf(r) === namespaceOf(rs[0]!)));
@@ -207,10 +207,10 @@ class Referrer {
     let rs = candidates.filter((r) => previousIds(r).some((id) => gvkSelects(target, id)));
     const roleRef = this.roleRefGvk();
     if (roleRef) rs = rs.filter((r) => previousIds(r).some((id) => gvkSelects(roleRef, id)));
-    if (!isClusterScoped(this.cur.kind)) {
+    if (!isClusterScoped(this.cur)) {
       rs = rs.filter((r) => {
         const id = idOf(r.obj);
-        return isClusterScoped(id.kind) || id.kind === 'ServiceAccount' || effectiveNamespace(id) === effectiveNamespace(this.cur);
+        return isClusterScoped(id) || id.kind === 'ServiceAccount' || effectiveNamespace(id) === effectiveNamespace(this.cur);
       });
     }
     if (rs.length === 1) return rs[0];

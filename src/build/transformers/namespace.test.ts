@@ -33,10 +33,10 @@ metadata: {name: ns1}
   assert.is(rs[1]!.previous[0]!.namespace, 'other');
 });
 
-test('a Namespace of another apiVersion keeps its name', () => {
+test('a Namespace of another apiVersion keeps its name and, being an unknown type, is namespaced', () => {
   const rs = resources('apiVersion: example.com/v1\nkind: Namespace\nmetadata: {name: keep}');
   transformNamespace(rs, { namespace: 'test', fieldSpecs: defaultTransformerConfig().nameSpace });
-  assert.is((rs[0]!.obj.metadata as any).name, 'keep');
+  assert.equal(rs[0]!.obj.metadata, { name: 'keep', namespace: 'test' });
 });
 
 test('unsetOnly fills only empty namespaces', () => {

@@ -65,7 +65,7 @@ function setNamespace(obj: JsonObject, cfg: NamespaceConfig, mode: RoleBindingSu
   // metadata.namespace is handled here, never through the config: cluster-scoped kinds must not get
   // one; metadata.name is only a namespace field on core v1 Namespaces.
   let specs = cfg.fieldSpecs.filter((fs) => fs.path !== 'metadata/namespace' && (apiVersion === 'v1' || fs.path !== 'metadata/name'));
-  if (!isClusterScoped(gvk.kind)) applyFieldSpec(obj, { path: 'metadata/namespace', create: true }, set, 'scalar');
+  if (!isClusterScoped(gvk)) applyFieldSpec(obj, { path: 'metadata/namespace', create: true }, set, 'scalar');
   if (gvk.kind === 'RoleBinding' || gvk.kind === 'ClusterRoleBinding') {
     specs = specs.filter((fs) => !((fs.kind === 'RoleBinding' || fs.kind === 'ClusterRoleBinding') && fs.path === 'subjects/namespace'));
     setSubjects(obj, mode, set);
