@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'uvu';
@@ -35,7 +35,7 @@ test('leaseCache: one owner per repository and branch; a busy cache yields a pri
   }
 });
 
-test('leaseCache: a lock left by a process that died is taken over', () => {
+test('leaseCache: a stale lock (dead process, our own pid, hours old) is taken over', () => {
   const root = mkdtempSync(join(tmpdir(), 'kts-cache-test-'));
   try {
     const probe = leaseCache(root, url, 'main');
@@ -45,6 +45,18 @@ test('leaseCache: a lock left by a process that died is taken over', () => {
     const lease = leaseCache(root, url, 'main');
     assert.not.ok(lease.temporary);
     lease.release();
+    // A lock naming our own pid comes from an earlier run in another container: we do not hold it.
+    writeFileSync(join(dirname(probe.gitdir), 'lock'), String(process.pid));
+    const own = leaseCache(root, url, 'main');
+    assert.not.ok(own.temporary);
+    own.release();
+    // A lock untouched for hours is stale whoever wrote it.
+    const lock = join(dirname(probe.gitdir), 'lock');
+    writeFileSync(lock, String(process.ppid));
+    utimesSync(lock, new Date(Date.now() - 2 * 3600_000), new Date(Date.now() - 2 * 3600_000));
+    const old = leaseCache(root, url, 'main');
+    assert.not.ok(old.temporary);
+    old.release();
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

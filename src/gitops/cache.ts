@@ -2,10 +2,14 @@
 // process at a time owns a cache folder, through a lock file holding its pid; a process that finds
 // it busy works in a private temporary folder instead of waiting, so parallel jobs stay parallel.
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { redactUrl } from './auth.js';
+
+const STALE_AFTER_MS = 60 * 60 * 1000;
+/** Lock files this process holds (a lock with our pid that is not here is left from an earlier run). */
+const held = new Set<string>();
 
 export interface CacheLease {
   gitdir: string;
@@ -35,12 +39,22 @@ function tryLock(lockFile: string): boolean {
       const fd = openSync(lockFile, 'wx');
       writeSync(fd, String(process.pid));
       closeSync(fd);
+      held.add(lockFile);
       return true;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const owner = Number(readFileSync(lockFile, 'utf8').trim());
-      // A lock left by a process that died is stale; anything else (including a half-written lock) is busy.
-      if (!Number.isInteger(owner) || owner <= 0 || alive(owner)) return false;
+      let owner: number;
+      let age: number;
+      try {
+        owner = Number(readFileSync(lockFile, 'utf8').trim());
+        age = Date.now() - statSync(lockFile).mtimeMs;
+      } catch {
+        continue; // released meanwhile: try again
+      }
+      // Stale: left by a process that died, or by an earlier container whose process had our pid, or
+      // older than any publish takes. Anything else (including a half-written lock) is busy.
+      const stale = (owner === process.pid && !held.has(lockFile)) || age > STALE_AFTER_MS || (owner > 0 && !alive(owner));
+      if (!stale) return false;
       try {
         unlinkSync(lockFile);
       } catch {
@@ -61,6 +75,7 @@ export function leaseCache(root: string | undefined, url: string, ref: string): 
     if (tryLock(lockFile)) {
       const release = () => {
         process.off('exit', release);
+        held.delete(lockFile);
         try {
           unlinkSync(lockFile);
         } catch {
