@@ -30,7 +30,9 @@ test('updateImage: newName, newTag, digest (tag and digest replace both), tagSuf
   assert.is(updateImage('nginx:1', { name: 'nginx', digest: 'sha256:d' }), 'nginx@sha256:d');
   assert.is(updateImage('nginx:1', { name: 'nginx', newTag: 't', digest: 'sha256:d' }), 'nginx:t@sha256:d');
   assert.is(updateImage('nginx:1', { name: 'nginx', newName: 'r.io/ng' }), 'r.io/ng:1');
+  assert.is(updateImage('nginx@sha256:x', { name: 'nginx', tagSuffix: '-rc' }), 'nginx:-rc', 'the suffix drops the digest');
   assert.is(updateImage('nginx:1', { name: 'nginx', tagSuffix: '-rc' }), 'nginx:1-rc');
+  assert.is(updateImage('nginx:1', { name: 'nginx', newTag: '2', tagSuffix: '-rc' }), 'nginx:2', 'a new tag wins over the suffix');
   assert.is(updateImage('redis:1', { name: 'nginx', newTag: 'v2' }), undefined);
 });
 

@@ -69,8 +69,10 @@ export function updateImage(image: string, t: ImageTag): string | undefined {
   } else if (t.digest) {
     tag = '';
     digest = t.digest;
+  } else if (t.tagSuffix) {
+    tag += t.tagSuffix;
+    digest = '';
   }
-  if (t.tagSuffix) tag += t.tagSuffix;
   if (tag) name += `:${tag}`;
   if (digest) name += `@${digest}`;
   return name;
