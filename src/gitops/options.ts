@@ -7,7 +7,7 @@ import { defaultCacheRoot } from './cache.js';
 import { progressReporter, type ProgressReporter } from './progress.js';
 import type { GitOptions } from './transaction.js';
 
-export const DEFAULT_RETRIES = 10;
+export const DEFAULT_RETRIES = 15;
 
 export const gitFlagOptions = {
   repo: { type: 'string' },
