@@ -107,14 +107,24 @@ export function scalarText(v: Json): string {
   return String(v);
 }
 
-function elements(node: Json, where: string[]): Json[] {
-  if (Array.isArray(node)) return node;
-  throw new FieldPathError(`wrong node kind at '${where.join('.')}': expected SequenceNode but got ${nodeKind(node)}: node contents: ${contents(node)}`);
+/** Where a walk is, for messages: the parts before the current one (computed only on error). */
+interface At {
+  parts: readonly string[];
+  i: number;
 }
 
-function fields(node: Json, where: string[]): JsonObject {
+function where(at: At): string {
+  return at.parts.slice(0, at.i).join('.');
+}
+
+function elements(node: Json, at: At): Json[] {
+  if (Array.isArray(node)) return node;
+  throw new FieldPathError(`wrong node kind at '${where(at)}': expected SequenceNode but got ${nodeKind(node)}: node contents: ${contents(node)}`);
+}
+
+function fields(node: Json, at: At): JsonObject {
   if (isObject(node)) return node;
-  throw new FieldPathError(`wrong node kind at '${where.join('.')}': expected MappingNode but got ${nodeKind(node)}: node contents: ${contents(node)}`);
+  throw new FieldPathError(`wrong node kind at '${where(at)}': expected MappingNode but got ${nodeKind(node)}: node contents: ${contents(node)}`);
 }
 
 /**
@@ -126,28 +136,28 @@ export function lookupPath(root: Json, parts: readonly string[]): Json | undefin
   let node: Json = root;
   for (let i = 0; i < path.length; i++) {
     const part = path[i]!;
-    const where = path.slice(0, i);
+    const at: At = { parts: path, i };
     if (node === null) return undefined;
     const idx = atoi(part);
     let next: Json | undefined;
     if (idx !== undefined) {
       if (idx < 0) throw new FieldPathError(`array index ${idx} cannot be negative`);
-      next = elements(node, where)[idx];
+      next = elements(node, at)[idx];
     } else if (part === '-') {
-      const els = elements(node, where);
+      const els = elements(node, at);
       next = els[els.length - 1];
     } else if (part === '*') {
       throw new FieldPathError('wildcard is not supported in PathGetter');
     } else if (isListIndex(part)) {
       const [name, value] = splitIndexNameValue(part);
-      next = elements(node, where).find((e) => {
+      next = elements(node, at).find((e) => {
         if (name === '') return !isObject(e) && !Array.isArray(e) && scalarText(e) === value;
         if (e === null) return false;
-        const v = fields(e, [...where, part])[name];
+        const v = fields(e, { parts: path, i: i + 1 })[name];
         return v !== undefined && scalarText(v) === value;
       });
     } else {
-      next = fields(node, where)[part];
+      next = fields(node, at)[part];
     }
     if (next === undefined) return undefined;
     node = next;
@@ -207,12 +217,19 @@ function emptyNode(kind: CreateKind): Json {
   return kind === 'seq' ? [] : kind === 'map' ? {} : null;
 }
 
+// the same few patterns are matched against every target resource
+const compiled = new Map<string, RegExp>();
+
 function compile(pattern: string): RegExp {
+  let re = compiled.get(pattern);
+  if (re) return re;
   try {
-    return new RegExp(pattern);
+    re = new RegExp(pattern);
   } catch {
     throw new FieldPathError(`invalid regular expression '${pattern}'`);
   }
+  if (compiled.size < 1000) compiled.set(pattern, re);
+  return re;
 }
 
 /**
@@ -235,9 +252,9 @@ export function matchPaths(root: JsonObject, parts: readonly string[], create?: 
     }
     const part = parts[i]!;
     const next = parts[i + 1];
-    const where = parts.slice(0, i);
+    const at: At = { parts, i };
     if (isIdxNumber(part)) {
-      const els = node === null ? adoptList(slot) : elements(node, where);
+      const els = node === null ? adoptList(slot) : elements(node, at);
       const idx = Number(part);
       if (idx === els.length && create) {
         const kind = kindFor(next, create);
@@ -250,7 +267,7 @@ export function matchPaths(root: JsonObject, parts: readonly string[], create?: 
       return;
     }
     if (part === '*' || isListIndex(part)) {
-      const els = node === null ? [] : elements(node, where);
+      const els = node === null ? [] : elements(node, at);
       if (part === '*') {
         els.forEach((el, k) => walk(el, i + 1, { parent: els, key: k }));
         return;
@@ -278,7 +295,7 @@ export function matchPaths(root: JsonObject, parts: readonly string[], create?: 
       return;
     }
     if (node === null) return;
-    const map = fields(node, where);
+    const map = fields(node, at);
     let value = map[part];
     if (value === undefined) {
       if (!create) return;
@@ -308,21 +325,21 @@ export function lookupCreate(root: JsonObject, parts: readonly string[], create:
   let slot: Slot | undefined;
   for (let i = 0; i < path.length; i++) {
     const part = path[i]!;
-    const where = path.slice(0, i);
+    const at: At = { parts: path, i };
     const kind = kindFor(path[i + 1], create);
     const idx = atoi(part);
     if (idx !== undefined || part === '-') {
       if (idx !== undefined && idx < 0) throw new FieldPathError(`array index ${idx} cannot be negative`);
       if (node === null) return undefined;
-      const els = elements(node, where);
-      const at = idx ?? els.length - 1;
-      if (at < 0 || at >= els.length) return undefined;
-      slot = { parent: els, key: at };
+      const els = elements(node, at);
+      const k = idx ?? els.length - 1;
+      if (k < 0 || k >= els.length) return undefined;
+      slot = { parent: els, key: k };
     } else if (part === '*') {
       throw new FieldPathError('wildcard is not supported in PathGetter');
     } else if (isListIndex(part)) {
       const [name, value] = splitIndexNameValue(part);
-      const els: Json[] = node === null && slot ? adopt<Json[]>(slot, []) : elements(node, where);
+      const els: Json[] = node === null && slot ? adopt<Json[]>(slot, []) : elements(node, at);
       let k = els.findIndex((e) => (name === '' ? !isObject(e) && !Array.isArray(e) && scalarText(e) === value : isObject(e) && e[name] !== undefined && scalarText(e[name]!) === value));
       if (k < 0) {
         els.push(name === '' ? resolvePlainV3(value) : { [name]: resolvePlainV3(value) });
@@ -330,7 +347,7 @@ export function lookupCreate(root: JsonObject, parts: readonly string[], create:
       }
       slot = { parent: els, key: k };
     } else {
-      const map: JsonObject = node === null && slot ? adopt<JsonObject>(slot, {}) : fields(node, where);
+      const map: JsonObject = node === null && slot ? adopt<JsonObject>(slot, {}) : fields(node, at);
       if (map[part] === undefined) {
         map[part] = emptyNode(kind);
         slot = { parent: map, key: part, created: kind === 'scalar' };

@@ -204,7 +204,7 @@ function selectorString(s: IdSelector): string {
 }
 
 function idsOf(r: Resource): ResId[] {
-  return [idOf(r.obj), ...r.previous];
+  return r.previous.length === 0 ? [idOf(r.obj)] : [idOf(r.obj), ...r.previous];
 }
 
 /** kyaml ResId.IsSelectedBy: every field the selector sets must equal the id's. */
@@ -233,7 +233,7 @@ interface Value {
 function findSource(resources: readonly Resource[], r: Replacement): Resource {
   let found: Resource | undefined;
   for (const res of resources) {
-    if (!idsOf(res).some((id) => selects(r.source, id))) continue;
+    if (!selects(r.source, idOf(res.obj)) && !res.previous.some((id) => selects(r.source, id))) continue;
     if (found) throw replacementError(r, 'source', `multiple matches for selector ${selectorString(r.source)}`);
     found = res;
   }
@@ -355,23 +355,20 @@ function matchesSelectors(res: Resource, f: CompiledFilter): boolean {
 }
 
 function isTarget(res: Resource, select: CompiledFilter, rejects: CompiledFilter[]): boolean {
-  if (!matchesSelectors(res, select)) return false;
-  for (const rej of rejects) {
-    if ((rej.labels.length > 0 || rej.annotations.length > 0) && matchesSelectors(res, rej)) return false;
-  }
   const ids = idsOf(res);
+  if (!ids.some((id) => selects(select.id, id))) return false;
   if (rejects.some((rej) => rej.hasId && ids.some((id) => selects(rej.id, id)))) return false;
-  return ids.some((id) => selects(select.id, id));
+  if (!matchesSelectors(res, select)) return false;
+  return !rejects.some((rej) => (rej.labels.length > 0 || rej.annotations.length > 0) && matchesSelectors(res, rej));
 }
 
-function applyToTarget(res: Resource, value: Value, t: ReplacementTarget, r: Replacement, field: string, untyped: UntypedScalars): void {
-  const paths = t.fieldPaths && t.fieldPaths.length > 0 ? t.fieldPaths : [DEFAULT_FIELD_PATH];
+function applyToTarget(res: Resource, value: Value, t: ReplacementTarget, paths: readonly [string, string[]][], r: Replacement, field: string, untyped: UntypedScalars): void {
   const create = t.options?.create ? createKindOf(value.node) : undefined;
   const what = create ? 'find or create' : 'find';
-  for (const fp of paths) {
+  for (const [fp, parts] of paths) {
     let slots: Slot[];
     try {
-      slots = matchPaths(res.obj, splitFieldPath(fp), create, untyped);
+      slots = matchPaths(res.obj, parts, create, untyped);
     } catch (e) {
       if (e instanceof FieldPathError) throw replacementError(r, field, `unable to ${what} field "${fp}" in replacement target ${idString(res)}: ${e.message}`);
       throw e;
@@ -398,8 +395,9 @@ export function applyReplacements(resources: Resource[], replacements: readonly 
       const field = `targets[${ti}]`;
       const select = compileFilter(t.select, r, `${field}.select`);
       const rejects = (t.reject ?? []).map((f, k) => compileFilter(f, r, `${field}.reject[${k}]`));
+      const paths = (t.fieldPaths && t.fieldPaths.length > 0 ? t.fieldPaths : [DEFAULT_FIELD_PATH]).map((fp): [string, string[]] => [fp, splitFieldPath(fp)]);
       for (const res of resources) {
-        if (isTarget(res, select, rejects)) applyToTarget(res, value, t, r, field, untyped);
+        if (isTarget(res, select, rejects)) applyToTarget(res, value, t, paths, r, field, untyped);
       }
     });
   }
