@@ -12,7 +12,7 @@ import { applySetId, LABEL_PART_OF } from '../src/cluster/applyset.js';
 import { ktsAsync } from './helpers/cli.js';
 import { startKubeServer } from './kube/server.js';
 
-const kube = await startKubeServer();
+const kube = await startKubeServer({ crdEstablishDelayMs: 300 });
 const env = { ...process.env, KUBECONFIG: kube.kubeconfigPath };
 const dir = mkdtempSync(join(tmpdir(), 'kts-cluster-'));
 let files = 0;
@@ -49,6 +49,18 @@ const deploy = (namespace: string, name: string, replicas = 2): JsonObject => ({
     template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'registry.example.com/app:1' }] } },
   },
 });
+const crd: JsonObject = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: 'widgets.example.com' },
+  spec: {
+    group: 'example.com',
+    scope: 'Namespaced',
+    names: { kind: 'Widget', plural: 'widgets', singular: 'widget', listKind: 'WidgetList' },
+    versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+  },
+};
+const widget = (namespace: string, name: string): JsonObject => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name, namespace }, spec: { size: 3 } });
 const app = (namespace: string): JsonObject[] => [deploy(namespace, 'web'), svc(namespace, 'web'), cm(namespace, 'cfg'), secret(namespace, 'creds'), ns(namespace)];
 
 /** Starts a scenario now; the test awaits what it recorded. */
@@ -131,6 +143,22 @@ const dry = scenario(async () => {
   return { json, text, writes };
 });
 
+const crds = scenario(async () => {
+  const first = await apply('crd', [widget('crd', 'w1'), widget('crd', 'w2'), crd, ns('crd')]);
+  const log = kube.requests.filter((r) => r.resource === 'customresourcedefinitions' || r.resource === 'widgets').map((r) => `${r.verb} ${r.resource}`);
+  const pruned = await applyJson('crd', [ns('crd'), crd, widget('crd', 'w1')], '--prune');
+  return { first, log, pruned };
+});
+
+const contexts = scenario(async () => {
+  kube.seed(ns('ctx-ns'));
+  const alt = kube.writeKubeconfig(join(dir, 'alt.kubeconfig'), { namespace: 'ctx-ns', context: 'alt' });
+  const both = { ...env, KUBECONFIG: [kube.kubeconfigPath, join(dir, 'missing.kubeconfig'), alt].join(':') };
+  const chosen = await ktsAsync(['apply', 'ctx', '--context', 'alt', '-f', manifests([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'from-context' }, data: {} }])], { env: both });
+  const unknown = await ktsAsync(['apply', 'ctx', '--context', 'nope', '-f', manifests([cm('ctx-ns', 'x')])], { env: both });
+  return { chosen, unknown };
+});
+
 const errors = scenario(async () => {
   const usage = await ktsAsync(['apply', 'x', '--dry-run=client', '-f', manifests([])], { env });
   const dead = kube.writeKubeconfig(join(dir, 'dead.kubeconfig'));
@@ -140,7 +168,7 @@ const errors = scenario(async () => {
 });
 
 test.after(async () => {
-  await Promise.allSettled([shop(), prune(), empty(), wait(), faults(), partial(), conflict(), dry(), errors()]);
+  await Promise.allSettled([shop(), prune(), empty(), wait(), faults(), partial(), conflict(), dry(), crds(), contexts(), errors()]);
   await kube.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -251,6 +279,30 @@ test('--dry-run=server changes nothing and says so', async () => {
   assert.is(kube.get('v1', 'ConfigMap', 'dry', 'a'), undefined);
   assert.match(text.stdout, /v1 ConfigMap dry\/a created \(server dry run\)/);
   assert.match(text.stdout, /nothing changed/);
+});
+
+test('CRDs are applied first and Established before their custom resources; custom resources are pruned', async () => {
+  const { first, log, pruned } = await crds();
+  assert.is(first.code, 0, first.stderr);
+  const lines = first.stdout.split('\n');
+  const crdLine = lines.indexOf('apiextensions.k8s.io/v1 CustomResourceDefinition widgets.example.com created');
+  assert.ok(crdLine >= 0 && crdLine < lines.indexOf('example.com/v1 Widget crd/w1 created'), first.stdout);
+  const firstWidget = log.indexOf('patch widgets');
+  assert.ok(log.indexOf('patch customresourcedefinitions') < log.indexOf('get customresourcedefinitions'), log.join(','));
+  assert.ok(log.lastIndexOf('get customresourcedefinitions', firstWidget) > log.indexOf('patch customresourcedefinitions'), 'waited for Established');
+  assert.ok(kube.get('example.com/v1', 'Widget', 'crd', 'w1'));
+  assert.is(pruned.code, 0, pruned.stderr);
+  assert.equal(pruned.report.pruned.map((p) => `${p.kind}/${p.name}`), ['Widget/w2']);
+  assert.is(kube.get('example.com/v1', 'Widget', 'crd', 'w2'), undefined);
+});
+
+test('--context picks a context from a merged KUBECONFIG list and its namespace is the default', async () => {
+  const { chosen, unknown } = await contexts();
+  assert.is(chosen.code, 0, chosen.stderr);
+  assert.match(chosen.stdout, /v1 ConfigMap ctx-ns\/from-context created/);
+  assert.ok(kube.get('v1', 'Secret', 'ctx-ns', 'kts-applyset-ctx'), 'the parent lives in the context namespace');
+  assert.is(unknown.code, 1);
+  assert.match(unknown.stderr, /--context: context 'nope' not found \(have: kube-test, alt\)/);
 });
 
 test('usage errors and an unreachable cluster are one clear line', async () => {

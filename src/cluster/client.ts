@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import type * as K8s from '@kubernetes/client-node';
 import { KtsError } from '../errors.js';
 import type { JsonObject } from '../build/resource.js';
@@ -52,12 +52,35 @@ export interface ConnectOptions {
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
+/**
+ * KUBECONFIG lists files merged the way kubectl does: missing files are skipped, the first file
+ * to define a cluster, user or context name wins, and so does the first current-context. (The
+ * library's own merge throws on duplicate names and lets the last current-context win.)
+ */
+function loadKubeconfigList(k8s: typeof K8s, list: string): K8s.KubeConfig {
+  const files = list.split(delimiter).filter((f) => f && existsSync(f));
+  if (files.length === 0) throw new KtsError('kubeconfig', `none of the files in KUBECONFIG exist (${list})`);
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(files[0]!);
+  for (const file of files.slice(1)) {
+    const next = new k8s.KubeConfig();
+    next.loadFromFile(file);
+    for (const c of next.clusters) if (!kc.getCluster(c.name)) kc.addCluster(c);
+    for (const u of next.users) if (!kc.getUser(u.name)) kc.addUser(u);
+    for (const c of next.contexts) if (!kc.getContextObject(c.name)) kc.addContext(c);
+    if (!kc.getCurrentContext() && next.getCurrentContext()) kc.setCurrentContext(next.getCurrentContext());
+  }
+  return kc;
+}
+
 /** Which kubeconfig source applies, or a clear error when there is none (never the library's localhost:8080 guess). */
 function loadConfig(k8s: typeof K8s, opts: ConnectOptions): K8s.KubeConfig {
-  const kc = new k8s.KubeConfig();
+  let kc = new k8s.KubeConfig();
+  const home = join(homedir(), '.kube', 'config');
   try {
     if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
-    else if (process.env.KUBECONFIG || existsSync(join(homedir(), '.kube', 'config'))) kc.loadFromDefault();
+    else if (process.env.KUBECONFIG) kc = loadKubeconfigList(k8s, process.env.KUBECONFIG);
+    else if (existsSync(home)) kc.loadFromFile(home);
     else if (process.env.KUBERNETES_SERVICE_HOST && existsSync(SERVICE_ACCOUNT_TOKEN)) kc.loadFromCluster();
     else throw new KtsError('no-cluster', 'no cluster configured: set KUBECONFIG, create ~/.kube/config, or run inside a pod with a service account');
   } catch (e) {

@@ -16,6 +16,7 @@ const scopes = new Map<string, Scope>([
   [kindKey('v1', 'Namespace'), 'Cluster'],
   [kindKey('v1', 'ConfigMap'), 'Namespaced'],
   [kindKey('v1', 'Service'), 'Namespaced'],
+  [kindKey('v1', 'ResourceQuota'), 'Namespaced'],
   [kindKey('apps/v1', 'Deployment'), 'Namespaced'],
   [kindKey('rbac.authorization.k8s.io/v1', 'ClusterRole'), 'Cluster'],
   [kindKey('networking.k8s.io/v1', 'Ingress'), 'Namespaced'],
@@ -33,6 +34,7 @@ test('objects are staged in dependency order and labeled as members', () => {
     obj('example.com/v1', 'Widget', 'w', 'ci-main'),
     obj('v1', 'ConfigMap', 'cfg', 'ci-main'),
     obj('rbac.authorization.k8s.io/v1', 'ClusterRole', 'reader'),
+    obj('v1', 'ResourceQuota', 'quota', 'ci-main'),
     crd,
     obj('v1', 'Namespace', 'ci-main'),
   ].map(newResource);
@@ -41,7 +43,7 @@ test('objects are staged in dependency order and labeled as members', () => {
     plan.stages.map((s) => [s.name, s.objects.map((o) => `${o.id.kind}/${o.id.name}`)]),
     [
       ['namespaces', ['CustomResourceDefinition/widgets.example.com', 'Namespace/ci-main']],
-      ['rbac', ['ClusterRole/reader']],
+      ['policy', ['ClusterRole/reader', 'ResourceQuota/quota']],
       ['config', ['ConfigMap/cfg']],
       ['services', ['Service/web']],
       ['workloads', ['Deployment/web']],
@@ -51,10 +53,10 @@ test('objects are staged in dependency order and labeled as members', () => {
   for (const o of plan.stages.flatMap((s) => s.objects)) {
     assert.is((o.obj.metadata as { labels: Record<string, string> }).labels[LABEL_PART_OF], parent.id);
   }
-  assert.equal(plan.groupKinds, ['ClusterRole.rbac.authorization.k8s.io', 'ConfigMap', 'CustomResourceDefinition.apiextensions.k8s.io', 'Deployment.apps', 'Ingress.networking.k8s.io', 'Namespace', 'Service', 'Widget.example.com']);
+  assert.equal(plan.groupKinds, ['ClusterRole.rbac.authorization.k8s.io', 'ConfigMap', 'CustomResourceDefinition.apiextensions.k8s.io', 'Deployment.apps', 'Ingress.networking.k8s.io', 'Namespace', 'ResourceQuota', 'Service', 'Widget.example.com']);
   assert.equal(plan.namespaces, ['ci-main']);
   assert.equal(plan.crds, [{ name: 'widgets.example.com', group: 'example.com', kind: 'Widget' }]);
-  assert.is(plan.count, 8);
+  assert.is(plan.count, 9);
 });
 
 test('kinds defined by a CRD in the render are not sent to discovery', () => {

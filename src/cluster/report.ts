@@ -47,6 +47,7 @@ export function objectLine(r: ObjectResult, dryRun: boolean): string {
 /** Human output: one line per object on stdout; waiting status rewritten in place on a terminal. */
 export function textProgress(out: NodeJS.WritableStream & { isTTY?: boolean }, err: NodeJS.WritableStream): Progress {
   let live = false;
+  let last = '';
   const clear = () => {
     if (live) {
       out.write('\r\x1b[2K');
@@ -63,9 +64,11 @@ export function textProgress(out: NodeJS.WritableStream & { isTTY?: boolean }, e
         clear();
         out.write(line.length > 200 ? `${line.slice(0, 199)}…` : line);
         live = true;
-      } else {
+      } else if (line !== last) {
+        // Logs get a line when the status changes, not one per poll.
         out.write(`${line}\n`);
       }
+      last = line;
     },
     info(line) {
       clear();

@@ -1,29 +1,31 @@
 // Apply order: what other objects need must exist first. Namespaces and CRDs (custom resources
-// wait for their CRD to be Established), then cluster-wide RBAC and policy, then the configuration
-// pods mount, then Services (so that pods get their environment variables), then workloads, then
-// everything else (Ingresses, custom resources, webhooks last so they cannot block the rest).
+// wait for their CRD to be Established), then RBAC and policy (cluster-wide roles, and the
+// ResourceQuota/LimitRange that admission enforces on everything created after them), then the
+// configuration pods mount, then Services (so that pods get their environment variables), then
+// workloads, then everything else (Ingresses, custom resources, webhooks last so they cannot
+// block the rest).
 
-export type StageName = 'namespaces' | 'rbac' | 'config' | 'services' | 'workloads' | 'other';
+export type StageName = 'namespaces' | 'policy' | 'config' | 'services' | 'workloads' | 'other';
 
-export const STAGE_ORDER: readonly StageName[] = ['namespaces', 'rbac', 'config', 'services', 'workloads', 'other'];
+export const STAGE_ORDER: readonly StageName[] = ['namespaces', 'policy', 'config', 'services', 'workloads', 'other'];
 
 const KIND_STAGE: Record<string, StageName> = {
   Namespace: 'namespaces',
   CustomResourceDefinition: 'namespaces',
-  ClusterRole: 'rbac',
-  ClusterRoleBinding: 'rbac',
-  Role: 'rbac',
-  RoleBinding: 'rbac',
-  PriorityClass: 'rbac',
-  StorageClass: 'rbac',
-  IngressClass: 'rbac',
-  RuntimeClass: 'rbac',
-  PersistentVolume: 'rbac',
+  ClusterRole: 'policy',
+  ClusterRoleBinding: 'policy',
+  Role: 'policy',
+  RoleBinding: 'policy',
+  PriorityClass: 'policy',
+  StorageClass: 'policy',
+  IngressClass: 'policy',
+  RuntimeClass: 'policy',
+  PersistentVolume: 'policy',
+  ResourceQuota: 'policy',
+  LimitRange: 'policy',
   ServiceAccount: 'config',
   Secret: 'config',
   ConfigMap: 'config',
-  ResourceQuota: 'config',
-  LimitRange: 'config',
   NetworkPolicy: 'config',
   PersistentVolumeClaim: 'config',
   Service: 'services',
