@@ -221,7 +221,7 @@ class Referrer {
     if (identical(rs)) return rs[0];
     throw new KtsError(
       'namereference',
-      `found multiple possible referrals: ${rs.map((r) => formatId(idOf(r.obj))).join(', ')} (referred to by ${formatId(this.cur)})`,
+      `found multiple possible referrals: ${rs.map((r) => formatId(idOf(r.obj))).join(', ')}`,
       { field: this.field.path },
     );
   }
