@@ -190,12 +190,13 @@ export function rootSchema(schema: MergeSchema, apiVersion: string, kind: string
   return def === undefined ? undefined : schema.definitions.get(def);
 }
 
+const REF_PREFIX = '#/definitions/';
+
 function resolve(schema: MergeSchema, node: SchemaNode | undefined): SchemaNode | undefined {
   let n = node;
   for (let hops = 0; n?.$ref !== undefined; hops++) {
-    if (hops > 64) return undefined;
-    const m = /^#\/definitions\/(.+)$/.exec(n.$ref);
-    n = m ? schema.definitions.get(m[1]!) : undefined;
+    if (hops > 64 || !n.$ref.startsWith(REF_PREFIX)) return undefined;
+    n = schema.definitions.get(n.$ref.slice(REF_PREFIX.length));
   }
   return n;
 }

@@ -50,15 +50,17 @@ type Src = Json | undefined;
 interface Ctx {
   schema: MergeSchema;
   file?: string;
+  /** The field path being walked (a stack), for error messages. */
+  path: string[];
 }
 
 const DIRECTIVE = '$patch';
 type Directive = 'merge' | 'replace' | 'delete' | 'unknown';
 
 export function strategicMerge(base: JsonObject, patch: JsonObject, schema: MergeSchema = builtinMergeSchema(), where: MergeWhere = {}): JsonObject | null {
-  const ctx: Ctx = { schema, file: where.file };
-  const dest = structuredClone(base);
-  const result = walk(ctx, dest, structuredClone(patch), undefined, []);
+  const ctx: Ctx = { schema, file: where.file, path: [] };
+  const dest = clone(base);
+  const result = walk(ctx, dest, clone(patch), undefined);
   // kustomize keeps the merged resource only when the walk merged into it in place: a root
   // `$patch: replace` hands back the patch instead, and kustomize then keeps the base unchanged.
   return result === undefined || result === null || result === KEEP_NULL ? null : dest;
@@ -97,6 +99,14 @@ function setOrDelete(obj: JsonObject, key: string, value: Json | undefined): voi
   else obj[key] = value;
 }
 
+function clone<T extends Json>(v: T): T {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.map(clone) as T;
+  const out: JsonObject = {};
+  for (const k of Object.keys(v)) out[k] = clone(v[k]!);
+  return out as T;
+}
+
 function isMap(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -131,21 +141,24 @@ function scalarFromText(s: string): Json {
   return s;
 }
 
-function walk(ctx: Ctx, dest: Src, origin: Src, schema: SchemaNode | undefined, path: string[]): Result {
+function walk(ctx: Ctx, dest: Src, origin: Src, schema: SchemaNode | undefined): Result {
   const s = schema ?? schemaFromMeta(ctx, dest, origin);
   const first = dest !== undefined && dest !== null ? dest : origin !== undefined && origin !== null ? origin : undefined;
-  if (first === undefined) return walkMap(ctx, dest, origin, s, path);
+  if (first === undefined) return walkMap(ctx, dest, origin, s);
   const kind = kindOf(first);
   for (const src of [dest, origin]) {
     if (src !== undefined && src !== null && kindOf(src) !== kind) {
-      throw new KtsError('patch', `wrong node kind: expected ${KIND_NAME[kind]} but got ${KIND_NAME[kindOf(src)]}`, { file: ctx.file, field: path.join('.') || undefined });
+      throw new KtsError('patch', `wrong node kind: expected ${KIND_NAME[kind]} but got ${KIND_NAME[kindOf(src)]}`, { file: ctx.file, field: ctx.path.join('.') || undefined });
     }
   }
-  if (kind === 'map') return walkMap(ctx, dest, origin, s, path);
-  if (kind === 'seq' && s !== undefined && patchStrategyAndKeys(s).strategy.split(',').includes('merge')) {
-    return walkAssociativeList(ctx, dest, origin, s, path);
-  }
+  if (kind === 'map') return walkMap(ctx, dest, origin, s);
+  if (kind === 'seq' && s !== undefined && isMergeList(s)) return walkAssociativeList(ctx, dest, origin, s);
   return origin !== undefined ? origin : dest;
+}
+
+function isMergeList(s: SchemaNode): boolean {
+  const strategy = s['x-kubernetes-patch-strategy'];
+  return typeof strategy === 'string' && strategy.split(',').includes('merge');
 }
 
 // Where no schema applies, a map that names its own apiVersion and kind gets that type's schema.
@@ -187,17 +200,17 @@ function directiveElement(origin: Src): JsonObject | undefined {
   return el && Object.keys(el).length === 1 ? el : undefined;
 }
 
-function unknownListDirective(ctx: Ctx, origin: Src, path: string[]): KtsError {
+function unknownListDirective(ctx: Ctx, origin: Src): KtsError {
   const value = text(directiveElement(origin)?.[DIRECTIVE]);
-  return new KtsError('patch', `unknown patch strategy '${value}'`, { file: ctx.file, field: [...path, DIRECTIVE].join('.') });
+  return new KtsError('patch', `unknown patch strategy '${value}'`, { file: ctx.file, field: [...ctx.path, DIRECTIVE].join('.') });
 }
 
-function unknownDirective(ctx: Ctx, origin: Src, path: string[]): KtsError {
+function unknownDirective(ctx: Ctx, origin: Src): KtsError {
   const value = isMap(origin) ? text(origin[DIRECTIVE]) : '';
-  return new KtsError('patch', `unknown patch strategy '${value}'`, { file: ctx.file, field: [...path, DIRECTIVE].join('.') });
+  return new KtsError('patch', `unknown patch strategy '${value}'`, { file: ctx.file, field: [...ctx.path, DIRECTIVE].join('.') });
 }
 
-function walkMap(ctx: Ctx, dest: Src, origin: Src, schema: SchemaNode | undefined, path: string[]): Result {
+function walkMap(ctx: Ctx, dest: Src, origin: Src, schema: SchemaNode | undefined): Result {
   let target: Src;
   if (dest === undefined || dest === null) {
     const directive = takeDirective(origin);
@@ -208,17 +221,23 @@ function walkMap(ctx: Ctx, dest: Src, origin: Src, schema: SchemaNode | undefine
     return undefined;
   } else {
     const directive = takeDirective(origin);
-    if (directive === 'unknown') throw unknownDirective(ctx, origin, path);
+    if (directive === 'unknown') throw unknownDirective(ctx, origin);
     if (directive === 'delete') return undefined;
     target = directive === 'replace' ? origin : dest;
   }
   if (!isMap(target)) return target;
   const patchMap = isMap(origin) ? origin : undefined;
-  const keys = new Set(Object.keys(target));
-  if (patchMap && patchMap !== target) for (const k of Object.keys(patchMap)) keys.add(k);
+  let keys: Iterable<string> = Object.keys(target);
+  if (patchMap && patchMap !== target) {
+    const union = new Set(keys);
+    for (const k of Object.keys(patchMap)) union.add(k);
+    keys = union;
+  }
   for (const key of keys) {
     const fs = schema ? fieldSchema(ctx.schema, schema, key) : undefined;
-    const value = walk(ctx, Object.hasOwn(target, key) ? target[key] : undefined, patchMap && Object.hasOwn(patchMap, key) ? patchMap[key] : undefined, fs, [...path, key]);
+    ctx.path.push(key);
+    const value = walk(ctx, Object.hasOwn(target, key) ? target[key] : undefined, patchMap && Object.hasOwn(patchMap, key) ? patchMap[key] : undefined, fs);
+    ctx.path.pop();
     if (value === KEEP_NULL) target[key] = null;
     else if (value === undefined || value === null) delete target[key];
     else target[key] = value;
@@ -226,21 +245,21 @@ function walkMap(ctx: Ctx, dest: Src, origin: Src, schema: SchemaNode | undefine
   return target;
 }
 
-function walkAssociativeList(ctx: Ctx, dest: Src, origin: Src, schema: SchemaNode, path: string[]): Result {
+function walkAssociativeList(ctx: Ctx, dest: Src, origin: Src, schema: SchemaNode): Result {
   let list: Json[];
   if (dest === undefined || dest === null) list = origin as Json[];
   else if (origin === null) return undefined;
   else {
     const directive = takeListDirective(origin);
-    if (directive === 'unknown') throw unknownListDirective(ctx, origin, path);
+    if (directive === 'unknown') throw unknownListDirective(ctx, origin);
     if (directive === 'delete') return undefined;
     list = (directive === 'replace' ? origin : dest) as Json[];
   }
   const patchList = Array.isArray(origin) ? origin : undefined;
   const { keys } = patchStrategyAndKeys(schema);
   const values = keyedValues(keys, patchList, list);
-  if (values.length > 0 || keys.length > 0) return mergeElements(ctx, values, keys, list, patchList, schema, path);
-  return mergeElements(ctx, primitiveValues(patchList, list), [''], list, patchList, schema, path);
+  if (values.length > 0 || keys.length > 0) return mergeElements(ctx, values, keys, list, patchList, schema);
+  return mergeElements(ctx, primitiveValues(patchList, list), [''], list, patchList, schema);
 }
 
 // The key values of every element, patch first, without repeats (kyaml's elementValues).
@@ -251,7 +270,7 @@ function keyedValues(keys: string[], patchList: Json[] | undefined, list: Json[]
     if (!src) continue;
     for (const el of src) {
       const row = keys.map((k) => (isMap(el) ? keyText(el[k]) : ''));
-      const id = JSON.stringify(row);
+      const id = row.join('\u0000');
       if (row.length === 0 || seen.has(id)) continue;
       seen.add(id);
       out.push(row);
@@ -305,25 +324,31 @@ function mergeRows(rows: string[][]): void {
   }
 }
 
-// Keeps the keys that have a value in some row (all keys when none has).
-function validateKeys(rows: string[][], values: string[], keys: string[]): [string[], string[]] {
+/** The keys that have a value in some row. */
+function keysWithValues(rows: string[][], keys: string[]): Set<string> {
   const valid = new Set<string>();
   for (const row of rows) row.forEach((v, i) => v !== '' && valid.add(keys[i]!));
+  return valid;
+}
+
+// Keeps the keys that have a value in some row (all keys when none has).
+function validateKeys(valid: Set<string>, values: string[], keys: string[]): [string[], string[]] {
   if (valid.size === 0) return [keys, values];
   return [keys.filter((k) => valid.has(k)), values.filter((v, i) => v !== '' || valid.has(keys[i]!))];
 }
 
-function mergeElements(ctx: Ctx, rows: string[][], keys: string[], list: Json[], patchList: Json[] | undefined, schema: SchemaNode, path: string[]): Result {
+function mergeElements(ctx: Ctx, rows: string[][], keys: string[], list: Json[], patchList: Json[] | undefined, schema: SchemaNode): Result {
   const items: Json[] = [];
   const elemSchema = elementSchema(ctx.schema, schema);
   if (keys.length > 1) mergeRows(rows);
+  const valid = keysWithValues(rows, keys);
   let validKeys = keys;
   for (const values of rows) {
     if (values.length === 0) continue;
     let validValues: string[];
-    [validKeys, validValues] = validateKeys(rows, values, keys);
-    const [findKeys, findValues] = validateKeys([validValues], validValues, validKeys);
-    const val = walk(ctx, findElement(list, findKeys, findValues), patchList && findElement(patchList, findKeys, findValues), elemSchema, path);
+    [validKeys, validValues] = validateKeys(valid, values, keys);
+    const [findKeys, findValues] = validateKeys(keysWithValues([validValues], validKeys), validValues, validKeys);
+    const val = walk(ctx, findElement(list, findKeys, findValues), patchList && findElement(patchList, findKeys, findValues), elemSchema);
     if (val === undefined || val === null || val === KEEP_NULL || isEmptyMap(val)) {
       setElement(list, undefined, validKeys, validValues);
       continue;
