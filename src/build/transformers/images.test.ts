@@ -20,13 +20,16 @@ test('isImageMatched needs the whole name, with an optional tag or digest', () =
   assert.ok(isImageMatched('r.io/img:{GENERATED}', 'r.io/img'));
   assert.not.ok(isImageMatched('my-nginx:1', 'nginx'));
   assert.not.ok(isImageMatched('nginx-x', 'nginx'));
+  assert.ok(isImageMatched('nginx:1.2@sha256:abc', 'nginx'), 'tag and digest together');
+  assert.ok(isImageMatched('anything/at:all', '*'), 'a leading * matches every image, as in Go');
+  assert.ok(isImageMatched('axb:1', 'a.b'), 'the name is a pattern');
+  assert.throws(() => isImageMatched('x', 'a('), /invalid image name/);
 });
 
 test('updateImage: newName, newTag, digest (tag and digest replace both), tagSuffix', () => {
   assert.is(updateImage('nginx:1', { name: 'nginx', newTag: 'v2' }), 'nginx:v2');
   assert.is(updateImage('nginx@sha256:x', { name: 'nginx', newTag: 'v2' }), 'nginx:v2');
-  // kustomize's pattern does not match a tag followed by a digest
-  assert.is(updateImage('nginx:1@sha256:x', { name: 'nginx', newTag: 'v2' }), undefined);
+  assert.is(updateImage('nginx:1@sha256:x', { name: 'nginx', newTag: 'v2' }), 'nginx:v2');
   assert.is(updateImage('nginx:1', { name: 'nginx', digest: 'sha256:d' }), 'nginx@sha256:d');
   assert.is(updateImage('nginx:1', { name: 'nginx', newTag: 't', digest: 'sha256:d' }), 'nginx:t@sha256:d');
   assert.is(updateImage('nginx:1', { name: 'nginx', newName: 'r.io/ng' }), 'r.io/ng:1');

@@ -2,6 +2,7 @@
 // api/image): rewrites matching image references in every `containers`/`initContainers` list
 // anywhere in a resource, then in the fields the specs reach. CRDs are left alone.
 
+import { KtsError } from '../../errors.js';
 import type { FieldSpec } from '../fieldspec/fieldspec.js';
 import { applyFieldSpecs, expectScalar } from '../fieldspec/fieldspec.js';
 import type { Json, JsonObject, Resource } from '../resource.js';
@@ -21,14 +22,21 @@ export interface ImageTagConfig {
   fieldSpecs: readonly FieldSpec[];
 }
 
-/** Whether `image` is `name` with an optional tag and/or digest (kustomize image.IsImageMatched). */
+/**
+ * Whether `image` is `name` with an optional tag and/or sha256 digest (kustomize
+ * image.IsImageMatched). kustomize puts the name into a Go regexp unescaped, so it is a pattern;
+ * Go also accepts a repeated `^`, which makes a name like `*` match every image.
+ */
 export function isImageMatched(image: string, name: string): boolean {
+  const rest = '(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$';
+  // `^*X` / `^?X` may repeat the anchor zero times: X anywhere; `^+X` is just `^X`
+  const unanchored = /^[*?]/.test(name);
+  const body = /^[*?+]/.test(name) ? name.slice(1) : name;
   let pattern: RegExp;
   try {
-    // kustomize interpolates the name into the pattern unescaped; so do we
-    pattern = new RegExp(`^${name}(@sha256)?(:[a-zA-Z0-9_.{}-]*)?$`);
+    pattern = new RegExp(`${unanchored ? '' : '^'}${body}${rest}`);
   } catch {
-    return false;
+    throw new KtsError('images', `invalid image name '${name}': not a valid pattern`, { field: 'images' });
   }
   return pattern.test(image);
 }
