@@ -55,8 +55,13 @@ export function deepEqual(a: Json | undefined, b: Json | undefined): boolean {
   return ka.every((k) => k in b && deepEqual(a[k], b[k]));
 }
 
+/** A deep copy of plain JSON (much faster than structuredClone on small objects). */
 export function clone<T extends Json>(v: T): T {
-  return structuredClone(v);
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.map((x) => clone(x)) as T;
+  const out: JsonObject = {};
+  for (const k in v) out[k] = clone((v as JsonObject)[k]!);
+  return out as T;
 }
 
 /** How a list under `field` is merged: by key, as a set, or replaced whole. */

@@ -6,31 +6,34 @@ import type { Json, JsonObject } from '../../src/build/resource.js';
 import { clone, deepEqual, isObject, keyElement, listKind } from './fieldset.js';
 
 /** Server-side apply: `applied` merged into `live` (maps recursively, associative lists by key, the rest replaced). */
-export function structuredMerge(live: Json | undefined, applied: Json, field?: string): Json {
+export function structuredMerge(live: Json | undefined, applied: Json): Json {
+  return mergeInto(live === undefined ? undefined : clone(live), applied);
+}
+
+/** Merges into `live` in place (it must be a private copy); returns the result. */
+function mergeInto(live: Json | undefined, applied: Json, field?: string): Json {
   if (isObject(applied)) {
-    const out: JsonObject = isObject(live) ? clone(live) : {};
+    const out: JsonObject = isObject(live) ? live : {};
     for (const [k, v] of Object.entries(applied)) {
       if (v === null) continue;
-      out[k] = structuredMerge(out[k], v, k);
+      out[k] = mergeInto(out[k], v, k);
     }
     return out;
   }
   if (Array.isArray(applied) && Array.isArray(live)) {
     const kind = listKind(field, [...live, ...applied]);
     if (kind.type === 'map') {
-      const out = live.map((x) => clone(x));
-      const index = new Map(out.map((x, i) => [keyElement(x as JsonObject, kind.keys), i]));
+      const index = new Map(live.map((x, i) => [keyElement(x as JsonObject, kind.keys), i]));
       for (const item of applied as JsonObject[]) {
         const i = index.get(keyElement(item, kind.keys));
-        if (i === undefined) out.push(clone(item));
-        else out[i] = structuredMerge(out[i], item);
+        if (i === undefined) live.push(clone(item));
+        else live[i] = mergeInto(live[i], item);
       }
-      return out;
+      return live;
     }
     if (kind.type === 'set') {
-      const out = live.map((x) => clone(x));
-      for (const item of applied) if (!out.some((x) => deepEqual(x, item))) out.push(clone(item));
-      return out;
+      for (const item of applied) if (!live.some((x) => deepEqual(x, item))) live.push(clone(item));
+      return live;
     }
   }
   return clone(applied);
