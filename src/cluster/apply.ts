@@ -136,14 +136,19 @@ async function waitFor(
   let interval = 100;
   const timeoutText = `${Math.round(timeoutMs / 100) / 10}s`;
   for (;;) {
-    const states = await mapLimit(pending, concurrency, async (t) => {
-      try {
-        const obj = await client.get(apiVersionOf(t.id), t.id.kind, t.id.name, t.id.namespace || undefined);
-        return obj ? check(obj) : { done: false, failed: 'the object no longer exists', message: 'deleted' };
-      } catch (e) {
-        throw apiError(e, formatId(t.id), client.server);
-      }
-    });
+    let states: RolloutState[];
+    try {
+      states = await mapLimit(pending, concurrency, async (t) => {
+        try {
+          const obj = await client.get(apiVersionOf(t.id), t.id.kind, t.id.name, t.id.namespace || undefined);
+          return obj ? check(obj) : { done: false, failed: 'the object no longer exists', message: 'deleted' };
+        } catch (e) {
+          throw apiError(e, formatId(t.id), client.server);
+        }
+      });
+    } catch (e) {
+      return { results: [...results.values()], error: e as KtsError };
+    }
     pending.forEach((t, i) => results.set(keyOf(t.id), { id: t.id, ...states[i]! }));
     const failed = pending.find((_, i) => states[i]!.failed);
     if (failed) {
