@@ -53,7 +53,7 @@ test('discovery: legacy and aggregated documents', async ({ kube }) => {
   assert.ok((groups.body.groups as JsonObject[]).some((g) => g.name === 'apps'));
   const apps = await call(kube, 'GET', '/apis/apps/v1');
   const deploy = (apps.body.resources as JsonObject[]).find((r) => r.name === 'deployments')!;
-  assert.equal(deploy, { name: 'deployments', singularName: 'deployment', namespaced: true, kind: 'Deployment', verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['deploy'] });
+  assert.equal(deploy, { name: 'deployments', singularName: 'deployment', namespaced: true, kind: 'Deployment', verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['deploy'], categories: ['all'] });
   assert.ok((apps.body.resources as JsonObject[]).some((r) => r.name === 'deployments/status'));
   const agg = await call(kube, 'GET', '/apis', undefined, undefined, 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json');
   assert.is(agg.headers.get('content-type'), 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
