@@ -1,12 +1,11 @@
 import type { Kustomization, SortOptions } from './kustomization.js';
 import { loadKustomization, toKustomization } from './kustomization.js';
 import { displayPath, Loader, type LoadRestrictor } from './loader.js';
-import { contentHash } from './hash.js';
+import { transformHashes } from './hash.js';
 import { annotateOrigins, annotateTransformations, stringifyAnnotations } from './metadata.js';
 import { metadataOf, type Json, type Resource } from './resource.js';
 import { sortResources } from './sort.js';
 import { emptyAccumulator, KustTarget, type Accumulator } from './target.js';
-import { storePreviousId } from './transformers/ids.js';
 import { transformLabels } from './transformers/labels.js';
 import { fixNameReferences } from './transformers/nameref.js';
 import { resolveVars } from './transformers/vars.js';
@@ -25,18 +24,6 @@ export interface BuildOptions {
 const MANAGED_BY_VALUE = 'kustomize-(devel)';
 const LOCAL_CONFIG = 'config.kubernetes.io/local-config';
 
-/** Appends the content hash to the names of generated resources that want one. */
-function addHashes(acc: Accumulator): void {
-  for (const r of acc.resmap.resources()) {
-    if (!r.generator?.hash) continue;
-    const h = contentHash(r.obj);
-    storePreviousId(r);
-    const meta = metadataOf(r.obj);
-    meta.name = `${String(meta.name ?? '')}-${h}`;
-  }
-  acc.resmap.invalidate();
-}
-
 function isLocalConfig(r: Resource): boolean {
   const a = metadataOf(r.obj).annotations;
   return !!a && typeof a === 'object' && !Array.isArray(a) && LOCAL_CONFIG in a;
@@ -51,7 +38,7 @@ function sortOrder(k: Kustomization, options: BuildOptions): SortOptions | undef
 function run(target: KustTarget, options: BuildOptions): Resource[] {
   const k = target.kustomization;
   const acc = target.accumulate(emptyAccumulator());
-  addHashes(acc);
+  acc.resmap.setResources(transformHashes(acc.resmap.resources()));
   acc.resmap.setResources(fixNameReferences(acc.resmap.resources(), acc.tconfig.nameReference));
   resolveVars(acc.resmap.resources(), acc.vars, acc.tconfig.varReference);
   let resources = acc.resmap.resources().filter((r) => !isLocalConfig(r));

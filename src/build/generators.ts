@@ -154,3 +154,22 @@ export function generate(kind: 'ConfigMap' | 'Secret', args: SecretArgs, ldr: Lo
   const obj = kind === 'ConfigMap' ? makeConfigMap(args, ldr, site) : makeSecret(args, ldr, site);
   return { obj, previous: [], generator: { behavior: behaviorOf(args.behavior), hash: !args.options?.disableNameSuffixHash } };
 }
+
+/** kustomize's IAMPolicyGenerator config (cloud `gke` only, as in kustomize). */
+export interface IamPolicyArgs {
+  cloud: string;
+  kubernetesService: { name: string; namespace?: string };
+  serviceAccount: { name: string; projectId: string };
+}
+
+/** The GKE workload-identity ServiceAccount kustomize's IAMPolicyGenerator makes. */
+export function makeIamServiceAccount(args: IamPolicyArgs, site: GeneratorSite): JsonObject {
+  if (args.cloud !== 'gke') throw new KtsError('generator', `cloud provider ${args.cloud} not supported yet`, site);
+  const { serviceAccount: sa, kubernetesService: ks } = args;
+  const metadata: JsonObject = {
+    annotations: { 'iam.gke.io/gcp-service-account': `${sa.name}@${sa.projectId}.iam.gserviceaccount.com` },
+    name: ks.name,
+  };
+  if (ks.namespace) metadata.namespace = ks.namespace;
+  return { apiVersion: 'v1', kind: 'ServiceAccount', metadata };
+}

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Json, JsonObject } from './resource.js';
+import { metadataOf, type Json, type JsonObject, type Resource } from './resource.js';
+import { storePreviousId } from './transformers/ids.js';
 import { goJson } from './yaml/gojson.js';
 
 // kustomize's content hash (api/hasher): sha256 of Go encoding/json of selected fields, the
@@ -43,4 +44,16 @@ function encoded(obj: JsonObject): string {
 /** The hash suffix kustomize appends to a generated resource's name. */
 export function contentHash(obj: JsonObject): string {
   return encodeHash(createHash('sha256').update(encoded(obj), 'utf8').digest('hex'));
+}
+
+/** kustomize's HashTransformer: appends the content hash to generated resources that want one. */
+export function transformHashes(resources: Resource[]): Resource[] {
+  for (const r of resources) {
+    if (!r.generator?.hash) continue;
+    const h = contentHash(r.obj);
+    storePreviousId(r);
+    const meta = metadataOf(r.obj);
+    meta.name = `${String(meta.name ?? '')}-${h}`;
+  }
+  return resources;
 }

@@ -1,7 +1,8 @@
 import { KtsError } from '../errors.js';
 import type { TransformerConfig } from './fieldspec/defaults.js';
 import { parseFieldSpecs, type FieldSpec } from './fieldspec/fieldspec.js';
-import { generate } from './generators.js';
+import { generate, makeIamServiceAccount } from './generators.js';
+import { transformHashes } from './hash.js';
 import type { GeneratorArgs, Kustomization, Selector } from './kustomization.js';
 import { basename } from 'node:path';
 import { displayPath, type Loader, type Referrer } from './loader.js';
@@ -198,6 +199,7 @@ const TRANSFORMERS: Record<string, TransformerFactory> = {
     const replacements = loadReplacements(obj.replacements, { file: ref.file, field: `${ref.field}.replacements`, inKustomization: false }, reader(ctx));
     return (rs) => applyReplacements(rs, replacements);
   },
+  HashTransformer: () => transformHashes,
   ValueAddTransformer: (obj, ctx, ref) => {
     const cfg = parseValueAdd(obj, { file: ref.file, field: ref.field, rootName: basename(ctx.ldr.root), read: (p) => reader(ctx)(p, ref) });
     return (rs) => applyValueAdd(rs, cfg);
@@ -242,6 +244,20 @@ export function builtinTransformer(config: JsonObject, ctx: PluginContext, ref: 
 export function builtinGenerator(config: JsonObject, ctx: PluginContext, ref: Referrer, configuredIn: string): Resource[] {
   if (!isBuiltin(config)) refuseExternal(config, ref);
   const kind = String(config.kind ?? '');
+  if (kind === 'IAMPolicyGenerator') {
+    const c = new Config(config, ref);
+    const ks = new Config(c.object('kubernetesService') ?? {}, ref);
+    const sa = new Config(c.object('serviceAccount') ?? {}, ref);
+    const obj = makeIamServiceAccount(
+      {
+        cloud: c.str('cloud'),
+        kubernetesService: { name: ks.str('name'), namespace: ks.str('namespace') },
+        serviceAccount: { name: sa.str('name'), projectId: sa.str('projectId') },
+      },
+      ref,
+    );
+    return [{ obj, previous: [], origin: { path: '', configuredIn, configuredBy: { apiVersion: 'builtin', kind, name: String(metadataOf(config).name ?? '') } } }];
+  }
   if (kind !== 'ConfigMapGenerator' && kind !== 'SecretGenerator') {
     if (kind === 'HelmChartInflationGenerator') throw new KtsError('refused', 'helm charts are not supported: kts never runs external programs during a build', ref);
     throw new KtsError('plugin-unknown', `unable to load builtin ${kind}.builtin.[noGrp]`, ref);

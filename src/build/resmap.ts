@@ -162,10 +162,11 @@ export function absorb(rm: ResMap, r: Resource): void {
     setMap(obj, 'data', { ...stringMap(old.obj.data), ...stringMap(obj.data) });
     setMap(obj, 'binaryData', { ...stringMap(old.obj.binaryData), ...stringMap(obj.binaryData) });
   }
+  // Measured on kustomize v5.5.0: the result gets a hash suffix only when both sides asked for one.
   const merged: Resource = {
     ...old,
     obj,
-    generator: { behavior, hash: (r.generator?.hash ?? false) || (old.generator?.hash ?? false) },
+    generator: { behavior, hash: (r.generator?.hash ?? false) && (old.generator?.hash ?? false) },
     origin: behavior === 'merge' ? (old.origin ?? r.origin) : r.origin,
   };
   rm.replace(old, merged);
