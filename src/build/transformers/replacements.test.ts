@@ -413,6 +413,25 @@ test("a reject's id part and its selectors reject independently; '' and default 
   );
 });
 
+test('a selector with a namespace never selects cluster-scoped resources', () => {
+  const res = resources(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: cr}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: cm, namespace: prod}
+`);
+  const repl = (select: string) => replacements(`- source: {kind: ConfigMap}\n  targets: [{select: ${select}, fieldPaths: [metadata.labels.ns], options: {create: true}}]`);
+  applyReplacements(res, repl('{kind: ClusterRole, namespace: prod}'));
+  assert.is((res[0]!.obj.metadata as JsonObject).labels, undefined);
+  applyReplacements(res, repl('{kind: ClusterRole, group: rbac.authorization.k8s.io, version: v1, namespace: prod}'));
+  assert.is((res[0]!.obj.metadata as JsonObject).labels, undefined);
+  applyReplacements(res, repl('{kind: ClusterRole}'));
+  assert.equal((res[0]!.obj.metadata as JsonObject).labels, { ns: 'cm' });
+});
+
 test('resources are selected by any of their previous ids as well', () => {
   const res = resources(SELECTED);
   res[1]!.previous = [{ group: '', version: 'v1', kind: 'ConfigMap', namespace: '', name: 'original' }];

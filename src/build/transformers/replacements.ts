@@ -207,10 +207,14 @@ function idsOf(r: Resource): ResId[] {
   return r.previous.length === 0 ? [idOf(r.obj)] : [idOf(r.obj), ...r.previous];
 }
 
-/** kyaml ResId.IsSelectedBy: every field the selector sets must equal the id's. */
+/**
+ * kyaml ResId.IsSelectedBy: every field the selector sets must equal the id's; the namespace
+ * is compared with the id's effective one ('default' when unset, none for cluster-scoped kinds,
+ * which a selector with a namespace therefore never selects).
+ */
 function selects(s: IdSelector, id: ResId): boolean {
   if (s.name && s.name !== id.name) return false;
-  if (s.namespace && effectiveNamespace({ kind: s.kind ?? '', namespace: s.namespace }) !== effectiveNamespace(id)) return false;
+  if (s.namespace && s.namespace !== effectiveNamespace(id)) return false;
   if (s.group && s.group !== id.group) return false;
   if (s.version && s.version !== id.version) return false;
   return !s.kind || s.kind === id.kind;

@@ -127,8 +127,11 @@ export function bindVars(resources: readonly Resource[], vars: readonly Var[]): 
   }
   for (const v of vars) {
     const want = objrefId(v.objref);
-    const anyNamespace = want.namespace === '' && !isClusterScoped(want.kind);
-    const hits = (byGvkn.get(gvkn(want)) ?? []).filter(({ id }) => anyNamespace || effectiveNamespace(id) === effectiveNamespace(want));
+    // kustomize knows a kind's scope only from its version too (openapi lookup by apiVersion)
+    const clusterScoped = want.version !== '' && isClusterScoped(want.kind);
+    const anyNamespace = want.namespace === '' && !clusterScoped;
+    const wantNamespace = effectiveNamespace({ kind: clusterScoped ? want.kind : '', namespace: want.namespace });
+    const hits = (byGvkn.get(gvkn(want)) ?? []).filter(({ id }) => anyNamespace || effectiveNamespace(id) === wantNamespace);
     const matched = [...new Set(hits.map(({ r }) => r))];
     if (matched.length > 1) throw varError(v, `found ${matched.length} resId matches for var ${describe(v)} (unable to disambiguate)`);
     if (matched.length === 1) matched[0]!.varNames = [...(matched[0]!.varNames ?? []), v.name];
