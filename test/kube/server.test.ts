@@ -141,6 +141,22 @@ test('patches: merge, strategic merge (containers by name), JSON patch; generati
   assert.is(staleRv.status, 409);
 });
 
+test('immutable fields: a Deployment selector, a Job template, an immutable ConfigMap are 422 Invalid', async ({ kube }) => {
+  const sel = await call(kube, 'PATCH', `${DEPLOY}/api`, { spec: { selector: { matchLabels: { app: 'other' } } } }, 'application/merge-patch+json');
+  assert.is(sel.status, 422);
+  assert.is(sel.body.message, 'Deployment.apps "api" is invalid: spec.selector: Invalid value: {"matchLabels":{"app":"other"}}: field is immutable');
+  const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'once' }, spec: { template: { spec: { containers: [{ name: 'm', image: 'm:1' }], restartPolicy: 'Never' } } } };
+  assert.is((await call(kube, 'POST', '/apis/batch/v1/namespaces/default/jobs', job)).status, 201);
+  const retemplate = await call(kube, 'PATCH', '/apis/batch/v1/namespaces/default/jobs/once', { spec: { template: { spec: { containers: [{ name: 'm', image: 'm:2' }] } } } }, 'application/strategic-merge-patch+json');
+  assert.is(retemplate.status, 422);
+  assert.match(String(retemplate.body.message), 'spec.template: Invalid value:');
+  await call(kube, 'POST', CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'frozen' }, data: { a: '1' }, immutable: true });
+  const thaw = await call(kube, 'PATCH', `${CM}/frozen`, { data: { a: '2' } }, 'application/merge-patch+json');
+  assert.is(thaw.status, 422);
+  assert.is(thaw.body.message, 'ConfigMap "frozen" is invalid: data: Forbidden: field is immutable when `immutable` is set');
+  assert.is((await call(kube, 'DELETE', `${CM}/frozen`)).status, 200, 'an immutable ConfigMap can still be deleted');
+});
+
 test('server-side apply over HTTP: YAML body, fieldManager required, status subresource, dry run', async ({ kube }) => {
   const yaml = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\ndata:\n  k: v\n';
   const noManager = await call(kube, 'PATCH', `${CM}/applied`, yaml, 'application/apply-patch+yaml');
@@ -226,12 +242,18 @@ test('watch: initial state, live events, resume from a resourceVersion', async (
   const res = await fetch(`${kube.url}${CM}?watch=true&labelSelector=w%3Dy&resourceVersion=${start}`, { signal: ctl.signal });
   const reader = res.body!.getReader();
   await call(kube, 'PATCH', `${CM}/w1`, { data: { a: 'b' } }, 'application/merge-patch+json');
+  await call(kube, 'PATCH', `${CM}/w1`, { metadata: { labels: { w: 'n' } } }, 'application/merge-patch+json');
+  await call(kube, 'PATCH', `${CM}/w1`, { metadata: { labels: { w: 'y' } } }, 'application/merge-patch+json');
   await call(kube, 'DELETE', `${CM}/w1`);
   let text = '';
-  while (text.split('\n').length < 4) text += new TextDecoder().decode((await reader.read()).value);
+  while (text.split('\n').length < 6) text += new TextDecoder().decode((await reader.read()).value);
   ctl.abort();
   const events = text.trim().split('\n').map((l) => JSON.parse(l) as JsonObject);
-  assert.equal(events.map((e) => `${e.type} ${meta(e.object).name} ${(e.object as JsonObject).kind}`), ['ADDED w1 ConfigMap', 'MODIFIED w1 ConfigMap', 'DELETED w1 ConfigMap']);
+  assert.equal(
+    events.map((e) => `${e.type} ${meta(e.object).name} ${(e.object as JsonObject).kind}`),
+    ['ADDED w1 ConfigMap', 'MODIFIED w1 ConfigMap', 'DELETED w1 ConfigMap', 'ADDED w1 ConfigMap', 'DELETED w1 ConfigMap'],
+    'leaving and entering the selector are DELETED and ADDED',
+  );
 });
 
 test('namespaces: Terminating refuses new content (403), then they and their objects are gone', async ({ kube }) => {

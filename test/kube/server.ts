@@ -514,10 +514,14 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
         watches.delete(res);
         return;
       }
-      for (const e of state.history) if (e.rv > from && state.matchesWatch(t, e, opts)) write(e.type, state.present(t, e.object));
+      for (const e of state.history) {
+        const type = e.rv > from ? state.watchEvent(t, e, opts) : undefined;
+        if (type) write(type, state.present(t, e.object));
+      }
     }
     const off = state.onEvent((e: WatchEvent) => {
-      if (state.matchesWatch(t, e, opts)) write(e.type, state.present(t, e.object));
+      const type = state.watchEvent(t, e, opts);
+      if (type) write(type, state.present(t, e.object));
     });
     const timeout = Number(q.get('timeoutSeconds') ?? 0);
     const timer = timeout > 0 ? setTimeout(() => res.end(), timeout * 1000) : undefined;

@@ -21,6 +21,8 @@ export interface WatchEvent {
   /** group/plural of the object. */
   resource: string;
   object: JsonObject;
+  /** For MODIFIED: the object before the change (a watch with a selector turns entering/leaving it into ADDED/DELETED). */
+  previous?: JsonObject;
 }
 
 export interface WriteOptions {
@@ -115,8 +117,8 @@ export class ClusterState {
     return b;
   }
 
-  private emit(type: WatchEventType, t: ResourceType, object: JsonObject): void {
-    const e: WatchEvent = { type, rv: this.rv, resource: `${t.group}/${t.plural}`, object: clone(object) };
+  private emit(type: WatchEventType, t: ResourceType, object: JsonObject, previous?: JsonObject): void {
+    const e: WatchEvent = { type, rv: this.rv, resource: `${t.group}/${t.plural}`, object: clone(object), previous };
     this.history.push(e);
     if (this.history.length > HISTORY) this.history.splice(0, this.history.length - HISTORY);
     for (const fn of this.listeners) fn(e);
@@ -125,8 +127,11 @@ export class ClusterState {
   private put(t: ResourceType, obj: JsonObject, event: WatchEventType): JsonObject {
     meta(obj).resourceVersion = String(++this.rv);
     const m = meta(obj);
-    this.bucket(t).set(`${m.namespace ?? ''}/${m.name}`, obj);
-    this.emit(event, t, obj);
+    const key = `${m.namespace ?? ''}/${m.name}`;
+    // Stored objects are never mutated (writes store new ones), so the previous one can be shared.
+    const previous = this.bucket(t).get(key);
+    this.bucket(t).set(key, obj);
+    this.emit(event, t, obj, previous);
     return obj;
   }
 
@@ -181,11 +186,17 @@ export class ClusterState {
     return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   }
 
-  matchesWatch(t: ResourceType, e: WatchEvent, opts: ListOptions): boolean {
-    if (e.resource !== `${t.group}/${t.plural}`) return false;
-    if (t.namespaced && opts.namespace && meta(e.object).namespace !== opts.namespace) return false;
-    if (opts.labels && !matches(opts.labels, labelsOf(e.object))) return false;
-    return !opts.fields || matchesFields(opts.fields, e.object);
+  /** What a watch with these options sees of an event: its type, a selector entered/left, or nothing. */
+  watchEvent(t: ResourceType, e: WatchEvent, opts: ListOptions): WatchEventType | undefined {
+    if (e.resource !== `${t.group}/${t.plural}`) return undefined;
+    const match = (o: JsonObject) =>
+      !(t.namespaced && opts.namespace && meta(o).namespace !== opts.namespace) &&
+      (!opts.labels || matches(opts.labels, labelsOf(o))) &&
+      (!opts.fields || matchesFields(opts.fields, o));
+    const now = match(e.object);
+    if (e.type !== 'MODIFIED' || !e.previous) return now ? e.type : undefined;
+    const before = match(e.previous);
+    return now ? (before ? 'MODIFIED' : 'ADDED') : before ? 'DELETED' : undefined;
   }
 
   // Validation -------------------------------------------------------------------------------
@@ -478,10 +489,16 @@ export class ClusterState {
       else next.status = clone(old.status);
     }
     if (!t.custom && t.kind === 'Namespace' && subresource !== 'status') next.spec = clone(old.spec ?? { finalizers: ['kubernetes'] });
+    // Like the real server, an update that leaves the allocated cluster IP out keeps it.
+    if (!t.custom && t.kind === 'Service' && isObject(next.spec) && isObject(old.spec) && !next.spec.clusterIP && old.spec.clusterIP) {
+      next.spec.clusterIP = old.spec.clusterIP;
+      next.spec.clusterIPs = clone(old.spec.clusterIPs ?? [old.spec.clusterIP]);
+    }
     const oldView = this.present(t, old);
     if (t.generation && specChanged(oldView, next)) nm.generation = Number(om.generation ?? 0) + 1;
     if (deepEqual(withoutTimes(oldView), withoutTimes(next))) return oldView;
     this.validate(t, next);
+    if (!t.custom) validateUpdate(t, oldView, next);
     if (opts.dryRun) return this.present(t, next);
     const stored = this.put(t, next, 'MODIFIED');
     this.afterWrite(t, old, stored);
@@ -607,6 +624,62 @@ export class ClusterState {
     if (!this.find(t, namespace, name)) return;
     this.runController(t, namespace, name);
   }
+}
+
+/** The fields of built-in kinds that may not change after creation. */
+function validateUpdate(t: ResourceType, old: JsonObject, next: JsonObject): void {
+  const causes: StatusCause[] = [];
+  const spec = (o: JsonObject) => (isObject(o.spec) ? o.spec : {});
+  const immutable = (field: string, a: Json | undefined, b: Json | undefined) => {
+    if (!deepEqual(a, b)) causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(b ?? null)}: field is immutable`, field });
+  };
+  switch (t.kind) {
+    case 'Deployment':
+    case 'ReplicaSet':
+    case 'DaemonSet':
+      immutable('spec.selector', spec(old).selector, spec(next).selector);
+      break;
+    case 'StatefulSet': {
+      const { replicas: _r, ordinals: _o, template: _t, updateStrategy: _u, persistentVolumeClaimRetentionPolicy: _p, minReadySeconds: _m, ...rest } = spec(next);
+      const { replicas: _r2, ordinals: _o2, template: _t2, updateStrategy: _u2, persistentVolumeClaimRetentionPolicy: _p2, minReadySeconds: _m2, ...oldRest } = spec(old);
+      if (!deepEqual(rest, oldRest)) {
+        causes.push({
+          reason: 'FieldValueForbidden',
+          message: "Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+          field: 'spec',
+        });
+      }
+      break;
+    }
+    case 'Job':
+      immutable('spec.selector', spec(old).selector, spec(next).selector);
+      immutable('spec.template', spec(old).template, spec(next).template);
+      immutable('spec.completions', spec(old).completions, spec(next).completions);
+      break;
+    case 'Service':
+      if (spec(old).clusterIP) immutable('spec.clusterIP', spec(old).clusterIP, spec(next).clusterIP);
+      break;
+    case 'PersistentVolumeClaim': {
+      const strip = (o: JsonObject) => {
+        const { resources: _r, volumeAttributesClassName: _v, ...rest } = spec(o);
+        return rest;
+      };
+      if (!deepEqual(strip(old), strip(next))) {
+        causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims', field: 'spec' });
+      }
+      break;
+    }
+    case 'ConfigMap':
+    case 'Secret':
+      if (old.immutable === true) {
+        for (const f of ['data', 'binaryData', 'stringData']) {
+          if (!deepEqual(old[f], next[f])) causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: field is immutable when `immutable` is set', field: f });
+        }
+        if (next.immutable !== true) causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: field is immutable when `immutable` is set', field: 'immutable' });
+      }
+      break;
+  }
+  if (causes.length) throw errors.invalid(t.kind, t.group, String(meta(next).name), causes);
 }
 
 function specChanged(a: JsonObject, b: JsonObject): boolean {
