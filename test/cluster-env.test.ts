@@ -59,6 +59,7 @@ const refusals = scenario(async () => {
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'app.kubernetes.io/managed-by': 'kts', 'kts.dev/environment': 'production', 'kts.dev/branch': 'master' } } },
   );
   const runs = await Promise.all([
+    kts('env', 'up', 'production', '--branch', 'master', ...context),
     kts('env', 'down', '--namespace', 'kube-system'),
     kts('env', 'down', '--namespace', 'default'),
     kts('env', 'down', '--namespace', 'plain'),
@@ -140,13 +141,14 @@ test('env up labels the preview namespace, applies the render with its quota; li
   assert.ok(nsMeta(main)!.annotations[ANNOTATION_DEPLOYED_AT]);
 });
 
-test('system, unlabeled and non-preview namespaces are refused even when named explicitly', async () => {
+test('system, unlabeled and non-preview namespaces are refused even when named explicitly; env up only makes previews', async () => {
   const { runs, survivors } = await refusals();
   for (const run of runs) assert.is(run.code, 1, run.stdout + run.stderr);
-  assert.match(runs[0]!.stderr, /namespace kube-system is a system namespace/);
-  assert.match(runs[1]!.stderr, /namespace default is a system namespace/);
-  assert.match(runs[2]!.stderr, /namespace plain is not a kts preview/);
-  assert.match(runs[3]!.stderr, /namespace shop is not a kts preview \(missing label kts.dev\/preview\)/);
+  assert.match(runs[0]!.stderr, /environment 'production' has no per-branch namespace .* use kts apply/);
+  assert.match(runs[1]!.stderr, /namespace kube-system is a system namespace/);
+  assert.match(runs[2]!.stderr, /namespace default is a system namespace/);
+  assert.match(runs[3]!.stderr, /namespace plain is not a kts preview/);
+  assert.match(runs[4]!.stderr, /namespace shop is not a kts preview \(missing label kts.dev\/preview\)/);
   assert.equal(survivors, ['kube-system', 'default', 'plain', 'shop']);
 });
 

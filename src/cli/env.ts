@@ -73,6 +73,7 @@ async function up(argv: string[]): Promise<number> {
   const outcome = await envUp(client, {
     env: rendered.envName,
     namespace: rendered.namespace,
+    perBranchNamespace: Boolean(rendered.config.namespacePrefix) && !rendered.config.namespace,
     labels: rendered.plan.labels,
     annotations: rendered.plan.annotations,
     resources: rendered.resources,

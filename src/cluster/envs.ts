@@ -30,6 +30,8 @@ function refuseUnlessPreview(name: string, live: JsonObject | undefined, env?: s
 
 export interface UpRequest extends Omit<ApplyRequest, 'namespace' | 'prune'> {
   namespace: string | undefined;
+  /** Whether the environment derives its namespace from the branch (kts.yaml namespacePrefix). */
+  perBranchNamespace: boolean;
   /** Ownership metadata of the render (labels and annotations env put on every object). */
   labels: Record<string, string>;
   annotations: Record<string, string>;
@@ -39,7 +41,10 @@ export interface UpRequest extends Omit<ApplyRequest, 'namespace' | 'prune'> {
 /** `kts env up`: create or relabel the preview namespace, then apply the render into it with prune. */
 export async function envUp(client: KubeClient, req: UpRequest): Promise<ApplyOutcome> {
   const name = req.namespace;
-  if (!name) throw new KtsError('env-no-namespace', `environment '${req.env}' has no namespace of its own (set namespace or namespacePrefix in kts.yaml); env up needs one`);
+  if (!name || !req.perBranchNamespace) {
+    // A fixed namespace (production's) must never become a preview that gc could delete.
+    throw new KtsError('env-not-preview', `environment '${req.env}' has no per-branch namespace (namespacePrefix in kts.yaml); env up is for previews, use kts apply`);
+  }
   const slug = req.labels[LABEL_BRANCH];
   if (!slug || req.labels[LABEL_ENVIRONMENT] !== req.env) throw new KtsError('env-no-branch', `the render of '${req.env}' carries no ${LABEL_BRANCH} label; env up needs a branch (--branch)`);
   const live = await getNamespace(client, name);
