@@ -413,7 +413,7 @@ test("a reject's id part and its selectors reject independently; '' and default 
   );
 });
 
-test('a selector with a namespace never selects cluster-scoped resources', () => {
+test("an unset namespace is 'default' for selectors, even on cluster-scoped resources", () => {
   const res = resources(`
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
@@ -424,11 +424,9 @@ kind: ConfigMap
 metadata: {name: cm, namespace: prod}
 `);
   const repl = (select: string) => replacements(`- source: {kind: ConfigMap}\n  targets: [{select: ${select}, fieldPaths: [metadata.labels.ns], options: {create: true}}]`);
-  applyReplacements(res, repl('{kind: ClusterRole, namespace: prod}'));
-  assert.is((res[0]!.obj.metadata as JsonObject).labels, undefined);
   applyReplacements(res, repl('{kind: ClusterRole, group: rbac.authorization.k8s.io, version: v1, namespace: prod}'));
   assert.is((res[0]!.obj.metadata as JsonObject).labels, undefined);
-  applyReplacements(res, repl('{kind: ClusterRole}'));
+  applyReplacements(res, repl('{kind: ClusterRole, namespace: default}'));
   assert.equal((res[0]!.obj.metadata as JsonObject).labels, { ns: 'cm' });
 });
 

@@ -11,7 +11,7 @@
 //
 // Semantics pinned against kubectl kustomize v5.5.0:
 // - source/select/reject match by exact group/version/kind/name/namespace (no regexes) against
-//   the current id and every previous id; '' and 'default' namespaces are equal.
+//   the current id and every previous id; '' and 'default' namespaces are equal, for every kind.
 // - reject entries with a label/annotation selector drop what they match regardless of their
 //   id part, and those with an id part drop resources any of whose ids match, regardless of
 //   selectors.
@@ -27,7 +27,6 @@ import { parseYamlDocuments } from '../yaml/parse.js';
 import { resolvePlainV3 } from '../yaml/resolve.js';
 import { at, atIndex, decodeBool, decodeInt, decodeList, decodeString, decodeStrings, fail, structFields, type DecodeContext } from '../refs/decode.js';
 import { createKindOf, FieldPathError, isObject, lookupPath, matchPaths, scalarText, setSlot, slotValue, splitFieldPath, UntypedScalars, type Slot } from '../refs/path.js';
-import { effectiveNamespace } from './scope.js';
 
 export interface FieldOptions {
   delimiter?: string;
@@ -208,13 +207,13 @@ function idsOf(r: Resource): ResId[] {
 }
 
 /**
- * kyaml ResId.IsSelectedBy: every field the selector sets must equal the id's; the namespace
- * is compared with the id's effective one ('default' when unset, none for cluster-scoped kinds,
- * which a selector with a namespace therefore never selects).
+ * kyaml ResId.IsSelectedBy: every field the selector sets must equal the id's. An unset
+ * namespace means 'default', whatever the kind: the ids replacements compare are built without
+ * scope information (kustomize utils.MakeResIds), so even cluster-scoped resources are 'default'.
  */
 function selects(s: IdSelector, id: ResId): boolean {
   if (s.name && s.name !== id.name) return false;
-  if (s.namespace && s.namespace !== effectiveNamespace(id)) return false;
+  if (s.namespace && s.namespace !== (id.namespace || 'default')) return false;
   if (s.group && s.group !== id.group) return false;
   if (s.version && s.version !== id.version) return false;
   return !s.kind || s.kind === id.kind;

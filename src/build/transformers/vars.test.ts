@@ -148,6 +148,13 @@ test('objrefs match current or previous ids, and default equals no namespace', (
   assert.equal(res[0]!.varNames, ['X', 'Y']);
 });
 
+test('an objref with a namespace does not name a cluster-scoped resource by its current id', () => {
+  const yaml = `apiVersion: v1\nkind: Namespace\nmetadata: {name: team}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\n`;
+  const res = resources(yaml);
+  bindVars(res, vars(`- name: A\n  objref: {kind: Namespace, name: team, apiVersion: v1, namespace: default}\n- name: B\n  objref: {kind: Namespace, name: team, apiVersion: v1}\n- name: C\n  objref: {kind: Pod, name: p, apiVersion: v1, namespace: default}`));
+  assert.equal(res.map((r) => r.varNames), [['B'], ['C']]);
+});
+
 test('mergeVars refuses a name seen before', () => {
   const a = vars(`- name: X\n  objref: {kind: Service, name: a, apiVersion: v1}`);
   const b = vars(`- name: Y\n  objref: {kind: Service, name: b, apiVersion: v1}\n- name: X\n  objref: {kind: Service, name: c, apiVersion: v1}`);

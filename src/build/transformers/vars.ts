@@ -22,7 +22,9 @@ import { idOf, type Json, type JsonObject, type ResId, type Resource } from '../
 import { goFloat } from '../yaml/numbers.js';
 import { at, atIndex, decodeList, decodeString, fail, structFields, type DecodeContext } from '../refs/decode.js';
 import { FieldPathError, isObject, lookupPath, splitVarFieldPath } from '../refs/path.js';
-import { effectiveNamespace, isClusterScoped } from './scope.js';
+import { isClusterScoped } from './scope.js';
+
+const CLUSTER = ' cluster-scoped';
 
 export interface VarObjRef {
   group?: string;
@@ -112,26 +114,27 @@ function varError(v: Var, message: string): KtsError {
 /**
  * kustomize ResAccumulator.MergeVars, binding part: each var names the one resource it reads
  * from, by any of its ids (current or previous). Without a namespace in the objref, any
- * namespace matches.
+ * namespace matches; with one, a cluster-scoped resource matches only by a previous id.
  */
 export function bindVars(resources: readonly Resource[], vars: readonly Var[]): void {
   if (vars.length === 0) return;
-  const byGvkn = new Map<string, { r: Resource; id: ResId }[]>();
+  // kustomize compares effective namespaces, and only a resource's current id knows its kind
+  // is cluster-scoped (previous ids and objrefs are built without scope: '' means 'default')
+  const byGvkn = new Map<string, { r: Resource; namespace: string }[]>();
+  const index = (r: Resource, id: ResId, namespace: string): void => {
+    const key = gvkn(id);
+    const list = byGvkn.get(key);
+    if (list) list.push({ r, namespace });
+    else byGvkn.set(key, [{ r, namespace }]);
+  };
   for (const r of resources) {
-    for (const id of [...r.previous, idOf(r.obj)]) {
-      const key = gvkn(id);
-      const list = byGvkn.get(key);
-      if (list) list.push({ r, id });
-      else byGvkn.set(key, [{ r, id }]);
-    }
+    for (const id of r.previous) index(r, id, id.namespace || 'default');
+    const cur = idOf(r.obj);
+    index(r, cur, isClusterScoped(cur.kind) ? CLUSTER : cur.namespace || 'default');
   }
   for (const v of vars) {
     const want = objrefId(v.objref);
-    // kustomize knows a kind's scope only from its version too (openapi lookup by apiVersion)
-    const clusterScoped = want.version !== '' && isClusterScoped(want.kind);
-    const anyNamespace = want.namespace === '' && !clusterScoped;
-    const wantNamespace = effectiveNamespace({ kind: clusterScoped ? want.kind : '', namespace: want.namespace });
-    const hits = (byGvkn.get(gvkn(want)) ?? []).filter(({ id }) => anyNamespace || effectiveNamespace(id) === wantNamespace);
+    const hits = (byGvkn.get(gvkn(want)) ?? []).filter(({ namespace }) => want.namespace === '' || namespace === want.namespace);
     const matched = [...new Set(hits.map(({ r }) => r))];
     if (matched.length > 1) throw varError(v, `found ${matched.length} resId matches for var ${describe(v)} (unable to disambiguate)`);
     if (matched.length === 1) matched[0]!.varNames = [...(matched[0]!.varNames ?? []), v.name];
