@@ -1,6 +1,8 @@
 // kts publish / promote / unpublish end to end: the CLI against a real git smart-HTTP server
 // (git http-backend), the resulting repository checked with the real git CLI.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -172,12 +174,17 @@ test('an older render never replaces a newer one in the folder', async () => {
 
 test('promote copies the validated images into production as one commit', async () => {
   if (!haveGit) return;
-  let report = json(await publish('production', ['--branch', 'master', '--commit', SHA2, '--build', '41', '--json']));
-  assert.is(report.folder, 'production');
-  pushed.push(report.commit as string);
-  report = json(await publish('ci', ['--branch', 'master', '--commit', SHA1, '--build', '42', '--json']));
-  assert.is(report.folder, 'ci/master');
-  pushed.push(report.commit as string);
+  const [production, ci] = (
+    await Promise.all([
+      publish('production', ['--branch', 'master', '--commit', SHA2, '--build', '41', '--json']),
+      publish('ci', ['--branch', 'master', '--commit', SHA1, '--build', '42', '--json']),
+    ])
+  ).map(json);
+  assert.is(production!.folder, 'production');
+  assert.is(ci!.folder, 'ci/master');
+  // Both landed, in whichever order the race went.
+  pushed.push(...gitIn(bare, ['rev-list', '--reverse', `${pushed.at(-1)}..main`]).trim().split('\n'));
+  assert.equal([...pushed.slice(-2)].sort(), [production!.commit, ci!.commit].sort());
   const before = show('production/deployment-web.yaml');
   assert.match(before, 'image: registry.example.test/shop/web:1.41-1234567');
 
@@ -207,10 +214,12 @@ test('unpublish removes the branch folder in one commit, and is a no-op afterwar
   pushed.push(report.commit as string);
   assert.equal(tree(FOLDER), []);
   assert.ok(tree('ci/master').length > 0, 'other branches stay');
-  const again = await ktsAsync(args, { env: env() });
+  const [again, production] = await Promise.all([
+    ktsAsync(args, { env: env() }),
+    ktsAsync(['unpublish', 'production', '--branch', 'master', '--config', config(), '--repo', server.repoUrl('deploy')], { env: env() }),
+  ]);
   assert.is(again.code, 0, again.stderr);
   assert.match(again.stdout, 'nothing to remove');
-  const production = await ktsAsync(['unpublish', 'production', '--branch', 'master', '--config', config(), '--repo', server.repoUrl('deploy')], { env: env() });
   assertFailure(production, /the folder of production \(<env>\) does not depend on the branch; refusing to remove it/);
   assert.ok(tree('production').length > 0);
 });
@@ -237,12 +246,18 @@ test('bad remotes, refs and renders fail with one line naming the cause', async 
   if (!haveGit) return;
   const before = head();
   const args = ['--branch', 'faults', '--commit', SHA1, '--build', '1'];
-  const [missingRef, unreachable, notRepo, badRender] = await Promise.all([
+  // A web server that answers everything with a page: reachable, but no git there.
+  const web = createServer((_, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>welcome</html>'));
+  await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+  const webUrl = `http://127.0.0.1:${(web.address() as AddressInfo).port}/deploy.git`;
+  const [missingRef, unreachable, notRepo, notGit, badRender] = await Promise.all([
     publish('ci', [...args, '--ref', 'release']),
     ktsAsync(['publish', 'ci', '--config', config(), '--repo', 'http://127.0.0.1:9/deploy.git', ...args], { env: env() }),
     ktsAsync(['publish', 'ci', '--config', config(), '--repo', server.repoUrl('missing'), ...args], { env: env() }),
+    ktsAsync(['publish', 'ci', '--config', config(), '--repo', webUrl, ...args], { env: env() }),
     publish('nosuchenv', args),
-  ]);
+  ]).finally(() => web.close());
+  assertFailure(notGit, /http:\/\/127\.0\.0\.1:\d+\/deploy\.git is not a git repository \(no git smart-HTTP service there\)/);
   assertFailure(missingRef, /branch 'release' does not exist in http:\/\/127\.0\.0\.1:\d+\/deploy\.git/);
   assertFailure(unreachable, /cannot reach http:\/\/127\.0\.0\.1:9\/deploy\.git \(ECONNREFUSED\)/);
   assertFailure(notRepo, /is not a git repository/);
