@@ -21,6 +21,8 @@ export interface Proposal<T> {
   result: T;
 }
 
+export type Step = 'fetch' | 'commit' | 'push' | 'retry';
+
 /** Everything needed to change the deploy repository. */
 export interface GitOptions {
   remote: RemoteOptions;
@@ -28,17 +30,12 @@ export interface GitOptions {
   /** How many times to retry after the branch moved under us. */
   retries: number;
   backoff?: BackoffOptions;
-  onStep?: TransactionOptions['onStep'];
+  onStep?: (step: Step, detail?: string) => void;
 }
 
-export interface TransactionOptions {
-  author: Identity;
-  /** How many times to retry after the branch moved under us. */
-  retries: number;
-  backoff?: BackoffOptions;
+export interface TransactionOptions extends Omit<GitOptions, 'remote'> {
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
-  onStep?: (step: 'fetch' | 'commit' | 'push' | 'retry', detail?: string) => void;
 }
 
 export interface TransactionResult<T> {
@@ -101,7 +98,7 @@ export async function transact<T>(
 ): Promise<TransactionResult<T> & { repository: string }> {
   const repo = await DeployRepo.open(git.remote);
   try {
-    const tx = await commitWithRetry(repo, propose, { author: git.author, retries: git.retries, backoff: git.backoff, onStep: git.onStep });
+    const tx = await commitWithRetry(repo, propose, git);
     return { ...tx, repository: repo.displayUrl };
   } finally {
     repo.close();
