@@ -30,4 +30,8 @@ test('duplicate keys and syntax errors name the file and line', () => {
   }
 });
 
+test('kustomization files may repeat a key (go-yaml v2): the last one wins', () => {
+  assert.equal(parseYamlDocuments('kind: A\nname: x\nkind: B\n', 'kustomization.yaml', { duplicateKeys: true }), [{ kind: 'B', name: 'x' }]);
+});
+
 test.run();

@@ -1,4 +1,5 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar, type Document, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, Node, Scalar } from 'yaml';
 import { KtsError } from '../../errors.js';
 import type { Json, JsonObject } from '../resource.js';
 import { fastParseDocuments, setKey, Unsupported } from './fastparse.js';
@@ -11,6 +12,11 @@ import { resolvePlainV3 } from './resolve.js';
 
 const TAG = 'tag:yaml.org,2002:';
 
+// The `yaml` package is dozens of CommonJS files; most builds never need it (the fast reader
+// handles them), so it is loaded on first use instead of at start-up.
+let yamlLib: typeof import('yaml') | undefined;
+const lib = (): typeof import('yaml') => (yamlLib ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+
 function scalarValue(node: Scalar): Json {
   const text = String(node.value ?? '');
   const tag = node.tag?.startsWith(TAG) ? node.tag.slice(TAG.length) : node.tag?.startsWith('!!') ? node.tag.slice(2) : undefined;
@@ -19,7 +25,7 @@ function scalarValue(node: Scalar): Json {
     const v = resolvePlainV3(text);
     return typeof v === 'string' ? text : v;
   }
-  if (node.tag !== undefined || node.type !== Scalar.PLAIN) return text;
+  if (node.tag !== undefined || node.type !== 'PLAIN') return text;
   return resolvePlainV3(text);
 }
 
@@ -28,6 +34,7 @@ class Converter {
 
   value(node: unknown): Json {
     if (node === null || node === undefined) return null;
+    const { isAlias, isMap, isScalar, isSeq } = lib();
     if (isAlias(node)) return this.value(node.resolve(this.doc));
     if (isScalar(node)) return scalarValue(node);
     if (isSeq(node)) return node.items.map((item) => this.value(item));
@@ -38,10 +45,11 @@ class Converter {
   private map(items: unknown[]): JsonObject {
     const out: JsonObject = {};
     const merges: Json[] = [];
+    const { isPair, isScalar } = lib();
     for (const pair of items) {
       if (!isPair(pair)) continue;
       const key = pair.key as Node | null;
-      if (isScalar(key) && key.type === Scalar.PLAIN && key.value === '<<' && key.tag === undefined) {
+      if (isScalar(key) && key.type === 'PLAIN' && key.value === '<<' && key.tag === undefined) {
         merges.push(this.value(pair.value));
         continue;
       }
@@ -70,20 +78,28 @@ function lineOf(text: string, offset: number): number {
   return line;
 }
 
+export interface ParseOptions {
+  /**
+   * Accept repeated mapping keys, the last one winning. kustomize reads kustomization files with
+   * go-yaml v2, which allows them, and resources with go-yaml v3, which does not.
+   */
+  duplicateKeys?: boolean;
+}
+
 /** Parses a multi-document YAML text; empty documents are dropped. Errors name `file` and the line. */
-export function parseYamlDocuments(text: string, file: string): Json[] {
+export function parseYamlDocuments(text: string, file: string, opts: ParseOptions = {}): Json[] {
   try {
     return fastParseDocuments(text);
   } catch (e) {
     if (!(e instanceof Unsupported)) throw e;
   }
-  return fullParseDocuments(text, file);
+  return fullParseDocuments(text, file, opts);
 }
 
 /** The complete YAML parser: every construct, and the error messages. */
-export function fullParseDocuments(text: string, file: string): Json[] {
+export function fullParseDocuments(text: string, file: string, opts: ParseOptions = {}): Json[] {
   const out: Json[] = [];
-  for (const doc of parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: true, strict: false })) {
+  for (const doc of lib().parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: !opts.duplicateKeys, strict: false })) {
     const err = doc.errors[0];
     if (err) {
       const line = err.linePos?.[0]?.line ?? lineOf(text, err.pos[0]);
