@@ -34,7 +34,10 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 function buildIndex(resources: readonly Resource[]): Index {
   const index: Index = { byPreviousName: new Map(), byOriginalNamespace: new Map(), byCurrentNamespace: new Map() };
   for (const res of resources) {
-    for (const name of new Set(res.previous.map((id) => id.name))) push(index.byPreviousName, name, res);
+    res.previous.forEach((id, i) => {
+      // each resource once per name, even when several earlier ids share it
+      if (res.previous.findIndex((p) => p.name === id.name) === i) push(index.byPreviousName, id.name, res);
+    });
     const org = orgId(res);
     if (!isClusterScoped(org)) push(index.byOriginalNamespace, effectiveNamespace(org), res);
     const cur = idOf(res.obj);

@@ -42,7 +42,7 @@ export interface TypeLike {
  */
 export function isClusterScoped(type: TypeLike | string): boolean {
   if (typeof type === 'string') return BY_KIND.has(type);
-  if (!type.version) return BY_KIND.has(type.kind);
+  if (!type.version || !BY_KIND.has(type.kind)) return BY_KIND.has(type.kind);
   const apiVersion = type.group ? `${type.group}/${type.version}` : type.version;
   return BY_TYPE.has(`${apiVersion} ${type.kind}`);
 }
