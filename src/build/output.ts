@@ -11,11 +11,10 @@ export function serialize(resources: Resource[]): string {
   return emitDocuments(resources.map((r) => r.obj));
 }
 
-/** kustomize's file name for one resource in `-o DIR`: `group_version_kind_name.yaml`, lower-cased. */
+/** kustomize's file name for one resource in `-o DIR`: `[group_][version_]kind_name.yaml`, lower-cased. */
 export function resourceFileName(r: Resource): string {
   const id = idOf(r.obj);
-  const gvk = [id.group || '~G', id.version || '~V', id.kind || '~K'].join('_');
-  return `${gvk}_${id.name}.yaml`.toLowerCase();
+  return `${[id.group, id.version, id.kind, id.name].filter(Boolean).join('_')}.yaml`.toLowerCase();
 }
 
 /** A plan of the files `-o DIR` writes: one per resource, prefixed by namespace when there are several. */
@@ -28,9 +27,10 @@ export function filesForDirectory(resources: Resource[]): { name: string; conten
       cluster.push(r);
       continue;
     }
-    const list = byNs.get(id.namespace);
+    const ns = id.namespace || 'default';
+    const list = byNs.get(ns);
     if (list) list.push(r);
-    else byNs.set(id.namespace, [r]);
+    else byNs.set(ns, [r]);
   }
   const files: { name: string; content: string }[] = [];
   for (const [ns, list] of byNs) {

@@ -99,8 +99,9 @@ function applySm(rm: ResMap, selected: Resource[], patch: JsonObject, opts: { al
       r.obj = {};
     } else r.obj = merged;
   }
+  // A strategic-merge patch keeps name, namespace and kind unless told otherwise: ids only move then.
   if (removed) rm.filter((r) => Object.keys(r.obj).length > 0);
-  else rm.invalidate();
+  else if (opts.allowNameChange || opts.allowKindChange) rm.invalidate();
 }
 
 /** Applies a loaded PatchTransformer to the resource map. */

@@ -1,0 +1,110 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { encodeBase64, generate, makeConfigMap, makeIamServiceAccount, makeSecret, mergeOptions } from './generators.js';
+import { contentHash, encodeHash, transformHashes } from './hash.js';
+import { Loader } from './loader.js';
+import { metadataOf } from './resource.js';
+import { KtsError } from '../errors.js';
+
+const site = { file: 'kustomization.yaml', field: 'configMapGenerator[0]' };
+
+function dir(files: Record<string, string | Buffer>): Loader {
+  const d = mkdtempSync(join(tmpdir(), 'kts-gen-'));
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(d, name), content);
+  return Loader.at(d);
+}
+
+// Expected names measured with `kubectl kustomize` (kustomize v5.5.0).
+test('hash suffixes match kustomize v5.5.0', () => {
+  const ldr = dir({ 'b.bin': Buffer.from([0xff, 0xfe]) });
+  const cm = makeConfigMap({ name: 'x', literals: ['a=b'] }, ldr, site);
+  assert.is(contentHash(cm), '4h2mbtbbt6');
+  assert.is(contentHash(makeConfigMap({ name: 'e' }, ldr, site)), '6ct58987ht');
+  assert.is(contentHash(makeSecret({ name: 's', literals: ['a=b'] }, ldr, site)), 'k695gkmbtk');
+  const bin = makeConfigMap({ name: 'bin', files: ['b.bin'] }, ldr, site);
+  assert.equal(bin.binaryData, { 'b.bin': '//4=' });
+  assert.is(contentHash(bin), '9ghc4tgkt6');
+});
+
+test('the name does not enter the hash (kustomize looks it up under a key that never exists)', () => {
+  const ldr = dir({});
+  const a = makeConfigMap({ name: 'one', literals: ['k=v'] }, ldr, site);
+  const b = makeConfigMap({ name: 'two', literals: ['k=v'] }, ldr, site);
+  assert.is(contentHash(a), contentHash(b));
+  assert.is.not(contentHash(a), contentHash(makeConfigMap({ name: 'one', literals: ['k=w'] }, ldr, site)));
+});
+
+test('encodeHash swaps the digits and letters kustomize swaps', () => {
+  assert.is(encodeHash('0123456789abcdef'), 'gh2k456789');
+  assert.is(encodeHash('aaeeaaeeaaff'), 'mmttmmttmm');
+});
+
+test('transformHashes renames only resources that want a hash and records the old id', () => {
+  const ldr = dir({});
+  const r = generate('ConfigMap', { name: 'x', literals: ['a=b'] }, ldr, site);
+  const plain = generate('ConfigMap', { name: 'y', options: { disableNameSuffixHash: true } }, ldr, site);
+  transformHashes([r, plain]);
+  assert.is(metadataOf(r.obj).name, 'x-4h2mbtbbt6');
+  assert.is(r.previous[0]!.name, 'x');
+  assert.is(metadataOf(plain.obj).name, 'y');
+  assert.is(plain.previous.length, 0);
+});
+
+test('key/value sources: env files, then literals, then files; quotes stripped only when matched', () => {
+  process.env.KTS_GEN_TEST = 'from-env';
+  const ldr = dir({ 'a.env': '\uFEFF# comment\n\n  A=1\r\nB=x=y\nKTS_GEN_TEST\n', 'f.txt': 'file text\n' });
+  const cm = makeConfigMap({ name: 'c', envs: ['a.env'], literals: ['Q="quoted"', "H='half", 'E='], files: ['key=f.txt', 'f.txt'] }, ldr, site);
+  assert.equal(cm.data, {
+    A: '1',
+    B: 'x=y',
+    KTS_GEN_TEST: 'from-env',
+    Q: 'quoted',
+    H: "'half",
+    E: '',
+    key: 'file text\n',
+    'f.txt': 'file text\n',
+  });
+});
+
+test('invalid and repeated keys are errors naming the generator', () => {
+  const ldr = dir({});
+  assert.throws(() => makeConfigMap({ name: 'c', literals: ['a b=1'] }, ldr, site), (e: unknown) => e instanceof KtsError && /not a valid key name/.test(e.message));
+  assert.throws(() => makeConfigMap({ name: 'c', literals: ['a=1', 'a=2'] }, ldr, site), (e: unknown) => e instanceof KtsError && /repeats the key/.test(e.message));
+  assert.throws(() => makeConfigMap({ name: 'c', literals: ['=1'] }, ldr, site), /expected key=value/);
+  assert.throws(() => makeConfigMap({ name: 'c', files: ['missing.txt'] }, ldr, site), (e: unknown) => e instanceof KtsError && e.field === site.field);
+});
+
+test('secrets: Opaque by default, base64 wrapped at 70 characters as kyaml does', () => {
+  const ldr = dir({});
+  const long = 'x'.repeat(60);
+  const s = makeSecret({ name: 's', type: '', literals: [`k=${long}`, 'short=ab'] }, ldr, site);
+  assert.is(s.type, 'Opaque');
+  const data = s.data as Record<string, string>;
+  assert.is(data.short, 'YWI=');
+  const enc = Buffer.from(long).toString('base64');
+  assert.is(data.k, `${enc.slice(0, 70)}\n${enc.slice(70)}\n`);
+  assert.is(encodeBase64('x'.repeat(51)).endsWith('\n'), false);
+  assert.is(encodeBase64('x'.repeat(52)).endsWith('\n'), true);
+});
+
+test('options: labels, annotations, immutable; local options win over generatorOptions', () => {
+  const merged = mergeOptions({ labels: { a: 'local' } }, { labels: { a: 'global', b: 'g' }, annotations: { n: 'v' }, immutable: true });
+  assert.equal(merged, { labels: { a: 'local', b: 'g' }, annotations: { n: 'v' }, immutable: true });
+  const cm = makeConfigMap({ name: 'c', namespace: 'ns', options: merged }, dir({}), site);
+  assert.equal(cm, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'ns', labels: { a: 'local', b: 'g' }, annotations: { n: 'v' } }, immutable: true });
+});
+
+test('IAMPolicyGenerator makes the GKE service account and refuses other clouds', () => {
+  const args = { cloud: 'gke', kubernetesService: { name: 'ksa', namespace: 'ns' }, serviceAccount: { name: 'gsa', projectId: 'p' } };
+  assert.equal(makeIamServiceAccount(args, site), {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { annotations: { 'iam.gke.io/gcp-service-account': 'gsa@p.iam.gserviceaccount.com' }, name: 'ksa', namespace: 'ns' },
+  });
+  assert.throws(() => makeIamServiceAccount({ ...args, cloud: 'aws' }, site), /not supported/);
+});
+
+test.run();

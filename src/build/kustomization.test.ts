@@ -1,0 +1,83 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { KtsError } from '../errors.js';
+import { loadKustomization, toKustomization } from './kustomization.js';
+import { Loader } from './loader.js';
+
+function fails(fn: () => unknown, check: (e: KtsError) => boolean): void {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof KtsError, `expected a KtsError, got ${String(e)}`);
+    assert.ok(check(e), `unexpected error: ${e.toLine()}`);
+    return;
+  }
+  assert.unreachable('expected an error');
+}
+
+test('legacy fields fold into their successors as FixKustomization does', () => {
+  const k = toKustomization(
+    {
+      resources: ['a.yaml'],
+      bases: ['../base'],
+      imageTags: [{ name: 'nginx', newTag: '1' }],
+      images: [{ name: 'redis', newTag: '2' }],
+      configMapGenerator: [{ name: 'c', env: 'x.env', envs: ['y.env'] }],
+    },
+    'kustomization.yaml',
+  );
+  assert.equal(k.resources, ['a.yaml', '../base']);
+  assert.equal(k.images, [{ name: 'redis', newTag: '2' }, { name: 'nginx', newTag: '1' }]);
+  assert.equal(k.configMapGenerator, [{ name: 'c', envs: ['y.env', 'x.env'] }]);
+  assert.is(k.kind, 'Kustomization');
+  assert.is(k.apiVersion, 'kustomize.config.k8s.io/v1beta1');
+  assert.is(toKustomization({ kind: 'Component' }, 'k').apiVersion, 'kustomize.config.k8s.io/v1alpha1');
+});
+
+test('field names match case-insensitively, as Go decoding does', () => {
+  const k = toKustomization({ nameprefix: 'p-', CommonLabels: { a: 'b' } }, 'k');
+  assert.is(k.namePrefix, 'p-');
+  assert.equal(k.commonLabels, { a: 'b' });
+});
+
+test('unknown fields and wrong types name the file and the field', () => {
+  fails(() => toKustomization({ resourcez: [] }, 'dir/kustomization.yaml'), (e) => e.file === 'dir/kustomization.yaml' && e.field === 'resourcez' && /unknown field/.test(e.message));
+  fails(() => toKustomization({ configMapGenerator: [{ name: 'x', literal: ['a=b'] }] }, 'k'), (e) => e.field === 'configMapGenerator[0].literal');
+  fails(() => toKustomization({ commonLabels: { a: 1 } }, 'k'), (e) => e.field === 'commonLabels.a');
+  fails(() => toKustomization({ resources: 'a.yaml' }, 'k'), (e) => e.field === 'resources');
+  fails(() => toKustomization({ kind: 'Component', apiVersion: 'kustomize.config.k8s.io/v1beta1' }, 'k'), (e) => e.field === 'apiVersion');
+  fails(() => toKustomization({ kind: 'Deployment' }, 'k'), (e) => e.field === 'kind');
+});
+
+test('helm charts and inventories are refused naming the field', () => {
+  fails(() => toKustomization({ helmCharts: [{ name: 'x' }] }, 'k'), (e) => e.field === 'helmCharts' && e.code === 'refused');
+  fails(() => toKustomization({ helmChartInflationGenerator: [{}] }, 'k'), (e) => e.field === 'helmChartInflationGenerator');
+});
+
+test('kustomization file discovery: one of the three names, never two', () => {
+  const d = mkdtempSync(join(tmpdir(), 'kts-k-'));
+  for (const [sub, names] of [
+    ['yml', ['kustomization.yml']],
+    ['cap', ['Kustomization']],
+    ['two', ['kustomization.yaml', 'kustomization.yml']],
+    ['none', []],
+  ] as const) {
+    mkdirSync(join(d, sub));
+    for (const n of names) writeFileSync(join(d, sub, n), 'namePrefix: x-\n');
+  }
+  assert.is(loadKustomization(Loader.at(join(d, 'yml'))).fileName, 'kustomization.yml');
+  assert.is(loadKustomization(Loader.at(join(d, 'cap'))).kustomization.namePrefix, 'x-');
+  fails(() => loadKustomization(Loader.at(join(d, 'two'))), (e) => /multiple kustomization files/.test(e.message));
+  fails(() => loadKustomization(Loader.at(join(d, 'none'))), (e) => /unable to find one of/.test(e.message));
+});
+
+test('malformed YAML is reported with file and line', () => {
+  const d = mkdtempSync(join(tmpdir(), 'kts-k-'));
+  writeFileSync(join(d, 'kustomization.yaml'), 'resources:\n- a.yaml\nnamePrefix: [oops\n');
+  fails(() => loadKustomization(Loader.at(d)), (e) => e.file!.endsWith('kustomization.yaml') && typeof e.line === 'number');
+});
+
+test.run();

@@ -1,0 +1,60 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { KtsError } from '../errors.js';
+import { absorb, ResMap, resIdString } from './resmap.js';
+import { newResource, type JsonObject, type Resource } from './resource.js';
+
+const cm = (name: string, extra: JsonObject = {}): Resource => newResource({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, ...extra });
+
+test('appending a resource whose id is taken is kustomize conflict error', () => {
+  const rm = new ResMap([cm('a'), cm('b')]);
+  assert.throws(() => rm.append(cm('a')), (e: unknown) => e instanceof KtsError && e.message === 'may not add resource with an already registered id: ConfigMap.v1.[noGrp]/a.[noNs]');
+  // unset and `default` namespaces are the same namespace
+  assert.throws(() => rm.append(newResource({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b', namespace: 'default' } })), /already registered/);
+  rm.append(newResource({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b', namespace: 'other' } }));
+  assert.is(rm.size, 3);
+});
+
+test('lookups by any id find renamed resources; the index follows list changes', () => {
+  const r = cm('old');
+  const rm = new ResMap([r]);
+  r.previous.push({ group: '', version: 'v1', kind: 'ConfigMap', namespace: '', name: 'old' });
+  (r.obj.metadata as JsonObject).name = 'p-old';
+  rm.invalidate();
+  assert.is(rm.getByAnyId({ group: '', version: 'v1', kind: 'ConfigMap', namespace: '', name: 'old' })[0], r);
+  assert.is(rm.getByCurrentId({ group: '', version: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'p-old' }), r);
+  assert.is(rm.getByCurrentId({ group: '', version: 'v1', kind: 'ConfigMap', namespace: '', name: 'old' }), undefined);
+});
+
+test('generator behaviors: create appends, merge and replace fold into the existing resource in place', () => {
+  const gen = (name: string, behavior: 'create' | 'merge' | 'replace', data: JsonObject, hash = true): Resource => ({
+    ...cm(name, { data }),
+    generator: { behavior, hash },
+  });
+  const base = gen('c', 'create', { a: '1', b: '1' });
+  (base.obj.metadata as JsonObject).labels = { from: 'base' };
+  const rm = new ResMap([cm('first'), base, cm('last')]);
+  absorb(rm, gen('c', 'merge', { b: '2', c: '2' }));
+  assert.equal(rm.resources()[1]!.obj.data, { a: '1', b: '2', c: '2' });
+  assert.equal((rm.resources()[1]!.obj.metadata as JsonObject).labels, { from: 'base' });
+  absorb(rm, gen('c', 'replace', { z: '9' }, false));
+  assert.equal(rm.resources()[1]!.obj.data, { z: '9' });
+  assert.is(rm.resources()[1]!.generator!.hash, false);
+  assert.is(rm.size, 3);
+  assert.throws(() => absorb(rm, gen('c', 'create', {})), /behavior must be merge or replace/);
+  assert.throws(() => absorb(rm, gen('missing', 'merge', {})), /does not exist; cannot merge or replace/);
+});
+
+test('resIdString prints ids as kustomize messages do', () => {
+  assert.is(resIdString({ group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'ns', name: 'd' }), 'Deployment.v1.apps/d.ns');
+});
+
+test('appending is linear: 20,000 resources index in well under a second', () => {
+  const start = performance.now();
+  const rm = new ResMap();
+  for (let i = 0; i < 20000; i++) rm.append(cm(`c${i}`));
+  for (let i = 0; i < 20000; i++) assert.ok(rm.getByAnyId({ group: '', version: 'v1', kind: 'ConfigMap', namespace: '', name: `c${i}` }).length === 1);
+  assert.ok(performance.now() - start < 1000);
+});
+
+test.run();
