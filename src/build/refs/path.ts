@@ -65,7 +65,7 @@ export function splitVarFieldPath(path: string): string[] {
   return out;
 }
 
-export function isListIndex(part: string): boolean {
+function isListIndex(part: string): boolean {
   return part.startsWith('[') && part.endsWith(']');
 }
 
@@ -80,7 +80,7 @@ function isIdxNumber(part: string): boolean {
 }
 
 /** `[name=value]` → ['name', 'value']; `[=value]` → ['', 'value']. */
-export function splitIndexNameValue(part: string): [string, string] {
+function splitIndexNameValue(part: string): [string, string] {
   const inner = part.slice(1, -1);
   const eq = inner.indexOf('=');
   if (eq < 0) throw new FieldPathError('list path element must contain fieldName=fieldValue for element to match');

@@ -5,7 +5,6 @@
 //   loadReplacements(entries, ctx, read)  the `replacements:` list of a kustomization or of a
 //                                         ReplacementTransformer config: inline entries and
 //                                         `path:` entries (read through `read`), validated.
-//   parseReplacement(value, ctx)          one inline replacement, validated.
 //   applyReplacements(resources, list)    runs them in order, editing the objects in place;
 //                                         returns the same list.
 //
@@ -155,11 +154,6 @@ function decodeReplacement(v: Json, ctx: DecodeContext, extra: readonly string[]
   return { source: src, targets: tgts, at: { file: ctx.file, field: ctx.field } };
 }
 
-/** One inline replacement (kustomize types.Replacement), validated. */
-export function parseReplacement(value: Json, ctx: ReplacementsContext): Replacement {
-  return decodeReplacement(value, decodeContext(ctx), [], ctx.inKustomization);
-}
-
 function decodeContext(ctx: ReplacementsContext): DecodeContext {
   return { file: ctx.file, field: ctx.field, strict: ctx.inKustomization, code: 'replacements' };
 }
@@ -224,7 +218,7 @@ function hasIdPart(s: IdSelector): boolean {
 }
 
 function replacementError(r: Replacement, field: string, message: string): KtsError {
-  return new KtsError('replacements', message, { file: r.at?.file, field: r.at ? `${r.at.field}.${field}` : field });
+  return new KtsError('replacements', message, { file: r.at?.file, field: r.at?.field ? `${r.at.field}.${field}` : field });
 }
 
 /** The value a replacement writes: the source node and its scalar text (which a delimiter may have cut). */
