@@ -199,6 +199,44 @@ spec:
   assert.equal((strategicMerge(foo('[{id: a}]'), foo('[{id: c}]'))!.spec as JsonObject).items, [{ id: 'c' }]);
 });
 
+test('x-kubernetes-list-type alone does not merge a list; a merge patch strategy does', () => {
+  const doc = {
+    definitions: {
+      'v1.Foo': {
+        type: 'object',
+        properties: {
+          spec: {
+            type: 'object',
+            properties: {
+              m: { type: 'array', items: { type: 'object' }, 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['id'] },
+              s: { type: 'array', items: { type: 'string' }, 'x-kubernetes-list-type': 'set' },
+              k: { type: 'array', items: { type: 'object' }, 'x-kubernetes-patch-strategy': 'merge', 'x-kubernetes-list-map-keys': ['id', 'x'] },
+              r: { type: 'array', items: { type: 'object' }, 'x-kubernetes-patch-strategy': 'replace', 'x-kubernetes-patch-merge-key': 'id' },
+              n: { items: { type: 'object' }, 'x-kubernetes-patch-strategy': 'merge', 'x-kubernetes-patch-merge-key': 'id' },
+            },
+          },
+        },
+        'x-kubernetes-group-version-kind': [{ group: 'example.com', version: 'v1', kind: 'Foo' }],
+      },
+    },
+  };
+  const schema = withOpenApiDocument(builtinMergeSchema(), doc, 'schema.json');
+  const foo = (spec: string) => y(`apiVersion: example.com/v1\nkind: Foo\nmetadata: {name: x}\nspec:\n${spec}`);
+  const out = strategicMerge(
+    foo('  m: [{id: a, v: 1}, {id: b}]\n  s: [a, b]\n  k: [{id: a, x: 1, v: 1}, {id: b}]\n  r: [{id: a, v: 1}, {id: b}]\n  n: [{id: a, v: 1, w: [{id: q}]}, {id: b}]\n'),
+    foo('  m: [{id: a, v: 2}, {id: c}]\n  s: [c, a]\n  k: [{id: a, x: 1, v: 2}, {id: c}]\n  r: [{id: a, v: 2}, {id: c}]\n  n: [{id: a, v: 2}, {id: c}]\n'),
+    schema,
+  );
+  // What kustomize v5.5.0 printed for the same document, resource and patch.
+  assert.equal(out!.spec, {
+    m: [{ id: 'a', v: 2 }, { id: 'c' }],
+    s: ['c', 'a'],
+    k: [{ id: 'c' }, { id: 'a', x: 1, v: 2 }, { id: 'b' }],
+    r: [{ id: 'a', v: 2 }, { id: 'c' }],
+    n: [{ id: 'a', v: 2, w: [{ id: 'q' }] }, { id: 'c' }, { id: 'b' }],
+  });
+});
+
 test('elements only have a schema under a node typed exactly array', () => {
   const s = withOpenApiDocument(builtinMergeSchema(), { definitions: { X: { properties: { l: { items: { type: 'object' } } } } } }, 'x.json');
   const l = fieldSchema(s, { $ref: '#/definitions/X' }, 'l')!;
