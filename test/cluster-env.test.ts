@@ -42,7 +42,6 @@ const lifecycle = scenario(async () => {
   const upA = await kts('env', 'up', 'branch', '--branch', 'feature/login', ...context, '--wait', '--timeout', '30s');
   const upB = await kts('env', 'up', 'branch', '--branch', 'main', ...context);
   const list = await kts('env', 'list', 'branch', '--json');
-  const table = await kts('env', 'list');
   const namespaces = (JSON.parse(list.stdout || '[]') as { namespace: string }[]).map((p) => p.namespace);
   const loginNs = namespaces.find((n) => n.includes('login'));
   const objectsInA = loginNs ? kube.objects({ namespace: loginNs }) : [];
@@ -50,7 +49,7 @@ const lifecycle = scenario(async () => {
   const down = await kts('env', 'down', 'branch', '--branch', 'feature/login');
   const goneAfterDown = loginNs ? !exists(loginNs) : false;
   const downAgain = await kts('env', 'down', 'branch', '--branch', 'feature/login');
-  return { upA, upB, list, table, namespaces, objectsInA, reUp, down, goneAfterDown, downAgain, loginNs };
+  return { upA, upB, list, namespaces, objectsInA, reUp, down, goneAfterDown, downAgain, loginNs };
 });
 
 const refusals = scenario(async () => {
@@ -126,8 +125,6 @@ test('env up labels the preview namespace, applies the render with its quota; li
       ['branch', 'main', '0123456789abcdef0123456789abcdef01234567', '42'],
     ],
   );
-  assert.match(r.table.stdout, /^NAMESPACE\s+ENVIRONMENT\s+BRANCH\s+COMMIT\s+BUILD\s+AGE\s+LAST DEPLOY/);
-  assert.match(r.table.stdout, new RegExp(`${login}\\s+branch\\s+feature/login\\s+0123456789ab\\s+42\\s`));
   const report = JSON.parse(r.reUp.stdout) as { ok: boolean; objects: { action: string }[] };
   assert.ok(report.ok);
   assert.equal(new Set(report.objects.map((o) => o.action)), new Set(['unchanged']), 'a second up changes nothing');
