@@ -4,6 +4,7 @@ import { KtsError, UsageError } from '../errors.js';
 import { contextFlagOptions, contextFlagsHelp, renderFromFlags } from '../env/flags.js';
 import { computeChanges, hasDifferences } from '../diff/changes.js';
 import { formatJson, formatMarkdown, formatTerminal } from '../diff/format.js';
+import { withoutBuildAnnotations } from '../diff/normalize.js';
 
 const help = `usage: kts diff ENV --against repo|cluster [flags]
 
@@ -16,6 +17,8 @@ Renders ENV as 'kts render' does and shows what a deploy would change:
   --output text|markdown|json   terminal report (default), pull-request comment, or structured changes
   --color auto|always|never     color the text report (default: auto, when stdout is a terminal)
   --limit N            markdown size cap in characters (default: 65536, a PR comment's limit)
+  --with-build-annotations   also compare kts.dev/commit and kts.dev/build (ignored by default: they
+                       change on every object with every build)
 Secret values are never shown: changed values appear as '*** (before)' / '*** (after)'.
 Exit codes (as kubectl diff): 0 no differences, 1 differences found, 2 an error.
 
@@ -46,6 +49,7 @@ async function run(argv: string[]): Promise<number> {
         context: { type: 'string' },
         kubeconfig: { type: 'string' },
         namespace: { type: 'string', short: 'n' },
+        'with-build-annotations': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -93,7 +97,7 @@ async function run(argv: string[]): Promise<number> {
     after = sides.after;
     target = `the cluster (${client.server})`;
   }
-  const changes = computeChanges(before, after);
+  const changes = values['with-build-annotations'] ? computeChanges(before, after) : computeChanges(before.map(withoutBuildAnnotations), after.map(withoutBuildAnnotations));
   const title = `kts diff: ${rendered.envName} against ${target}`;
   if (output === 'json') process.stdout.write(formatJson(changes));
   else if (output === 'markdown') process.stdout.write(formatMarkdown(changes, { title, limit }));
