@@ -9,6 +9,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { stringify } from 'yaml';
 import { hasProgram } from '../../../test/helpers/cli.js';
+import { repoRoot } from '../../../test/helpers/paths.js';
 import type { Json, JsonObject } from '../resource.js';
 import { parseYamlDocuments } from '../yaml/parse.js';
 import { applySmPatchToResource } from './strategic.js';
@@ -49,7 +50,7 @@ function compare(bases: JsonObject[], patches: JsonObject[]): void {
 }
 
 type FieldSpec = string | [string, string?, string?, string[]?];
-const table = JSON.parse(readFileSync(new URL('../../../schemas/patch-meta.json', import.meta.url), 'utf8')) as {
+const table = JSON.parse(readFileSync(join(repoRoot, 'schemas', 'patch-meta.json'), 'utf8')) as {
   kinds: Record<string, Record<string, string>>;
   types: Record<string, Record<string, FieldSpec>>;
 };
