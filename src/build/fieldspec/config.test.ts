@@ -63,4 +63,11 @@ test('crd schemas give name references from x-kubernetes-object-ref extensions, 
   ]);
 });
 
+test('a CustomResourceDefinition given as a crds file is an error, as in kustomize', () => {
+  assert.throws(
+    () => configFromCrdSchemas({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', spec: {} }, 'crd.yaml'),
+    /not an OpenAPI definition/,
+  );
+});
+
 test.run();

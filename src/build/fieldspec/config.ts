@@ -115,6 +115,12 @@ export function configFromCrdSchemas(doc: Json, file: string): TransformerConfig
   if (!isObject(doc)) throw new KtsError('config', 'a crds file must map type names to OpenAPI definitions', { file });
   let tc = emptyTransformerConfig();
   for (const [typeName, def] of Object.entries(doc)) {
+    if (!isObject(def)) {
+      throw new KtsError('config', `'${typeName}' is not an OpenAPI definition (a crds file holds definitions, not CustomResourceDefinitions)`, {
+        file,
+        field: typeName,
+      });
+    }
     const props = propertiesOf(def);
     if (!('kind' in props && 'apiVersion' in props && 'metadata' in props)) continue;
     const kind = typeName.slice(typeName.lastIndexOf('/') + 1).replace(/^.*\./, '');
