@@ -1,7 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { defaultTransformerConfig } from '../fieldspec/defaults.js';
-import { transformAnnotations } from './annotations.js';
 import { labelsEntryFieldSpecs, transformLabels } from './labels.js';
 import { resources } from './testing.js';
 
@@ -65,16 +64,6 @@ test('labels fields from configuration files apply to every labels entry', () =>
 test('a label field that is not a map is an error', () => {
   const rs = resources('kind: Service\nmetadata: {name: s}\nspec: {selector: oops}');
   assert.throws(() => transformLabels(rs, { labels: { a: 'b' }, fieldSpecs: [{ path: 'spec/selector', create: true }] }), /not a map/);
-});
-
-test('annotations reach metadata and pod templates of workloads', () => {
-  const rs = resources(deployment);
-  transformAnnotations(rs, { annotations: { note: 'x' }, fieldSpecs: defaultTransformerConfig().commonAnnotations });
-  const [d, s] = rs.map((r) => r.obj as any);
-  assert.equal(d.metadata.annotations, { note: 'x' });
-  assert.equal(d.spec.template.metadata.annotations, { note: 'x' });
-  assert.equal(s.metadata.annotations, { note: 'x' });
-  assert.is(d.spec.selector, undefined);
 });
 
 test('no labels: resources untouched', () => {
