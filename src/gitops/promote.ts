@@ -10,7 +10,7 @@ import { parseImageRef } from '../env/images.js';
 import { serialize } from '../index.js';
 import { formatMetadata, METADATA_FILE, parseMetadata, type PublishMetadata } from './metadata.js';
 import type { FileSource } from './plan.js';
-import { transact, type GitOptions } from './transaction.js';
+import { transact, type GitOptions, type HeadView } from './transaction.js';
 
 const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'];
 
@@ -123,25 +123,29 @@ export interface PromoteReport {
   attempts: number;
 }
 
-async function readFolder(view: { listFolder(p: string): Promise<Map<string, string>>; readText(oid: string): Promise<string> }, folder: string) {
-  const out = new Map<string, string>();
-  for (const [name, oid] of await view.listFolder(folder)) out.set(name, await view.readText(oid));
-  return out;
+async function readFolder(view: HeadView, folder: string): Promise<{ oids: Map<string, string>; texts: Map<string, string> }> {
+  const oids = await view.listFolder(folder);
+  const texts = new Map<string, string>();
+  for (const [name, oid] of oids) texts.set(name, await view.readText(oid));
+  return { oids, texts };
 }
 
 export async function promoteFolder(from: string, to: string, git: GitOptions): Promise<PromoteReport> {
   const tx = await transact(git, async (view) => {
-    const source = await readFolder(view, from);
+    const source = (await readFolder(view, from)).texts;
     if (source.size === 0) throw new KtsError('promote', `nothing is published at ${from} in the deploy repository`);
     const target = await readFolder(view, to);
-    if (target.size === 0) throw new KtsError('promote', `nothing is published at ${to} in the deploy repository; publish it once first`);
-    const plan = planPromotion(source, target, { from, to });
+    if (target.texts.size === 0) throw new KtsError('promote', `nothing is published at ${to} in the deploy repository; publish it once first`);
+    const plan = planPromotion(source, target.texts, { from, to });
     const sourceMeta = parseMetadata(source.get(METADATA_FILE));
     const result = { images: plan.images, sourceMeta };
     if (plan.files.size === 0) return { edits: null, result };
     const files = new Map<string, FileSource>();
-    for (const [name, text] of target) files.set(name, { content: plan.files.get(name) ?? text });
-    const targetMeta = parseMetadata(target.get(METADATA_FILE));
+    for (const [name, oid] of target.oids) {
+      const content = plan.files.get(name);
+      files.set(name, content === undefined ? { oid } : { content });
+    }
+    const targetMeta = parseMetadata(target.texts.get(METADATA_FILE));
     if (targetMeta) {
       const promotedFrom = { folder: from, commit: sourceMeta?.source.commit, build: sourceMeta?.build, at: new Date().toISOString() };
       files.set(METADATA_FILE, { content: formatMetadata({ ...targetMeta, promotedFrom }) });
