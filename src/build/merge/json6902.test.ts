@@ -77,6 +77,26 @@ test('replace of a missing map key adds it and add without a value sets null, as
   assert.equal((out.spec as JsonObject).paused, null);
 });
 
+test('YAML patches read scalars as YAML 1.1, like sigs.k8s.io/yaml', () => {
+  const ops = parseJson6902('- op: add\n  path: /data\n  value: {a: yes, b: off, c: 0644, d: 0x1F, e: 1_000, f: 2001-12-14, g: "1:20", h: 1:20, i: ~}\n', 'p.yaml');
+  assert.equal(ops[0]!.value, { a: true, b: false, c: 420, d: 31, e: 1000, f: '2001-12-14', g: '1:20', h: '1:20', i: null });
+  assert.is(errorOf(() => parseJson6902('- op: add\n  path: [\n', 'p.yaml')).file, 'p.yaml');
+});
+
+test('evanphx/json-patch leniencies: copy of a missing key, test for null, paths without the leading slash', () => {
+  const out = applyJson6902(deployment(), [
+    { op: 'copy', from: '/spec/missing', path: '/spec/copied' },
+    { op: 'test', path: '/spec/absent', value: null },
+    { op: 'add', path: 'spec/x', value: 1 },
+  ]);
+  assert.equal((out.spec as JsonObject).copied, null);
+  assert.is(out.x, 1, 'the segment before the first slash is ignored');
+  assert.match(errorOf(() => applyJson6902(deployment(), [{ op: 'add', path: 'x', value: 1 }])).message, 'does not exist');
+  assert.match(errorOf(() => applyJson6902(deployment(), [{ op: 'remove', path: '' }])).message, 'does not exist');
+  assert.match(errorOf(() => applyJson6902(deployment(), [{ op: 'move', from: '/spec', path: '/spec/template/x' }])).message, 'into itself');
+  assert.match(errorOf(() => applyJson6902(deployment(), [{ op: 'move', from: '/spec/missing', path: '/spec/x' }])).message, 'does not exist');
+});
+
 test('a failing operation names the patch file, its index, op and path', () => {
   const cases: [string, string, string][] = [
     ['remove', '/spec/replicas', 'does not exist'],

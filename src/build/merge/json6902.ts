@@ -3,19 +3,21 @@
 //
 // Exports:
 //   parseJson6902(text, file): Json6902Operation[]
-//     A patch file or inline patch: text starting with `[` is JSON, anything else YAML (as
-//     kustomize decides). Anything but a list of operation maps is an error naming `file`.
+//     A patch file or inline patch: text starting with `[` is JSON, anything else YAML read as
+//     kustomize reads it here (sigs.k8s.io/yaml, i.e. YAML 1.1 scalars: `yes` is true, `0644` is
+//     octal). Anything but a list of operation maps is an error naming `file`.
 //   applyJson6902(target, ops, where): JsonObject
-//     Applies the operations in order to a copy of `target`. Like evanphx/json-patch, negative
-//     array indexes count from the end, `replace` of a missing map key adds it, and `add`/`replace`
-//     without a value set null. A failing
+//     Applies the operations in order to a copy of `target`. Like evanphx/json-patch v4: negative
+//     array indexes count from the end, `replace` of a missing map key adds it, `copy` from a
+//     missing map key copies null, `test` for null passes on a missing map key, `add`/`replace`
+//     without a value set null, and a path without its leading `/` loses its first segment. A failing
 //     operation throws a KtsError naming the patch file, the operation's index, op and path.
 
 import fjp from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
+import { parseAllDocuments, type Tags } from 'yaml';
 import { KtsError } from '../../errors.js';
 import type { Json, JsonObject } from '../resource.js';
-import { parseYamlDocuments } from '../yaml/parse.js';
 
 export interface Json6902Operation {
   op: string;
@@ -35,7 +37,7 @@ export function parseJson6902(text: string, file: string): Json6902Operation[] {
       throw new KtsError('json6902', `invalid JSON patch: ${(e as Error).message}`, { file });
     }
   } else {
-    doc = parseYamlDocuments(text, file)[0] ?? null;
+    doc = parseYaml11(text, file);
   }
   if (doc === null) return [];
   if (!Array.isArray(doc)) {
@@ -50,6 +52,20 @@ export function parseJson6902(text: string, file: string): Json6902Operation[] {
     if (Object.hasOwn(op, 'value')) out.value = op.value!;
     return out;
   });
+}
+
+// sigs.k8s.io/yaml (go-yaml v2): YAML 1.1 booleans and numbers, but timestamps and sexagesimal
+// numbers stay strings.
+const STRING_TAGS = new Set(['timestamp', 'intTime', 'floatTime']);
+const yaml11Tags = (tags: Tags): Tags =>
+  tags.filter((t) => (typeof t === 'string' ? !STRING_TAGS.has(t) : t.tag !== 'tag:yaml.org,2002:timestamp' && (t as { format?: string }).format !== 'TIME'));
+
+function parseYaml11(text: string, file: string): Json {
+  const doc = parseAllDocuments(text, { version: '1.1', customTags: yaml11Tags })[0];
+  if (doc === undefined || !('errors' in doc)) return null;
+  const err = doc.errors[0];
+  if (err) throw new KtsError('yaml', err.message.split('\n')[0]!, { file, line: err.linePos?.[0]?.line });
+  return (doc.toJS() ?? null) as Json;
 }
 
 function describe(v: Json): string {
@@ -73,22 +89,41 @@ export function applyJson6902(target: JsonObject, ops: Json6902Operation[], wher
     const fail = (reason: string) =>
       new KtsError('json6902', `operation ${i} (${op.op || '?'} ${op.path}): ${reason}`, { file: where.file, field: `[${i}]` });
     if (!OPS.has(op.op)) throw fail(`unknown op '${op.op}' (want add, remove, replace, move, copy or test)`);
-    const operation: Json6902Operation = { ...op, path: withPositiveIndexes(doc, op.path, op.op === 'add') };
-    // evanphx/json-patch v4 replaces a missing map key as if adding it.
-    if (op.op === 'replace' && isMissingMapKey(doc, operation.path)) operation.op = 'add';
-    if (op.from !== undefined) operation.from = withPositiveIndexes(doc, op.from, false);
+    const path = evanphxPointer(op.path);
+    if (path === undefined || (path === '' && op.op !== 'replace' && op.op !== 'test')) throw fail(REASONS.OPERATION_PATH_UNRESOLVABLE!);
+    const operation: Json6902Operation = { ...op, path: withPositiveIndexes(doc, path, op.op === 'add') };
+    if (op.from !== undefined) {
+      const from = evanphxPointer(op.from);
+      if (from === undefined) throw fail(REASONS.OPERATION_FROM_UNRESOLVABLE!);
+      operation.from = withPositiveIndexes(doc, from, false);
+    }
     if ((op.op === 'add' || op.op === 'replace' || op.op === 'test') && op.value === undefined) operation.value = null;
+    if (op.op === 'replace' && isMissingMapKey(doc, operation.path)) operation.op = 'add';
+    if (op.op === 'test' && operation.value === null && isMissingMapKey(doc, operation.path)) return;
+    if (op.op === 'copy' && isMissingMapKey(doc, operation.from!)) {
+      operation.op = 'add';
+      operation.value = null;
+      delete operation.from;
+    }
+    if (op.op === 'move' && operation.path.startsWith(`${operation.from}/`)) throw fail('cannot move a value into itself');
     try {
       doc = fjp.applyOperation(doc, operation as Operation, true, true).newDocument;
     } catch (e) {
       if (e instanceof fjp.JsonPatchError) throw fail(REASONS[e.name] ?? e.message.split('\n')[0]!);
-      throw e;
+      throw fail((e as Error).message);
     }
   });
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     throw new KtsError('json6902', `the patch left ${describe(doc)} instead of a resource`, { file: where.file });
   }
   return doc;
+}
+
+// evanphx/json-patch splits a path on `/` and ignores what precedes the first one.
+function evanphxPointer(path: string): string | undefined {
+  if (path === '' || path.startsWith('/')) return path;
+  const slash = path.indexOf('/');
+  return slash < 0 ? undefined : path.slice(slash);
 }
 
 function isMissingMapKey(doc: Json, pointer: string): boolean {
