@@ -46,6 +46,8 @@ export interface ConnectOptions {
   /** Explicit kubeconfig file (otherwise KUBECONFIG, ~/.kube/config, then the in-cluster service account). */
   kubeconfig?: string;
   retry?: RetryPolicy;
+  /** Give up on a request (and retry it) after this long without a response; 0 waits forever. Default 60 s. */
+  requestTimeoutMs?: number;
   /** Called before each retry, e.g. to print a warning. */
   onRetry?: (what: string, retry: number, delayMs: number) => void;
 }
@@ -113,6 +115,7 @@ export async function connect(opts: ConnectOptions = {}): Promise<KubeClient> {
   const cluster = kc.getCurrentCluster()!;
   const contextNamespace = kc.getContextObject(kc.getCurrentContext())?.namespace || 'default';
   const policy = opts.retry ?? DEFAULT_RETRY;
+  const requestTimeoutMs = opts.requestTimeoutMs ?? 60_000;
   let retries = 0;
 
   // The library builds a fresh agent (no keep-alive) for every request, i.e. a new connection and
@@ -141,13 +144,17 @@ export async function connect(opts: ConnectOptions = {}): Promise<KubeClient> {
       const what = `${req.getHttpMethod()} ${new URL(req.getUrl()).pathname}`;
       for (let attempt = 1; ; attempt++) {
         let rsp: K8s.ResponseContext;
+        const signal = requestTimeoutMs > 0 ? AbortSignal.timeout(requestTimeoutMs) : undefined;
+        if (signal) req.setSignal(signal);
         try {
           rsp = await inner.send(req).toPromise();
         } catch (err) {
-          const delay = isRetryableNetworkError(err) ? nextDelay(attempt, policy) : undefined;
-          if (delay === undefined) throw err;
+          // Our own timeout is a slow server, worth another try; any other abort is not.
+          const failure = signal?.aborted ? Object.assign(new Error(`no response within ${requestTimeoutMs / 1000}s`), { code: 'ETIMEDOUT' }) : err;
+          const delay = isRetryableNetworkError(failure) ? nextDelay(attempt, policy) : undefined;
+          if (delay === undefined) throw failure;
           retries++;
-          opts.onRetry?.(`${what}: ${(err as Error).message}`, attempt, delay);
+          opts.onRetry?.(`${what}: ${(failure as Error).message}`, attempt, delay);
           await sleep(delay);
           continue;
         }

@@ -9,6 +9,7 @@ test('durations in Go syntax plus days', () => {
   assert.is(parseDuration('250ms', '--x'), 250);
   assert.is(parseDuration('7d', '--x'), 7 * 86_400_000);
   assert.is(parseDuration('1.5s', '--x'), 1500);
+  assert.is(parseDuration('0', '--x'), 0);
   for (const bad of ['', '72', 'h', '3 days', '5m!']) assert.throws(() => parseDuration(bad, '--max-age'), /--max-age: invalid duration/);
 });
 

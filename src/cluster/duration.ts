@@ -2,8 +2,9 @@ import { UsageError } from '../errors.js';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** Parses Go-style durations (`90s`, `5m`, `1h30m`, `72h`) plus days (`7d`) into milliseconds. */
+/** Parses Go-style durations (`90s`, `5m`, `1h30m`, `72h`, `0`) plus days (`7d`) into milliseconds. */
 export function parseDuration(text: string, flag: string): number {
+  if (text === '0') return 0;
   const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
   let total = 0;
   let matched = 0;

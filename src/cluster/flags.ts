@@ -8,17 +8,20 @@ import { parseDuration } from './duration.js';
 export const clusterFlagOptions = {
   context: { type: 'string' },
   kubeconfig: { type: 'string' },
+  'request-timeout': { type: 'string' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 export const clusterFlagsHelp = `Cluster flags:
   --context NAME       kubeconfig context (default: the current context)
   --kubeconfig FILE    kubeconfig file (default: KUBECONFIG, ~/.kube/config, then the in-cluster service account)
+  --request-timeout D  retry a request that gets no response within D (default 60s; 0: wait forever)
 `;
 
 export function connectOptionsFrom(values: Record<string, unknown>): ConnectOptions {
   const out: ConnectOptions = {};
   if (typeof values.context === 'string') out.context = values.context;
   if (typeof values.kubeconfig === 'string') out.kubeconfig = values.kubeconfig;
+  if (values['request-timeout'] !== undefined) out.requestTimeoutMs = durationFlag(values['request-timeout'], '--request-timeout', 0);
   return out;
 }
 
