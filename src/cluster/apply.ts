@@ -153,7 +153,7 @@ async function waitFor(
     const failed = pending.find((_, i) => states[i]!.failed);
     if (failed) {
       const s = results.get(keyOf(failed.id))!;
-      return { results: [...results.values()], error: new KtsError(`${label}-failed`, `${formatId(failed.id)}: ${label} failed: ${s.failed}`) };
+      return { results: [...results.values()], error: new KtsError(`${label.toLowerCase()}-failed`, `${formatId(failed.id)}: ${label} failed: ${s.failed}`) };
     }
     for (const [i, t] of pending.entries()) if (states[i]!.done) progress.info(`${formatId(t.id)} ${states[i]!.message}`);
     pending = pending.filter((_, i) => !states[i]!.done);
@@ -161,7 +161,7 @@ async function waitFor(
     progress.status(`waiting for ${pending.length} ${label}(s): ${pending.map((t) => `${t.id.name}: ${results.get(keyOf(t.id))!.message}`).join('; ')}`);
     if (Date.now() >= deadline) {
       const what = pending.map((t) => `${formatId(t.id)}: ${results.get(keyOf(t.id))!.message}`).join('; ');
-      return { results: [...results.values()], error: new KtsError(`${label}-timeout`, `timed out after ${timeoutText} waiting for ${pending.length} ${label}(s): ${what}`) };
+      return { results: [...results.values()], error: new KtsError(`${label.toLowerCase()}-timeout`, `timed out after ${timeoutText} waiting for ${pending.length} ${label}(s): ${what}`) };
     }
     await sleep(Math.min(interval, Math.max(0, deadline - Date.now())));
     interval = Math.min(2000, Math.round(interval * 1.5));

@@ -13,6 +13,7 @@ import type * as K8s from '@kubernetes/client-node';
 import { KtsError } from '../errors.js';
 import type { JsonObject } from '../build/resource.js';
 import { splitApiVersion } from '../build/resource.js';
+import { sleep } from './limit.js';
 import type { Scope } from './plan.js';
 import { DEFAULT_RETRY, isRetryableNetworkError, isRetryableStatus, nextDelay, retryAfterMs, type RetryPolicy } from './retry.js';
 
@@ -101,8 +102,6 @@ function loadConfig(k8s: typeof K8s, opts: ConnectOptions): K8s.KubeConfig {
   kc.clusters = kc.clusters.map((c) => (c.server.startsWith('http:') ? { ...c, skipTLSVerify: true } : c));
   return kc;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Per-call record of the final HTTP status, carried across the library's promise chain. */
 const callStatus = new AsyncLocalStorage<{ status?: number }>();
@@ -236,19 +235,11 @@ export async function connect(opts: ConnectOptions = {}): Promise<KubeClient> {
     scope: (apiVersion, kind) => api.scopeOf(apiVersion, kind),
     async preferredVersion(group) {
       if (!group) return 'v1';
-      if (!groupVersions) {
-        const list = await api.groups();
-        groupVersions = new Map(list.groups.map((g) => [g.name, g.preferredVersion?.version ?? g.versions[0]?.version ?? '']));
-      }
-      let v = groupVersions.get(group);
-      if (!v) {
-        // A CRD created during this run: look again once.
-        groupVersions = undefined;
-        const list = await api.groups();
-        groupVersions = new Map(list.groups.map((g) => [g.name, g.preferredVersion?.version ?? g.versions[0]?.version ?? '']));
-        v = groupVersions.get(group);
-      }
-      return v || undefined;
+      const load = async () => new Map((await api.groups()).groups.map((g) => [g.name, g.preferredVersion?.version ?? g.versions[0]?.version ?? '']));
+      groupVersions ??= await load();
+      // A group missing from the cached list may come from a CRD created during this run: look again once.
+      if (!groupVersions.has(group)) groupVersions = await load();
+      return groupVersions.get(group) || undefined;
     },
     async apply(obj, o) {
       passThrough(String(obj.apiVersion), String(obj.kind));
