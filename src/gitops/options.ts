@@ -47,7 +47,7 @@ export function gitSetup(values: Record<string, unknown>, env: NodeJS.ProcessEnv
   if (!repo) throw new UsageError('--repo URL is required (or set KTS_DEPLOY_REPO)');
   const { url, credentials: inUrl } = splitUrlCredentials(repo);
   const ref = str('ref') ?? 'main';
-  if (!/^(?!\/|.*\/\/|.*\.\.|.*\.lock$|.*\/$)[^\s~^:?*[\\]+$/.test(ref)) throw new UsageError(`--ref: '${ref}' is not a valid branch name`);
+  if (!/^(?![-/]|.*\/\/|.*\.\.|.*@\{|.*\.lock$|.*[/.]$)[^\s~^:?*[\\]+$/.test(ref)) throw new UsageError(`--ref: '${ref}' is not a valid branch name`);
   const retriesText = str('retries');
   const retries = retriesText === undefined ? DEFAULT_RETRIES : Number(retriesText);
   if (!Number.isInteger(retries) || retries < 0 || retries > 100) throw new UsageError(`--retries: expected a whole number 0..100, got '${retriesText}'`);
@@ -60,7 +60,7 @@ export function gitSetup(values: Record<string, unknown>, env: NodeJS.ProcessEnv
       remote: {
         url,
         ref,
-        credentials: credentialsFromEnv(env) ?? inUrl,
+        credentials: inUrl ?? credentialsFromEnv(env),
         cacheRoot: values['no-cache'] === true ? undefined : (str('cache-dir') ?? defaultCacheRoot(env)),
         createRef: values['create-ref'] === true,
         onProgress: progress.transfer,
