@@ -103,6 +103,9 @@ spec: {service: {name: svc}}
 test('two resources ending up with the same id is a conflict', () => {
   const rs = resources('kind: ConfigMap\nmetadata: {name: a, namespace: x}\n---\nkind: ConfigMap\nmetadata: {name: a, namespace: y}');
   assert.throws(() => transformNamespace(rs, { namespace: 'z', fieldSpecs: [] }), /ID conflict/);
+  // with unsetOnly, an unset namespace filled with 'default' meets an explicit 'default'
+  const ds = resources('kind: ConfigMap\nmetadata: {name: a}\n---\nkind: ConfigMap\nmetadata: {name: a, namespace: default}');
+  assert.throws(() => transformNamespace(ds, { namespace: 'default', fieldSpecs: [], unsetOnly: true }), /ID conflict/);
 });
 
 test.run();

@@ -8,7 +8,7 @@ import { applyFieldSpec, applyFieldSpecs, expectScalar, FieldSpecError, objGvk }
 import type { Json, JsonObject, Resource } from '../resource.js';
 import { formatId, idKey, idOf } from '../resource.js';
 import { storePreviousId } from './ids.js';
-import { isClusterScoped } from './scope.js';
+import { effectiveNamespace, isClusterScoped } from './scope.js';
 
 export type RoleBindingSubjectMode = 'defaultOnly' | 'allServiceAccounts' | 'none' | '';
 
@@ -48,9 +48,11 @@ export function transformNamespace(resources: Resource[], cfg: NamespaceConfig):
     storePreviousId(res);
     setNamespace(res.obj, cfg, mode, set);
   }
+  // ids compare by effective namespace ('' and 'default' are the same), as kustomize's ResId.Equals
   const seen = new Set<string>();
   for (const res of resources) {
-    const key = idKey(idOf(res.obj));
+    const id = idOf(res.obj);
+    const key = idKey({ ...id, namespace: effectiveNamespace(id) });
     if (seen.has(key)) {
       throw new KtsError('namespace', `namespace transformation produces ID conflict: ${formatId(idOf(res.obj))}`);
     }
