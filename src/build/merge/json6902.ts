@@ -13,9 +13,9 @@
 //     without a value set null, and a path without its leading `/` loses its first segment. A failing
 //     operation throws a KtsError naming the patch file, the operation's index, op and path.
 
-import fjp from 'fast-json-patch';
+import { createRequire } from 'node:module';
 import type { Operation } from 'fast-json-patch';
-import { parseAllDocuments, type Tags } from 'yaml';
+import type { Tags } from 'yaml';
 import { KtsError } from '../../errors.js';
 import type { Json, JsonObject } from '../resource.js';
 
@@ -25,6 +25,11 @@ export interface Json6902Operation {
   from?: string;
   value?: Json;
 }
+
+// Loaded on first use: most builds have no JSON patch, and start-up time counts.
+const require = createRequire(import.meta.url);
+let fjpLib: typeof import('fast-json-patch') | undefined;
+const fjp = (): typeof import('fast-json-patch') => (fjpLib ??= require('fast-json-patch') as typeof import('fast-json-patch'));
 
 const OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
 
@@ -61,6 +66,7 @@ const yaml11Tags = (tags: Tags): Tags =>
   tags.filter((t) => (typeof t === 'string' ? !STRING_TAGS.has(t) : t.tag !== 'tag:yaml.org,2002:timestamp' && (t as { format?: string }).format !== 'TIME'));
 
 function parseYaml11(text: string, file: string): Json {
+  const { parseAllDocuments } = require('yaml') as typeof import('yaml');
   const doc = parseAllDocuments(text, { version: '1.1', customTags: yaml11Tags })[0];
   if (doc === undefined || !('errors' in doc)) return null;
   const err = doc.errors[0];
@@ -107,9 +113,9 @@ export function applyJson6902(target: JsonObject, ops: Json6902Operation[], wher
     }
     if (op.op === 'move' && operation.path.startsWith(`${operation.from}/`)) throw fail('cannot move a value into itself');
     try {
-      doc = fjp.applyOperation(doc, operation as Operation, true, true).newDocument;
+      doc = fjp().applyOperation(doc, operation as Operation, true, true).newDocument;
     } catch (e) {
-      if (e instanceof fjp.JsonPatchError) throw fail(REASONS[e.name] ?? e.message.split('\n')[0]!);
+      if (e instanceof fjp().JsonPatchError) throw fail(REASONS[e.name] ?? e.message.split('\n')[0]!);
       throw fail((e as Error).message);
     }
   });
