@@ -18,11 +18,17 @@
 //   come first in patch order, then the base's remaining elements; keys missing on one side match
 //   any value (kyaml's quirk), and duplicate keys collapse to one element;
 // - merge-strategy lists without a key (finalizers) merge as sets, patch values first;
-// - every other list (no schema, unknown kinds, CRDs without `openapi:`) is replaced;
-// - `$patch: delete` removes the map or list element it is in, `$patch: replace` replaces the map
-//   instead of merging it, `$patch: merge` is the default; any other value is an error;
+// - every other list (no schema, unknown kinds, CRDs without `openapi:`, `x-kubernetes-list-type`
+//   without a patch strategy) is replaced; a nested object that names a known apiVersion and kind
+//   is merged with that kind's schema;
+// - `$patch: delete` removes the map or list element it is in (the resource, at the root);
+//   `$patch: replace` replaces a map instead of merging it, except at the root and on a list
+//   element the base already has, where kustomize keeps the base (kyaml merges into a copy there);
+//   `$patch: merge` is the default; any other value is an error. A list element holding only
+//   `$patch` applies the directive to the whole merge-keyed list;
 // - `$retainKeys`, `$setElementOrder/<list>` and `$deleteFromPrimitiveList/<list>` are not
-//   directives for kyaml: kustomize keeps them as ordinary fields, and so do we.
+//   directives for kyaml: kustomize keeps them as ordinary fields, and so do we;
+// - a patch map against a base scalar (or any other kind mismatch) is an error naming the field.
 
 import { KtsError } from '../../errors.js';
 import type { Json, JsonObject } from '../resource.js';
