@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JsonObject } from '../src/build/resource.js';
 import { ANNOTATION_DEPLOYED_AT, previewLabels } from '../src/cluster/previews.js';
+import { scenarios } from './cluster-scenario.js';
 import { hasProgram, ktsAsync } from './helpers/cli.js';
 import { startKubeServer } from './kube/server.js';
 
@@ -32,11 +33,7 @@ const seededPreview = (name: string, envName: string, branch: string, deployedHo
 const exists = (name: string) => kube.get('v1', 'Namespace', undefined, name) !== undefined;
 const nsMeta = (name: string) => kube.get('v1', 'Namespace', undefined, name)?.metadata as { labels: Record<string, string>; annotations: Record<string, string> } | undefined;
 
-function scenario<T>(run: () => Promise<T>): () => Promise<T> {
-  const p = run();
-  p.catch(() => undefined);
-  return () => p;
-}
+const scenario = scenarios(test);
 
 const lifecycle = scenario(async () => {
   const upA = await kts('env', 'up', 'branch', '--branch', 'feature/login', ...context, '--wait', '--timeout', '30s');

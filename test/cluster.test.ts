@@ -1,7 +1,7 @@
 // `kts apply` end to end: the CLI against the Kubernetes API test server (real HTTP, real
-// client library). Every scenario uses its own environment and namespace; all of them start at
-// once when the file loads (each CLI run is a separate process) and the tests assert on what
-// they recorded, which keeps the suite fast.
+// client library). Every scenario uses its own environment and namespace; all of them start
+// together when the suite starts (each CLI run is a separate process) and the tests assert on
+// what they recorded, which keeps the suite fast.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JsonObject } from '../src/build/resource.js';
 import { applySetId, LABEL_PART_OF } from '../src/cluster/applyset.js';
+import { scenarios } from './cluster-scenario.js';
 import { ktsAsync } from './helpers/cli.js';
 import { startKubeServer } from './kube/server.js';
 
@@ -63,13 +64,7 @@ const crd: JsonObject = {
 const widget = (namespace: string, name: string): JsonObject => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name, namespace }, spec: { size: 3 } });
 const app = (namespace: string): JsonObject[] => [deploy(namespace, 'web'), svc(namespace, 'web'), cm(namespace, 'cfg'), secret(namespace, 'creds'), ns(namespace)];
 
-/** Starts a scenario now; the test awaits what it recorded. */
-function scenario<T>(run: () => Promise<T>): () => Promise<T> {
-  const p = run();
-  p.catch(() => undefined);
-  return () => p;
-}
-type Run = Awaited<ReturnType<typeof ktsAsync>>;
+const scenario = scenarios(test);
 const inNs = (namespace: string) => (r: { namespace?: string; resource?: string; name?: string }) => r.namespace === namespace || (r.resource === 'namespaces' && r.name === namespace);
 
 const shop = scenario(async () => {
