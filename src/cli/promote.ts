@@ -61,8 +61,12 @@ export const command: Command = {
     const from = folderOf(values.from, values['from-path']);
     const to = folderOf(values.to, values['to-path']);
     if (from === to) throw new UsageError(`--from and --to are the same folder (${from})`);
-    const report = await promoteFolder(from, to, setup.git);
-    setup.progress.done();
+    let report;
+    try {
+      report = await promoteFolder(from, to, setup.git);
+    } finally {
+      setup.progress.done();
+    }
     process.stdout.write(setup.json ? `${JSON.stringify(report, null, 2)}\n` : describe(report));
     return 0;
   },

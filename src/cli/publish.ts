@@ -57,19 +57,23 @@ export const command: Command = {
     const warning = placeholderWarning(rendered.context);
     if (warning) process.stderr.write(`kts: warning: ${warning}\n`);
     const folder = folderForRender(values.path, rendered);
-    const report = await publishResources(
-      rendered.resources,
-      {
-        env: rendered.envName,
-        folder,
-        branch: rendered.context.branch,
-        commit: rendered.context.commit,
-        build: rendered.context.build,
-        sourceRepository: values['source-repo'] ?? sourceRepositoryFrom(),
-      },
-      setup.git,
-    );
-    setup.progress.done();
+    let report;
+    try {
+      report = await publishResources(
+        rendered.resources,
+        {
+          env: rendered.envName,
+          folder,
+          branch: rendered.context.branch,
+          commit: rendered.context.commit,
+          build: rendered.context.build,
+          sourceRepository: values['source-repo'] ?? sourceRepositoryFrom(),
+        },
+        setup.git,
+      );
+    } finally {
+      setup.progress.done();
+    }
     process.stdout.write(setup.json ? `${JSON.stringify(report, null, 2)}\n` : describe(report));
     return 0;
   },

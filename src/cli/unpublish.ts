@@ -45,8 +45,12 @@ export const command: Command = {
       throw new KtsError('unpublish', `the folder of ${resolved.envName} (${template}) does not depend on the branch; refusing to remove it`);
     }
     const folder = folderForRender(template, { ...resolved, namespace: resolved.plan.namespace });
-    const report = await unpublishFolder(folder, values.branch, setup.git);
-    setup.progress.done();
+    let report;
+    try {
+      report = await unpublishFolder(folder, values.branch, setup.git);
+    } finally {
+      setup.progress.done();
+    }
     if (setup.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else if (report.status === 'removed') {
       process.stdout.write(`removed ${folder} (${report.removed.length} files) from ${report.repository} (${report.ref}), commit ${report.commit!.slice(0, 12)}\n`);
