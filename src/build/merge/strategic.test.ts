@@ -323,6 +323,15 @@ test('a map against a scalar is an error naming the field', () => {
   }
 });
 
+test('a __proto__ key is merged as data', () => {
+  const base = JSON.parse('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"},"data":{"__proto__":"a","k":"v"}}') as JsonObject;
+  const patch = JSON.parse('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"},"data":{"__proto__":"b"}}') as JsonObject;
+  const data = merge(base, patch).data as JsonObject;
+  assert.equal(Object.keys(data), ['__proto__', 'k']);
+  assert.is(Object.getOwnPropertyDescriptor(data, '__proto__')?.value, 'b');
+  assert.is(Object.getPrototypeOf(data), Object.prototype);
+});
+
 test('inputs are not modified', () => {
   const base = deployment('  template:\n    spec:\n      containers: [{name: a, env: [{name: X}]}]\n');
   const patch = deployment('  template:\n    spec:\n      containers: [{name: a, $patch: replace, env: [{name: Y, $patch: delete}]}]\n');

@@ -109,8 +109,14 @@ function clone<T extends Json>(v: T): T {
   if (typeof v !== 'object' || v === null) return v;
   if (Array.isArray(v)) return v.map(clone) as T;
   const out: JsonObject = {};
-  for (const k of Object.keys(v)) out[k] = clone(v[k]!);
+  for (const k of Object.keys(v)) setKey(out, k, clone(v[k]!));
   return out as T;
+}
+
+// A YAML key `__proto__` is data, not the prototype.
+function setKey(obj: JsonObject, key: string, value: Json): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
 }
 
 function isMap(v: unknown): v is JsonObject {
@@ -244,9 +250,9 @@ function walkMap(ctx: Ctx, dest: Src, origin: Src, schema: SchemaNode | undefine
     ctx.path.push(key);
     const value = walk(ctx, Object.hasOwn(target, key) ? target[key] : undefined, patchMap && Object.hasOwn(patchMap, key) ? patchMap[key] : undefined, fs);
     ctx.path.pop();
-    if (value === KEEP_NULL) target[key] = null;
+    if (value === KEEP_NULL) setKey(target, key, null);
     else if (value === undefined || value === null) delete target[key];
-    else target[key] = value;
+    else setKey(target, key, value);
   }
   return target;
 }
@@ -360,7 +366,7 @@ function mergeElements(ctx: Ctx, rows: string[][], keys: string[], list: Json[],
       continue;
     }
     validKeys.forEach((key, i) => {
-      if (key !== '' && isMap(val) && !Object.hasOwn(val, key) && validValues[i] !== '') val[key] = scalarFromText(validValues[i]!);
+      if (key !== '' && isMap(val) && !Object.hasOwn(val, key) && validValues[i] !== '') setKey(val, key, scalarFromText(validValues[i]!));
     });
     setElement(items, val, validKeys, validValues);
   }
