@@ -1,5 +1,5 @@
 import type { Json, JsonObject } from '../resource.js';
-import { resolvePlainV3 } from './resolve.js';
+import { resolvePlainV2, resolvePlainV3, type Scalar } from './resolve.js';
 
 // A lean reader for the block-style YAML that Kubernetes manifests are written in: nested block
 // mappings and sequences, one-line plain/quoted scalars, literal blocks, empty flow collections
@@ -120,8 +120,19 @@ function plainText(text: string): string {
 
 const PLAIN_START_FORBIDDEN = new Set(['[', ']', '{', '}', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`', '#', ',']);
 
+/** How plain scalars resolve and whether a repeated key is accepted (last wins). */
+export interface Dialect {
+  resolve(s: string): Scalar;
+  duplicateKeys: boolean;
+}
+
+/** go-yaml v3, which kustomize reads resources with. */
+export const GO_YAML_V3: Dialect = { resolve: resolvePlainV3, duplicateKeys: false };
+/** go-yaml v2 through JSON (sigs.k8s.io/yaml), which kustomize reads kustomization files with. */
+export const GO_YAML_V2: Dialect = { resolve: resolvePlainV2, duplicateKeys: true };
+
 /** Finds `key:` at the start of `text` (a plain or quoted key followed by ': ' or ':' at the end). */
-function splitKey(text: string): { key: string; rest: string } | null {
+function splitKey(text: string, resolve: Dialect['resolve'] = resolvePlainV3): { key: string; rest: string } | null {
   const c = text.charAt(0);
   if (c === '"' || c === "'") {
     const [key, end] = quoted(text, 0, c);
@@ -141,7 +152,7 @@ function splitKey(text: string): { key: string; rest: string } | null {
         if (PLAIN_START_FORBIDDEN.has(c) || text.charAt(0) === ' ') unsupported('unusual key');
         const raw = text.slice(0, i).trimEnd();
         if (raw === '<<' || raw.length === 0) unsupported('merge or empty key');
-        const v = resolvePlainV3(raw);
+        const v = resolve(raw);
         return { key: v === null ? 'null' : String(v), rest: text.slice(i + 1) };
       }
     } else if (ch === 35 /* # */ && i > 0 && text.charCodeAt(i - 1) === 32) {
@@ -156,7 +167,12 @@ function splitKey(text: string): { key: string; rest: string } | null {
 class Reader {
   private i: number;
 
-  constructor(private readonly lines: string[], start: number, private readonly end: number) {
+  constructor(
+    private readonly lines: string[],
+    start: number,
+    private readonly end: number,
+    private readonly dialect: Dialect,
+  ) {
     this.i = start;
   }
 
@@ -197,9 +213,9 @@ class Reader {
       const text = line.slice(indent);
       // A sequence at the keys' column only belongs to a key as its value (read there).
       if (text.charCodeAt(0) === 45 && (text.length === 1 || text.charCodeAt(1) === 32)) unsupported('sequence inside mapping');
-      const kv = splitKey(text);
+      const kv = splitKey(text, this.dialect.resolve);
       if (!kv) return unsupported('expected a key');
-      if (Object.prototype.hasOwnProperty.call(out, kv.key)) unsupported('duplicate key');
+      if (!this.dialect.duplicateKeys && Object.prototype.hasOwnProperty.call(out, kv.key)) unsupported('duplicate key');
       this.i++;
       setKey(out, kv.key, this.value(kv.rest, indent, true));
     }
@@ -264,7 +280,7 @@ class Reader {
       if ((c === '-' || c === '?' || c === ':') && (text.length === 1 || text.charCodeAt(1) === 32)) unsupported('indicator');
       const t = plainText(text);
       if (t.includes(': ') || t.endsWith(':')) unsupported('mapping in plain scalar');
-      value = resolvePlainV3(t.length === text.length ? this.plainContinuation(t, indent) : t);
+      value = this.dialect.resolve(t.length === text.length ? this.plainContinuation(t, indent) : t);
     }
     // A more-indented line after a one-line scalar would continue it (a multi-line scalar).
     if (this.next() < this.end && indentOf(this.lines[this.i]!) > indent) unsupported('multi-line scalar');
@@ -359,14 +375,14 @@ class Reader {
 }
 
 /** Splits at `---` lines and reads each document; throws Unsupported when the text needs the full parser. */
-export function fastParseDocuments(text: string): Json[] {
+export function fastParseDocuments(text: string, dialect: Dialect = GO_YAML_V3): Json[] {
   if (text.includes('\r') || text.includes('\t') || text.charCodeAt(0) === 0xfeff) unsupported('CR, tab or BOM');
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop(); // the final newline ends the last line
   const out: Json[] = [];
   let start = 0;
   const flush = (end: number): void => {
-    const v = new Reader(lines, start, end).document();
+    const v = new Reader(lines, start, end, dialect).document();
     if (v !== null) out.push(v);
   };
   for (let i = 0; i < lines.length; i++) {

@@ -30,8 +30,12 @@ test('duplicate keys and syntax errors name the file and line', () => {
   }
 });
 
-test('kustomization files may repeat a key (go-yaml v2): the last one wins', () => {
-  assert.equal(parseYamlDocuments('kind: A\nname: x\nkind: B\n', 'kustomization.yaml', { duplicateKeys: true }), [{ kind: 'B', name: 'x' }]);
+test('kustomization files are read as go-yaml v2 does: repeated keys (last wins), YAML 1.1 booleans', () => {
+  for (const text of ['kind: A\nname: x\nkind: B\nflag: yes\nm: N\n', 'kind: A\nname: x\nkind: B\nflag: yes\nm: N\nlist: [a]\n']) {
+    const [doc] = parseYamlDocuments(text, 'kustomization.yaml', { kustomization: true }) as [Record<string, unknown>];
+    assert.equal({ kind: doc.kind, name: doc.name, flag: doc.flag, m: doc.m }, { kind: 'B', name: 'x', flag: true, m: false });
+  }
+  assert.equal(parseYamlDocuments('flag: yes\n', 'res.yaml'), [{ flag: 'yes' }]);
 });
 
 test.run();

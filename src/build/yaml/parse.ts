@@ -2,8 +2,7 @@ import { createRequire } from 'node:module';
 import type { Document, Node, Scalar } from 'yaml';
 import { KtsError } from '../../errors.js';
 import type { Json, JsonObject } from '../resource.js';
-import { fastParseDocuments, setKey, Unsupported } from './fastparse.js';
-import { resolvePlainV3 } from './resolve.js';
+import { fastParseDocuments, GO_YAML_V2, GO_YAML_V3, setKey, Unsupported, type Dialect } from './fastparse.js';
 
 // kustomize reads YAML with go-yaml v3 and turns every resource into JSON. The `yaml` package
 // parses (failsafe schema: every scalar stays text), then this walk gives each scalar the type
@@ -17,26 +16,29 @@ const TAG = 'tag:yaml.org,2002:';
 let yamlLib: typeof import('yaml') | undefined;
 const lib = (): typeof import('yaml') => (yamlLib ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
 
-function scalarValue(node: Scalar): Json {
+function scalarValue(node: Scalar, dialect: Dialect): Json {
   const text = String(node.value ?? '');
   const tag = node.tag?.startsWith(TAG) ? node.tag.slice(TAG.length) : node.tag?.startsWith('!!') ? node.tag.slice(2) : undefined;
   if (tag === 'str' || tag === 'binary') return text;
   if (tag === 'int' || tag === 'float' || tag === 'bool' || tag === 'null') {
-    const v = resolvePlainV3(text);
+    const v = dialect.resolve(text);
     return typeof v === 'string' ? text : v;
   }
   if (node.tag !== undefined || node.type !== 'PLAIN') return text;
-  return resolvePlainV3(text);
+  return dialect.resolve(text);
 }
 
 class Converter {
-  constructor(private readonly doc: Document.Parsed) {}
+  constructor(
+    private readonly doc: Document.Parsed,
+    private readonly dialect: Dialect,
+  ) {}
 
   value(node: unknown): Json {
     if (node === null || node === undefined) return null;
     const { isAlias, isMap, isScalar, isSeq } = lib();
     if (isAlias(node)) return this.value(node.resolve(this.doc));
-    if (isScalar(node)) return scalarValue(node);
+    if (isScalar(node)) return scalarValue(node, this.dialect);
     if (isSeq(node)) return node.items.map((item) => this.value(item));
     if (isMap(node)) return this.map(node.items);
     return null;
@@ -80,16 +82,17 @@ function lineOf(text: string, offset: number): number {
 
 export interface ParseOptions {
   /**
-   * Accept repeated mapping keys, the last one winning. kustomize reads kustomization files with
-   * go-yaml v2, which allows them, and resources with go-yaml v3, which does not.
+   * Read as kustomize reads kustomization files: go-yaml v2 through JSON, so yes/no/on/off are
+   * booleans and a repeated key is accepted (the last one wins). Resources are read with go-yaml
+   * v3, which has neither.
    */
-  duplicateKeys?: boolean;
+  kustomization?: boolean;
 }
 
 /** Parses a multi-document YAML text; empty documents are dropped. Errors name `file` and the line. */
 export function parseYamlDocuments(text: string, file: string, opts: ParseOptions = {}): Json[] {
   try {
-    return fastParseDocuments(text);
+    return fastParseDocuments(text, opts.kustomization ? GO_YAML_V2 : GO_YAML_V3);
   } catch (e) {
     if (!(e instanceof Unsupported)) throw e;
   }
@@ -99,14 +102,14 @@ export function parseYamlDocuments(text: string, file: string, opts: ParseOption
 /** The complete YAML parser: every construct, and the error messages. */
 export function fullParseDocuments(text: string, file: string, opts: ParseOptions = {}): Json[] {
   const out: Json[] = [];
-  for (const doc of lib().parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: !opts.duplicateKeys, strict: false })) {
+  for (const doc of lib().parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: !opts.kustomization, strict: false })) {
     const err = doc.errors[0];
     if (err) {
       const line = err.linePos?.[0]?.line ?? lineOf(text, err.pos[0]);
       const reason = err.code === 'DUPLICATE_KEY' ? 'mapping key already defined' : err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
       throw new KtsError('yaml', `invalid YAML: ${reason}`, { file, line });
     }
-    const v = new Converter(doc).value(doc.contents);
+    const v = new Converter(doc, opts.kustomization ? GO_YAML_V2 : GO_YAML_V3).value(doc.contents);
     if (v !== null) out.push(v);
   }
   return out;

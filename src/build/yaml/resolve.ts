@@ -70,8 +70,20 @@ export function plainResolvesToString(s: string): boolean {
   return !BASE60_FLOAT.test(s);
 }
 
+export type Scalar = null | boolean | number | string;
+
+const V2_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON']);
+const V2_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF']);
+
+/** The value of a plain scalar as go-yaml v2 decodes it (YAML 1.1: yes/no/on/off/y/n are booleans). */
+export function resolvePlainV2(s: string): Scalar {
+  if (V2_TRUE.has(s)) return true;
+  if (V2_FALSE.has(s)) return false;
+  return resolvePlainV3(s);
+}
+
 /** The value of a plain (unquoted, untagged) scalar as go-yaml v3 decodes it into JSON. */
-export function resolvePlainV3(s: string): null | boolean | number | string {
+export function resolvePlainV3(s: string): Scalar {
   switch (s) {
     case '': case '~': case 'null': case 'Null': case 'NULL':
       return null;
