@@ -167,6 +167,19 @@ test('rollout status follows the simulated controller: complete, then a failed p
   kube.setRolloutState({ kind: 'Deployment', namespace: 'shop', name: 'web' }, 'complete');
 });
 
+test('kubectl wait sees a Job complete when the test completes it', async ({ kube }) => {
+  kube.setRolloutState({ kind: 'Job', namespace: 'shop', name: 'migrate' }, 'progressing');
+  const job = 'apiVersion: batch/v1\nkind: Job\nmetadata: {name: migrate, namespace: shop}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: m, image: "migrate:1"}]\n';
+  let r = await kubectl(kube, ['apply', '--server-side', '-f', '-'], { input: job });
+  assert.is(r.code, 0, r.stderr);
+  const wait = kubectl(kube, ['wait', '--for=condition=complete', 'job/migrate', '-n', 'shop', '--timeout=10s']);
+  await new Promise((res) => setTimeout(res, 300));
+  kube.completeJob('shop', 'migrate');
+  r = await wait;
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.stdout, 'job.batch/migrate condition met\n');
+});
+
 test('a CRD becomes Established and its custom resources are served', async ({ kube }) => {
   const crd = `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
