@@ -209,6 +209,7 @@ export async function applyEnvironment(client: KubeClient, req: ApplyRequest): P
     const conflict = parentConflict(previous, parent);
     if (conflict) throw new KtsError('applyset-foreign', `${conflict}; refusing to apply`);
   }
+  progress.info(`${req.env}: applying ${plan.count} objects to ${client.server}${dryRun ? ' (server dry run)' : ''}; ApplySet ${parent.id} (Secret ${parent.namespace}/${parent.name})`);
   const allGroupKinds = [...new Set([...(previous?.groupKinds ?? []), ...plan.groupKinds])].sort();
   const allNamespaces = [...new Set([...(previous?.namespaces ?? []), ...plan.namespaces, parent.namespace])].sort();
   const live = await listMembers(client, plan, allGroupKinds, allNamespaces, concurrency);
