@@ -157,6 +157,17 @@ test('immutable fields: a Deployment selector, a Job template, an immutable Conf
   assert.is((await call(kube, 'DELETE', `${CM}/frozen`)).status, 200, 'an immutable ConfigMap can still be deleted');
 });
 
+test('a Secret stores stringData as base64 data; re-applying it is a no-op', async ({ kube }) => {
+  const secret = JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds' }, stringData: { user: 'admin' } });
+  const first = await call(kube, 'PATCH', '/api/v1/namespaces/default/secrets/creds?fieldManager=kts', secret, 'application/apply-patch+yaml');
+  assert.is(first.status, 201);
+  assert.equal(first.body.data, { user: 'YWRtaW4=' });
+  assert.is(first.body.stringData, undefined);
+  assert.is(first.body.type, 'Opaque');
+  const again = await call(kube, 'PATCH', '/api/v1/namespaces/default/secrets/creds?fieldManager=kts', secret, 'application/apply-patch+yaml');
+  assert.is(meta(again.body).resourceVersion, meta(first.body).resourceVersion);
+});
+
 test('server-side apply over HTTP: YAML body, fieldManager required, status subresource, dry run', async ({ kube }) => {
   const yaml = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\ndata:\n  k: v\n';
   const noManager = await call(kube, 'PATCH', `${CM}/applied`, yaml, 'application/apply-patch+yaml');

@@ -347,6 +347,7 @@ export class ClusterState {
     this.checkNamespace(t, namespace, name);
     if (this.find(t, namespace, name)) throw errors.alreadyExists(this.target(t, name));
     this.initialize(t, obj);
+    normalize(t, obj);
     const stored = recordUpdate({ old: undefined, updated: obj, manager: this.manager(opts, 'unknown'), apiVersion: gvOf(t), now: now(), fieldSet: this.fieldSet(t) });
     if (opts.dryRun) return this.present(t, stored);
     this.put(t, stored, 'ADDED');
@@ -431,6 +432,7 @@ export class ClusterState {
     if (!old) {
       const managed = meta(result).managedFields;
       this.initialize(t, result);
+      normalize(t, result);
       this.validate(t, result);
       if (managed !== undefined) meta(result).managedFields = managed;
       if (opts.dryRun) return this.present(t, result);
@@ -494,6 +496,7 @@ export class ClusterState {
       next.spec.clusterIP = old.spec.clusterIP;
       next.spec.clusterIPs = clone(old.spec.clusterIPs ?? [old.spec.clusterIP]);
     }
+    normalize(t, next);
     const oldView = this.present(t, old);
     if (t.generation && specChanged(oldView, next)) nm.generation = Number(om.generation ?? 0) + 1;
     if (deepEqual(withoutTimes(oldView), withoutTimes(next))) return oldView;
@@ -624,6 +627,14 @@ export class ClusterState {
     if (!this.find(t, namespace, name)) return;
     this.runController(t, namespace, name);
   }
+}
+
+/** What the server stores instead of what was sent: a Secret's stringData goes into data, base64-encoded. */
+function normalize(t: ResourceType, obj: JsonObject): void {
+  if (t.custom || t.kind !== 'Secret' || !isObject(obj.stringData)) return;
+  const data = isObject(obj.data) ? obj.data : (obj.data = {});
+  for (const [k, v] of Object.entries(obj.stringData)) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+  delete obj.stringData;
 }
 
 /** The fields of built-in kinds that may not change after creation. */
