@@ -8,13 +8,13 @@ import { clusterFlagOptions, clusterFlagsHelp, connectOptionsFrom, durationFlag,
 const HELP = `usage: kts apply ENV [flags]
 
 Server-side applies the rendered environment ENV (field manager "kts") in dependency order:
-namespaces and CRDs, RBAC, configuration, services, workloads, the rest. Membership is recorded as
+namespaces and CRDs, RBAC/quotas/limits, configuration, services, workloads, the rest. Membership is recorded as
 a KEP-3659 ApplySet (parent: Secret kts-applyset-ENV in the environment's namespace).
 
 Flags:
   -f, --file FILE        apply these rendered manifests ('-' for stdin) instead of rendering ENV
-  -n, --namespace NS     namespace of the ApplySet parent and of objects without one
-                         (default: the environment's namespace, then the kubeconfig context's)
+  -n, --namespace NS     namespace of the ApplySet parent and of objects without one (default: the
+                         environment's namespace, the render's only namespace, the context's)
   --dry-run=server       let the server validate everything, change nothing
   --force-conflicts      take over fields another field manager owns
   --prune                delete members of the set that the render no longer contains
@@ -23,6 +23,11 @@ Flags:
   --timeout DURATION     limit for --wait (default 5m)
   --concurrency N        parallel requests within a stage (default 16)
   --json                 print a JSON report instead of progress lines
+
+Transient API errors (429 honouring Retry-After, 5xx, dropped connections, no response within
+--request-timeout) are retried with backoff. A failed apply stops before the next stage and can
+simply be re-run.
+
 ${clusterFlagsHelp}`;
 
 export const command: Command = {
