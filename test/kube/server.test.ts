@@ -227,6 +227,14 @@ test('lists: label and field selectors, pagination, Table and PartialObjectMetad
   assert.equal(names(await call(kube, 'GET', `${CM}?labelSelector=group%3Dlist`)), ['l2']);
 });
 
+test('seed keeps a given creationTimestamp; the Table shows the age', async ({ kube }) => {
+  const [ns] = kube.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'old', creationTimestamp: '2020-01-01T00:00:00Z' } });
+  assert.is(meta(ns).creationTimestamp, '2020-01-01T00:00:00Z');
+  assert.equal(meta(ns).labels, { 'kubernetes.io/metadata.name': 'old' });
+  const table = await call(kube, 'GET', '/api/v1/namespaces/old', undefined, undefined, 'application/json;as=Table;v=v1;g=meta.k8s.io');
+  assert.match(String(((table.body.rows as JsonObject[])[0]!.cells as Json[])[2]), /^\d+d$/);
+});
+
 test('delete: Status body, preconditions, dry run, finalizers hold an object until removed', async ({ kube }) => {
   const dry = await call(kube, 'DELETE', `${CM}/l2?dryRun=All`);
   assert.is(dry.status, 200);

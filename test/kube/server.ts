@@ -130,7 +130,10 @@ export interface KubeServer {
   /** Copies of stored objects, sorted by namespace/name, with apiVersion and kind (only namespaced ones when `namespace` is given). */
   objects(filter?: ObjectFilter): JsonObject[];
   get(apiVersion: string, kind: string, namespace: string | undefined, name: string): JsonObject | undefined;
-  /** Creates objects directly (field manager `test-seed`), as if a client had POSTed them. */
+  /**
+   * Creates objects directly (field manager `test-seed`), as if a client had POSTed them, except
+   * that a given metadata.creationTimestamp is kept (to seed old objects).
+   */
   seed(...objs: JsonObject[]): JsonObject[];
   /** How a Deployment/StatefulSet/DaemonSet rollout or a Job goes, now and for its later generations. */
   setRolloutState(ref: ObjectRef, state: RolloutState): void;
@@ -604,7 +607,7 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
       return objs.map((o) => {
         const t = typeOf(String(o.apiVersion), String(o.kind));
         const m = isObject(o.metadata) ? o.metadata : {};
-        return state.create(t, String(m.namespace ?? (t.namespaced ? 'default' : '')), o, { dryRun: false, fieldManager: 'test-seed' });
+        return state.create(t, String(m.namespace ?? (t.namespaced ? 'default' : '')), o, { dryRun: false, fieldManager: 'test-seed', keepCreationTimestamp: true });
       });
     },
     setRolloutState(ref, rollout) {

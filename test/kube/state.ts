@@ -30,6 +30,8 @@ export interface WriteOptions {
   fieldManager?: string;
   /** The user agent's program name, the default field manager of ordinary writes. */
   userAgent?: string;
+  /** Test seeding only: keep the creationTimestamp the object carries (to simulate old objects). */
+  keepCreationTimestamp?: boolean;
 }
 
 export interface ListOptions {
@@ -346,7 +348,9 @@ export class ClusterState {
     const name = String(m.name);
     this.checkNamespace(t, namespace, name);
     if (this.find(t, namespace, name)) throw errors.alreadyExists(this.target(t, name));
+    const created = m.creationTimestamp;
     this.initialize(t, obj);
+    if (opts.keepCreationTimestamp && typeof created === 'string') meta(obj).creationTimestamp = created;
     normalize(t, obj);
     const stored = recordUpdate({ old: undefined, updated: obj, manager: this.manager(opts, 'unknown'), apiVersion: gvOf(t), now: now(), fieldSet: this.fieldSet(t) });
     if (opts.dryRun) return this.present(t, stored);
