@@ -34,7 +34,7 @@ test('legacy fields fold into their successors as FixKustomization does', () => 
   assert.equal(k.configMapGenerator, [{ name: 'c', envs: ['y.env', 'x.env'] }]);
   assert.is(k.kind, 'Kustomization');
   assert.is(k.apiVersion, 'kustomize.config.k8s.io/v1beta1');
-  assert.is(toKustomization({ kind: 'Component' }, 'k').apiVersion, 'kustomize.config.k8s.io/v1alpha1');
+  assert.is(toKustomization({ kind: 'Component', resources: [] }, 'k').apiVersion, 'kustomize.config.k8s.io/v1alpha1');
 });
 
 test('field names match case-insensitively, as Go decoding does', () => {
@@ -48,8 +48,14 @@ test('unknown fields and wrong types name the file and the field', () => {
   fails(() => toKustomization({ configMapGenerator: [{ name: 'x', literal: ['a=b'] }] }, 'k'), (e) => e.field === 'configMapGenerator[0].literal');
   fails(() => toKustomization({ commonLabels: { a: 1 } }, 'k'), (e) => e.field === 'commonLabels.a');
   fails(() => toKustomization({ resources: 'a.yaml' }, 'k'), (e) => e.field === 'resources');
-  fails(() => toKustomization({ kind: 'Component', apiVersion: 'kustomize.config.k8s.io/v1beta1' }, 'k'), (e) => e.field === 'apiVersion');
-  fails(() => toKustomization({ kind: 'Deployment' }, 'k'), (e) => e.field === 'kind');
+  fails(() => toKustomization({ kind: 'Component', apiVersion: 'kustomize.config.k8s.io/v1beta1', namePrefix: 'p' }, 'k'), (e) => e.field === 'apiVersion');
+  fails(() => toKustomization({ kind: 'Deployment', namePrefix: 'p' }, 'k'), (e) => e.field === 'kind');
+});
+
+test('an empty kustomization is an error, as in kustomize v5.5.0', () => {
+  fails(() => toKustomization(null, 'k.yaml'), (e) => /empty/.test(e.message) && e.file === 'k.yaml');
+  fails(() => toKustomization({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', bases: [] }, 'k'), (e) => /empty/.test(e.message));
+  assert.equal(toKustomization({ resources: [] }, 'k').resources, []);
 });
 
 test('helm charts and inventories are refused naming the field', () => {

@@ -253,6 +253,7 @@ export function toKustomization(raw: Json, file: string): Kustomization {
   for (const [field, why] of Object.entries(REFUSED)) {
     if (k[field] !== undefined && k[field] !== null) throw new KtsError('refused', why, { file, field });
   }
+  if (isEmpty(k)) throw new KtsError('kustomization', 'kustomization is empty', { file });
   const kind = typeof k.kind === 'string' && k.kind ? k.kind : 'Kustomization';
   const apiVersion = typeof k.apiVersion === 'string' && k.apiVersion ? k.apiVersion : kind === 'Component' ? COMPONENT_VERSION : KUSTOMIZATION_VERSION;
   if (kind !== 'Kustomization' && kind !== 'Component') {
@@ -283,6 +284,17 @@ export function toKustomization(raw: Json, file: string): Kustomization {
   return out;
 }
 
+/**
+ * kustomize's CheckEmpty: nothing but apiVersion/kind is set. Go sees `[]` and `{}` as set, except
+ * for bases and imageTags, which FixKustomization appends away (appending nothing to nil is nil).
+ */
+function isEmpty(k: JsonObject): boolean {
+  return Object.entries(k).every(([key, v]) => {
+    if (key === 'apiVersion' || key === 'kind' || v === null) return true;
+    return (key === 'bases' || key === 'imageTags') && Array.isArray(v) && v.length === 0;
+  });
+}
+
 export interface LoadedKustomization {
   kustomization: Kustomization;
   /** The file's name inside its directory (kustomization.yaml, ...). */
@@ -303,7 +315,7 @@ export function loadKustomization(ldr: Loader): LoadedKustomization {
   if (found.length > 1) throw new KtsError('no-kustomization', `found multiple kustomization files: ${found.join(', ')}`, { file: dir });
   const fileName = found[0]!;
   const file = displayPath(ldr.abs(fileName));
-  const docs = parseYamlDocuments(ldr.load(fileName), file, { duplicateKeys: true });
+  const docs = parseYamlDocuments(ldr.load(fileName), file, { kustomization: true });
   if (docs.length > 1) throw new KtsError('kustomization', 'a kustomization file must hold exactly one YAML document', { file });
   return { kustomization: toKustomization(docs[0] ?? {}, file), fileName, file };
 }

@@ -130,7 +130,15 @@ export class KustTarget {
       const what = component ? 'component directory' : 'resource';
       throw new KtsError('missing-file', `${what} '${path}' not found (referred to by ${this.file})`, ref);
     }
-    const loaded = loadKustomization(ldr);
+    let loaded: LoadedKustomization;
+    try {
+      loaded = loadKustomization(ldr);
+    } catch (e) {
+      if (e instanceof KtsError && e.code === 'no-kustomization') {
+        throw new KtsError(e.code, `'${path}' is neither a file nor a directory with a kustomization (${e.message})`, ref);
+      }
+      throw e;
+    }
     const kind = loaded.kustomization.kind;
     if (component && kind !== 'Component') {
       throw new KtsError('kustomization', `expected kind 'Component' for '${path}' but got '${kind}'`, ref);

@@ -75,6 +75,11 @@ export const command: Command = {
       return 0;
     }
     const resources = build(args.dir, args.options);
+    // `kts build | head` closes the pipe early: that is not a failure.
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      throw e;
+    });
     if (args.output === undefined) process.stdout.write(serialize(resources));
     else if (isDirectory(args.output)) writeDirectory(args.output, resources);
     else writeFileSync(args.output, serialize(resources));
