@@ -7,6 +7,7 @@ import {
   builtinMergeSchema,
   fieldSchema,
   elementSchema,
+  isBuiltinKind,
   patchStrategyAndKeys,
   rootSchema,
   schemaForOpenApiField,
@@ -128,6 +129,20 @@ test('a custom OpenAPI document adds kinds and replaces builtin definitions of t
   assert.equal(crdContainers(plain), [{ name: 'b' }]);
 });
 
+test('without builtinLoaded only the custom document counts: builtin kinds lose their merge keys', () => {
+  // kustomize v5.5.0, top-level `openapi: {path}` with a document lacking Deployment: containers replaced.
+  const doc = '{"definitions": {"v1.Foo": {"type": "object", "x-kubernetes-group-version-kind": [{"group": "example.com", "version": "v1", "kind": "Foo"}]}}}';
+  const custom = schemaForOpenApiField({ path: 's.json' }, doc, 'kustomization.yaml', { builtinLoaded: false });
+  const dep = (c: string) => y(`apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  template:\n    spec:\n      containers: ${c}\n`);
+  const spec = (o: JsonObject | null) => ((o!.spec as JsonObject).template as JsonObject).spec as JsonObject;
+  assert.equal(spec(strategicMerge(dep('[{name: a}]'), dep('[{name: b}]'), custom)).containers, [{ name: 'b' }]);
+  const both = schemaForOpenApiField({ path: 's.json' }, doc, 'kustomization.yaml', { builtinLoaded: true });
+  assert.equal(spec(strategicMerge(dep('[{name: a}]'), dep('[{name: b}]'), both)).containers, [{ name: 'b' }, { name: 'a' }]);
+  assert.ok(rootSchema(custom, 'example.com/v1', 'Foo'));
+  assert.ok(isBuiltinKind('apps/v1', 'Deployment'));
+  assert.not.ok(isBuiltinKind('apps.openshift.io/v1', 'DeploymentConfig'));
+});
+
 test('a custom document may refer to builtin definitions it does not define (CustomOpenApiFieldFromComponentWithOverlays)', () => {
   const doc = {
     definitions: {
@@ -161,12 +176,14 @@ test('the openapi field accepts the builtin version only, and not together with 
   };
   assert.match(bad({ version: 'v1.14.1' }), 'not built in');
   assert.match(bad({ path: 'a.json', version: 'v1.21.2' }, '{}'), 'cannot use both');
+  // Like kustomize, a document without swagger definitions changes nothing; a non-map is an error.
+  assert.is(schemaForOpenApiField({ path: 'a.json' }, '{"openapi": "3.0.0", "components": {}}', 'k.yaml'), builtinMergeSchema());
   try {
-    schemaForOpenApiField({ path: 'a.json' }, '{"swagger": "2.0"}', 'k.yaml');
+    schemaForOpenApiField({ path: 'a.json' }, '[1, 2]', 'k.yaml');
     assert.unreachable('accepted');
   } catch (e) {
     assert.is((e as KtsError).file, 'a.json');
-    assert.match((e as KtsError).message, 'definitions');
+    assert.match((e as KtsError).message, 'must be a map');
   }
 });
 

@@ -9,7 +9,8 @@
 //   builtinMergeSchema(): MergeSchema          the built-in kinds (loaded once, lazily)
 //   withOpenApiDocument(base, doc, file)       + a custom OpenAPI (swagger) document's definitions
 //   withCrds(base, crds, file)                 + CRD openAPIV3Schemas (one root per served version)
-//   schemaForOpenApiField(field, text, file)   kustomize's `openapi:` field ({path} or {version})
+//   schemaForOpenApiField(field, text, file, {builtinLoaded}?)   kustomize's `openapi:` field
+//   isBuiltinKind(apiVersion, kind)            whether the builtin schema knows a kind
 //   rootSchema / fieldSchema / elementSchema / patchStrategyAndKeys: walking the schema
 
 import { existsSync, readFileSync } from 'node:fs';
@@ -104,14 +105,14 @@ function isObject(v: Json | undefined): v is JsonObject {
 }
 
 /**
- * Adds a custom OpenAPI (swagger v2) document, as kustomize's `openapi: {path: ...}` does: every
+ * Adds a custom OpenAPI (swagger 2.0) document, as kustomize's `openapi: {path: ...}` does: every
  * entry of `definitions` is added, replacing a builtin definition of the same name, and every
  * definition carrying `x-kubernetes-group-version-kind` becomes the root of those kinds.
  */
 export function withOpenApiDocument(base: MergeSchema, doc: Json, file: string): MergeSchema {
-  if (!isObject(doc) || !isObject(doc.definitions)) {
-    throw new KtsError('openapi', 'OpenAPI document has no "definitions" object', { file });
-  }
+  if (!isObject(doc)) throw new KtsError('openapi', 'an OpenAPI document must be a map', { file });
+  // kustomize accepts a document without definitions (e.g. OpenAPI v3) and merges as before.
+  if (!isObject(doc.definitions)) return base;
   const definitions = new Map(base.definitions);
   const roots = new Map(base.roots);
   for (const [name, def] of Object.entries(doc.definitions)) {
@@ -163,12 +164,21 @@ export function withCrds(base: MergeSchema, crds: JsonObject[], file: string): M
   return { definitions, roots };
 }
 
+const NO_SCHEMA: MergeSchema = { definitions: new Map(), roots: new Map() };
+
 /**
  * kustomize's `openapi:` kustomization field. `{path}`: `documentText` is that file's content (JSON
  * or YAML). `{version}`: only the builtin version is accepted. Both at once is an error, as in
  * kustomize.
+ *
+ * kyaml adds a custom document to the definitions it has loaded so far, and loads the builtin ones
+ * lazily, on the first namespace-scope question about a kind it does not know by heart. So the
+ * builtin definitions stay in force only when a resource of a non-builtin kind (isBuiltinKind) was
+ * loaded before the kustomization with the `openapi:` field; otherwise (always for the top-level
+ * kustomization) only the custom document counts, and e.g. Deployment containers are then
+ * replaced, not merged. Pass `builtinLoaded` accordingly (default true).
  */
-export function schemaForOpenApiField(field: JsonObject, documentText: string | undefined, file: string): MergeSchema {
+export function schemaForOpenApiField(field: JsonObject, documentText: string | undefined, file: string, options: { builtinLoaded?: boolean } = {}): MergeSchema {
   const { path, version } = field;
   if (path !== undefined && version !== undefined) {
     throw new KtsError('openapi', 'builtin version and custom schema provided, cannot use both', { file, field: 'openapi' });
@@ -181,7 +191,12 @@ export function schemaForOpenApiField(field: JsonObject, documentText: string | 
   }
   if (typeof path !== 'string' || documentText === undefined) return builtinMergeSchema();
   const docs = parseYamlDocuments(documentText, path);
-  return withOpenApiDocument(builtinMergeSchema(), docs[0] ?? null, path);
+  return withOpenApiDocument(options.builtinLoaded === false ? NO_SCHEMA : builtinMergeSchema(), docs[0] ?? null, path);
+}
+
+/** Whether the builtin schema has this kind (kyaml answers scope questions about it without loading the schema). */
+export function isBuiltinKind(apiVersion: string, kind: string): boolean {
+  return builtinMergeSchema().roots.has(rootKey(apiVersion, kind));
 }
 
 /** The schema of a resource type, or undefined when the kind is unknown (lists are then replaced). */
