@@ -290,6 +290,19 @@ ltest('client-side apply creates, leaves unchanged, configures; diff shows the c
   assert.is(meta(updated).generation, 2);
 });
 
+ltest('apply --server-side takes over from client-side apply without conflicts (last-applied upgrade path)', async ({ kube }) => {
+  const r = await kubectl(kube, ['apply', '--server-side', '-f', '-'], { input: web('nginx:3') });
+  assert.is(r.code, 0, r.stderr);
+  const d = kube.get('apps/v1', 'Deployment', 'default', 'web')!;
+  const containers = (((d.spec as JsonObject).template as JsonObject).spec as JsonObject).containers as JsonObject[];
+  assert.is(containers[0]!.image, 'nginx:3');
+  const managers = (meta(d).managedFields as JsonObject[]).map((m) => `${m.manager}/${m.operation}`);
+  assert.ok(managers.includes('kubectl/Apply'), managers.join());
+  const other = await kubectl(kube, ['apply', '--server-side', '--field-manager', 'someone', '-f', '-'], { input: web('nginx:4') });
+  assert.is(other.code, 1, 'the upgrade path is only for the manager kubectl');
+  assert.match(other.stderr, 'conflict with "kubectl"');
+});
+
 ltest('scale goes through the scale subresource; get all lists workloads', async ({ kube }) => {
   let r = await kubectl(kube, ['scale', 'deployment/web', '--replicas=4']);
   assert.is(r.code, 0, r.stderr);

@@ -128,7 +128,11 @@ export function serverSideApply(req: ApplyRequest): JsonObject {
       for (const m of others) if (m.fields.has(key)) conflicts.push({ manager: m, path: pathString(path), key });
     }
   }
-  if (conflicts.length && !req.force) throw conflictError(conflicts);
+  if (conflicts.length && !req.force) {
+    const allowed = allowedFromLastApplied(live!, manager, req.apiVersion, req.fieldSet);
+    const remaining = conflicts.filter((c) => !allowed.has(c.key));
+    if (remaining.length) throw conflictError(remaining);
+  }
   for (const c of conflicts) c.manager.fields.delete(c.key);
 
   const entry: Manager = { manager, operation: 'Apply', apiVersion: req.apiVersion, time: now, subresource: req.subresource, fields: appliedSet };
@@ -194,6 +198,35 @@ function withManagers(obj: JsonObject, managers: Manager[]): JsonObject {
   if (list.length) meta.managedFields = list;
   else delete meta.managedFields;
   return out;
+}
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * The real server lets `kubectl apply --server-side` take over from client-side apply without
+ * conflicts: fields in the last-applied annotation whose value is still live may be taken
+ * (apimachinery managedfields lastAppliedManager). Only for the manager `kubectl`.
+ */
+function allowedFromLastApplied(live: JsonObject, manager: string, apiVersion: string, opts: FieldSetOptions): FieldSet {
+  const allowed: FieldSet = new Set();
+  const annotations = isObject(live.metadata) && isObject(live.metadata.annotations) ? live.metadata.annotations : {};
+  const text = annotations[LAST_APPLIED];
+  if (manager !== 'kubectl' || typeof text !== 'string' || text === '') return allowed;
+  let last: Json;
+  try {
+    last = JSON.parse(text) as Json;
+  } catch {
+    return allowed;
+  }
+  if (!isObject(last) || last.apiVersion !== apiVersion) return allowed;
+  for (const key of fieldSetOf(last, opts)) {
+    const path = parsePath(key);
+    const liveValue = valueAt(live, path);
+    if (liveValue === undefined) continue;
+    if (isLeaf(last, path) && !deepEqual(valueAt(last, path), liveValue)) continue;
+    allowed.add(key);
+  }
+  return allowed;
 }
 
 /** Whether `path` is a key field of an associative list item, e.g. `.containers[name="x"].name`. */
