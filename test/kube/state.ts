@@ -432,7 +432,9 @@ export class ClusterState {
     }
     const base = old ? this.present(t, old) : undefined;
     const fieldSet = this.fieldSet(t, subresource);
-    let result = serverSideApply({ live: base, applied: subresource === 'status' ? { apiVersion: applied.apiVersion, kind: applied.kind, metadata: { name }, status: applied.status ?? {} } : applied, manager: opts.fieldManager, force: opts.force ?? false, apiVersion: gvOf(t), now: now(), fieldSet, subresource });
+    // Through /status only the status is applied; through the main resource the status is ignored.
+    const config = subresource === 'status' ? { apiVersion: applied.apiVersion!, kind: applied.kind!, metadata: { name }, status: applied.status ?? {} } : applied;
+    let result = serverSideApply({ live: base, applied: config, manager: opts.fieldManager, force: opts.force ?? false, apiVersion: gvOf(t), now: now(), fieldSet, subresource });
     if (!old) {
       const managed = meta(result).managedFields;
       this.initialize(t, result);
