@@ -138,6 +138,19 @@ const dry = scenario(async () => {
   return { json, writes };
 });
 
+const job = (namespace: string, image: string): JsonObject => ({
+  apiVersion: 'batch/v1',
+  kind: 'Job',
+  metadata: { name: 'tests', namespace },
+  spec: { backoffLimit: 0, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'tests', image }] } } },
+});
+const immutable = scenario(async () => {
+  const first = await apply('jobs', [ns('jobs'), job('jobs', 'tests:1')], '--wait', '--timeout', '30s');
+  const refused = await apply('jobs', [ns('jobs'), job('jobs', 'tests:2')]);
+  const recreated = await applyJson('jobs', [ns('jobs'), job('jobs', 'tests:2')], '--recreate-immutable', '--wait', '--timeout', '30s');
+  return { first, refused, recreated };
+});
+
 const crds = scenario(async () => {
   const first = await apply('crd', [widget('crd', 'w1'), widget('crd', 'w2'), crd, ns('crd')]);
   const log = kube.requests.filter((r) => r.resource === 'customresourcedefinitions' || r.resource === 'widgets').map((r) => `${r.verb} ${r.resource}`);
@@ -163,7 +176,7 @@ const errors = scenario(async () => {
 });
 
 test.after(async () => {
-  await Promise.allSettled([shop(), prune(), empty(), wait(), faults(), partial(), conflict(), dry(), crds(), contexts(), errors()]);
+  await Promise.allSettled([shop(), prune(), empty(), wait(), faults(), partial(), conflict(), dry(), immutable(), crds(), contexts(), errors()]);
   await kube.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -276,6 +289,18 @@ test('--dry-run=server changes nothing and says so', async () => {
   assert.is(kube.get('v1', 'ConfigMap', 'dry', 'a'), undefined);
 });
 
+test('a Job whose template changed is refused with a hint, and recreated with --recreate-immutable', async () => {
+  const { first, refused, recreated } = await immutable();
+  assert.is(first.code, 0, first.stderr);
+  assert.match(first.stdout, /batch\/v1 Job jobs\/tests complete/);
+  assert.is(refused.code, 1);
+  assert.match(refused.stderr, /batch\/v1 Job jobs\/tests: .*field is immutable.*re-run with --recreate-immutable/, refused.stderr);
+  assert.is(recreated.code, 0, recreated.stderr);
+  assert.equal(recreated.report.objects.find((o) => o.kind === 'Job'), { apiVersion: 'batch/v1', kind: 'Job', namespace: 'jobs', name: 'tests', action: 'created', note: 'recreated: spec.template cannot change' });
+  const live = kube.get('batch/v1', 'Job', 'jobs', 'tests')!;
+  assert.is((((live.spec as JsonObject).template as JsonObject).spec as { containers: { image: string }[] }).containers[0]!.image, 'tests:2');
+});
+
 test('CRDs are applied first and Established before their custom resources; custom resources are pruned', async () => {
   const { first, log, pruned } = await crds();
   assert.is(first.code, 0, first.stderr);
@@ -305,7 +330,7 @@ test('usage errors and an unreachable cluster are one clear line', async () => {
   assert.is(usage.code, 2);
   assert.match(usage.stderr, /--dry-run supports only 'server'/);
   assert.is(down.code, 1);
-  assert.match(down.stderr, /^kts: .*cannot reach the cluster at http:\/\/127\.0\.0\.1:9/);
+  assert.match(down.stderr, /^kts: .*cannot reach the cluster at http:\/\/127\.0\.0\.1:9/, down.stderr);
   assert.not.match(down.stderr, /\n\s+at /, 'no stack trace');
 });
 

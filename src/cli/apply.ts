@@ -17,6 +17,8 @@ Flags:
                          environment's namespace, the render's only namespace, the context's)
   --dry-run=server       let the server validate everything, change nothing
   --force-conflicts      take over fields another field manager owns
+  --recreate-immutable   delete and recreate members whose changed fields cannot be updated (a Job's
+                         template on a new build, a StatefulSet's volumeClaimTemplates)
   --prune                delete members of the set that the render no longer contains
   --allow-empty          allow --prune with an empty render (deletes the whole set)
   --wait                 wait for Deployments, StatefulSets, DaemonSets and Jobs to finish rolling out
@@ -46,6 +48,7 @@ export const command: Command = {
           namespace: { type: 'string', short: 'n' },
           'dry-run': { type: 'string' },
           'force-conflicts': { type: 'boolean' },
+          'recreate-immutable': { type: 'boolean' },
           prune: { type: 'boolean' },
           'allow-empty': { type: 'boolean' },
           wait: { type: 'boolean' },
@@ -105,6 +108,7 @@ export const command: Command = {
       namespace,
       dryRun: dryRun === 'server',
       force: values['force-conflicts'],
+      recreateImmutable: values['recreate-immutable'],
       prune: values.prune,
       allowEmpty: values['allow-empty'],
       wait: values.wait,

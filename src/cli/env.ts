@@ -16,7 +16,8 @@ Only namespaces labeled as kts previews (app.kubernetes.io/managed-by=kts, kts.d
 kts.dev/branch, kts.dev/preview=true) are ever touched; kube-system, default and unlabeled
 namespaces are refused even when named explicitly.
 
-env up flags: --wait, --timeout DURATION, --force-conflicts, --dry-run=server, --concurrency N, --json
+env up flags: --wait, --timeout DURATION, --force-conflicts, --recreate-immutable, --dry-run=server,
+  --concurrency N, --json (see kts apply --help)
 ${clusterFlagsHelp}`;
 
 const common = {
@@ -56,6 +57,7 @@ async function up(argv: string[]): Promise<number> {
     wait: { type: 'boolean' },
     timeout: { type: 'string' },
     'force-conflicts': { type: 'boolean' },
+    'recreate-immutable': { type: 'boolean' },
     'dry-run': { type: 'string' },
     concurrency: { type: 'string' },
   });
@@ -79,6 +81,7 @@ async function up(argv: string[]): Promise<number> {
     resources: rendered.resources,
     dryRun: dryRun === 'server',
     force: Boolean(values['force-conflicts']),
+    recreateImmutable: Boolean(values['recreate-immutable']),
     wait: Boolean(values.wait),
     timeoutMs,
     concurrency,

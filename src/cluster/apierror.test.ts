@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { apiError } from './apierror.js';
+import { apiError, immutableFields } from './apierror.js';
 
 const apiException = (code: number, body: unknown) => Object.assign(new Error(`HTTP-Code: ${code}`), { code, body: JSON.stringify(body) });
 
@@ -32,6 +32,21 @@ test('other API errors carry the Status message and HTTP code', () => {
   const e = apiError(apiException(422, { kind: 'Status', message: 'Deployment.apps "web" is invalid: spec.replicas: Invalid value: -1', code: 422 }), 'apps/v1 Deployment ns/web');
   assert.is(e.message, 'apps/v1 Deployment ns/web: Deployment.apps "web" is invalid: spec.replicas: Invalid value: -1 (HTTP 422)');
   assert.is(apiError(apiException(503, 'upstream busy\nmore'), 'x').message, 'x: upstream busy (HTTP 503)');
+});
+
+test('immutable-field refusals are recognized with their fields', () => {
+  const job = apiException(422, {
+    kind: 'Status',
+    reason: 'Invalid',
+    message: 'Job.batch "tests" is invalid: spec.template: Invalid value: {...}: field is immutable',
+    code: 422,
+    details: { causes: [{ reason: 'FieldValueInvalid', message: 'Invalid value: {...}: field is immutable', field: 'spec.template' }] },
+  });
+  assert.equal(immutableFields(job), ['spec.template']);
+  const sts = apiException(422, { kind: 'Status', code: 422, message: 'StatefulSet.apps "db" is invalid: spec: Forbidden: updates to statefulset spec for fields other than ...', details: { causes: [{ message: "Forbidden: updates to statefulset spec for fields other than 'replicas'", field: 'spec' }] } });
+  assert.equal(immutableFields(sts), ['spec']);
+  assert.is(immutableFields(apiException(422, { kind: 'Status', code: 422, message: 'spec.replicas: Invalid value: -1' })), undefined);
+  assert.is(immutableFields(apiException(409, { kind: 'Status', code: 409, message: 'field is immutable' })), undefined);
 });
 
 test('connection failures say the cluster cannot be reached', () => {

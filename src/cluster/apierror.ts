@@ -46,6 +46,18 @@ export function describeConflicts(status: Status): string | undefined {
   return `conflict: ${parts.join('; ')} (re-run with --force-conflicts to take these fields over)`;
 }
 
+/**
+ * The fields a 422 says cannot change on an existing object (Job templates, selectors, most of a
+ * StatefulSet's or PVC's spec), or undefined when the error is something else.
+ */
+export function immutableFields(err: unknown): string[] | undefined {
+  if (httpCode(err) !== 422) return undefined;
+  const status = parseStatus((err as { body?: unknown }).body);
+  const causes = (status?.details?.causes ?? []).filter((c) => /immutable|Forbidden: updates to/i.test(c.message ?? ''));
+  if (causes.length) return causes.map((c) => c.field ?? '(unknown field)');
+  return /field is immutable/i.test(status?.message ?? '') ? ['(unknown field)'] : undefined;
+}
+
 function httpCode(err: unknown): number | undefined {
   const code = (err as { code?: unknown }).code;
   return typeof code === 'number' ? code : undefined;

@@ -5,8 +5,9 @@
 // the same apply finishes the job.
 import { KtsError } from '../errors.js';
 import { formatId, type JsonObject, type ResId, type Resource } from '../build/resource.js';
-import { apiError, classifyError, isStatus } from './apierror.js';
+import { apiError, classifyError, immutableFields, isStatus } from './apierror.js';
 import {
+  isMember,
   LABEL_PART_OF,
   PARENT_FIELD_MANAGER,
   parentConflict,
@@ -31,6 +32,8 @@ export interface ApplyRequest {
   namespace?: string;
   dryRun?: boolean;
   force?: boolean;
+  /** Delete and recreate members whose update the server refuses because a field is immutable. */
+  recreateImmutable?: boolean;
   prune?: boolean;
   allowEmpty?: boolean;
   wait?: boolean;
@@ -243,7 +246,38 @@ export async function applyEnvironment(client: KubeClient, req: ApplyRequest): P
         const why = pendingNamespaces.has(p.id.namespace) ? `namespace ${p.id.namespace}` : `its CRD`;
         return { id: p.id, action: 'created', note: `not validated by the server: ${why} is only created by this apply` };
       }
+      const immutable = immutableFields(e);
+      if (immutable) return recreate(p, immutable, e);
       return { id: p.id, action: 'failed', note: classifyError(e, client.server).detail };
+    }
+  };
+
+  /** An update the server refuses (immutable fields): delete and create again, but only our own members. */
+  const recreate = async (p: PlannedObject, fields: string[], cause: unknown): Promise<ObjectResult> => {
+    const key = keyOf(p.id);
+    const why = `${fields.join(', ')} cannot change`;
+    const live = liveByKey.get(key);
+    if (!req.recreateImmutable || !live || !isMember(live, parent)) {
+      const hint = !req.recreateImmutable ? '; re-run with --recreate-immutable to delete and recreate it' : '; not recreated: it is not a member of this ApplySet';
+      return { id: p.id, action: 'failed', note: `${classifyError(cause, client.server).detail}${hint}` };
+    }
+    if (dryRun) {
+      applied.add(key);
+      return { id: p.id, action: 'created', note: `would be deleted and recreated: ${why}` };
+    }
+    try {
+      const apiVersion = String(p.obj.apiVersion);
+      await client.delete(apiVersion, p.id.kind, p.id.name, p.id.namespace || undefined);
+      const deadline = Date.now() + timeoutMs;
+      for (let interval = 50; await client.get(apiVersion, p.id.kind, p.id.name, p.id.namespace || undefined); interval = Math.min(1000, interval * 2)) {
+        if (Date.now() >= deadline) return { id: p.id, action: 'failed', note: `deleted to recreate it (${why}) but still present after the timeout` };
+        await sleep(interval);
+      }
+      await client.apply(p.obj, { fieldManager: FIELD_MANAGER, force: req.force });
+      applied.add(key);
+      return { id: p.id, action: 'created', note: `recreated: ${why}` };
+    } catch (e) {
+      return { id: p.id, action: 'failed', note: `recreating (${why}): ${classifyError(e, client.server).detail}` };
     }
   };
 
