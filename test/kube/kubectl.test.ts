@@ -138,6 +138,18 @@ test('field selectors and -o jsonpath read through the API', async ({ kube }) =>
   assert.is(r.stdout, 'shop');
 });
 
+test('get --watch prints the changes as they happen', async ({ kube }) => {
+  const watching = kubectl(kube, ['get', 'configmaps', '-n', 'shop', '-l', 'app=web', '--watch', '--output-watch-events', '--request-timeout=3s']);
+  const started = () => kube.requests.some((q) => q.verb === 'watch' && q.resource === 'configmaps');
+  for (let i = 0; i < 300 && !started(); i++) await new Promise((res) => setTimeout(res, 10));
+  const r = await kubectl(kube, ['label', 'configmap', 'a', '-n', 'shop', 'app-']);
+  assert.is(r.code, 0, r.stderr);
+  const out = (await watching).stdout;
+  assert.match(out, /^EVENT\s+NAME\s+DATA\s+AGE$/m);
+  assert.match(out, /^ADDED\s+settings\s+1\s+\d+s$/m);
+  assert.match(out, /^DELETED\s+a\s+0\s+\d+s$/m, 'leaving the selector is a DELETED event');
+});
+
 test('apply --dry-run=server stores nothing', async ({ kube }) => {
   const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dry, namespace: shop}\ndata: {a: "1"}\n';
   const r = await kubectl(kube, ['apply', '--server-side', '--dry-run=server', '-f', '-'], { input: cm });

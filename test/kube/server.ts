@@ -500,7 +500,12 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
     // Clients wait for the headers before they read (and before they can cancel) a quiet watch.
     res.flushHeaders();
     watches.add(res);
-    const write = (type: string, object: Json) => res.write(`${JSON.stringify({ type, object })}\n`);
+    // `kubectl get -w` asks for each event's object as a one-row Table.
+    const asTable = isApiRequest(req.headers.accept ?? '', 'Table');
+    const write = (type: string, object: JsonObject) => {
+      const out = asTable && type !== 'ERROR' && type !== 'BOOKMARK' ? table(t, [object], q.get('includeObject') ?? 'Metadata', String(state.resourceVersion)) : object;
+      res.write(`${JSON.stringify({ type, object: out })}\n`);
+    };
     const since = q.get('resourceVersion');
     const initial = q.get('sendInitialEvents') === 'true' || !since || since === '0';
     if (initial) {
