@@ -122,7 +122,16 @@ export function applyPatchTransformer(rm: ResMap, p: LoadedPatch, schema?: Merge
     for (const sm of patch.patches) applySm(rm, selectResources(rm.resources(), p.target), sm, opts);
     return;
   }
-  for (const sm of patch.patches) applySm(rm, [targetOf(rm, sm, patch.file)], sm, opts);
+  patch.patches.forEach((sm, i) => {
+    const before = rm.size;
+    applySm(rm, [targetOf(rm, sm, patch.file)], sm, opts);
+    if (rm.size < before && i < patch.patches.length - 1) {
+      // kustomize v5.5.0 crashes (nil pointer) on the next document of such an entry.
+      throw new KtsError('patch', 'a `patches` entry whose strategic-merge patch deletes a resource may not hold further patches (kustomize v5.5.0 fails on it): use one entry per patch', {
+        file: patch.file,
+      });
+    }
+  });
 }
 
 function applyJsonOps(rm: ResMap, selected: Resource[], ops: Json6902Operation[], file: string, storeIds: boolean): void {
