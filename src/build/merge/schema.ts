@@ -206,13 +206,24 @@ export function rootSchema(schema: MergeSchema, apiVersion: string, kind: string
 }
 
 const REF_PREFIX = '#/definitions/';
+// Resolved `$ref`s per schema (the same node may resolve differently under another document).
+const resolved = new WeakMap<MergeSchema, WeakMap<SchemaNode, SchemaNode | null>>();
 
 function resolve(schema: MergeSchema, node: SchemaNode | undefined): SchemaNode | undefined {
-  let n = node;
+  if (node?.$ref === undefined) return node;
+  let cache = resolved.get(schema);
+  if (!cache) resolved.set(schema, (cache = new WeakMap()));
+  const hit = cache.get(node);
+  if (hit !== undefined) return hit ?? undefined;
+  let n: SchemaNode | undefined = node;
   for (let hops = 0; n?.$ref !== undefined; hops++) {
-    if (hops > 64 || !n.$ref.startsWith(REF_PREFIX)) return undefined;
+    if (hops > 64 || !n.$ref.startsWith(REF_PREFIX)) {
+      n = undefined;
+      break;
+    }
     n = schema.definitions.get(n.$ref.slice(REF_PREFIX.length));
   }
+  cache.set(node, n ?? null);
   return n;
 }
 

@@ -170,7 +170,7 @@ function walk(ctx: Ctx, dest: Src, origin: Src, schema: SchemaNode | undefined):
 
 function isMergeList(s: SchemaNode): boolean {
   const strategy = s['x-kubernetes-patch-strategy'];
-  return typeof strategy === 'string' && strategy.split(',').includes('merge');
+  return typeof strategy === 'string' && (strategy === 'merge' || strategy.split(',').includes('merge'));
 }
 
 // Where no schema applies, a map that names its own apiVersion and kind gets that type's schema.
