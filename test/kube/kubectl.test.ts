@@ -315,6 +315,26 @@ ltest('apply --server-side takes over from client-side apply without conflicts (
   assert.match(other.stderr, 'conflict with "kubectl"');
 });
 
+ltest('kubectl create namespace|configmap|secret|serviceaccount (protobuf bodies); other kinds are 415', async ({ kube }) => {
+  const run = async (args: string[]) => {
+    const r = await kubectl(kube, args);
+    assert.is(r.code, 0, r.stderr);
+    return r.stdout;
+  };
+  assert.is(await run(['create', 'namespace', 'made']), 'namespace/made created\n');
+  await run(['create', 'configmap', 'c', '-n', 'made', '--from-literal=a=b']);
+  await run(['create', 'secret', 'generic', 's', '-n', 'made', '--from-literal=p=q']);
+  await run(['create', 'serviceaccount', 'robot', '-n', 'made']);
+  assert.equal((meta(kube.get('v1', 'Namespace', undefined, 'made')).labels as JsonObject)['kubernetes.io/metadata.name'], 'made');
+  assert.equal(kube.get('v1', 'ConfigMap', 'made', 'c')!.data, { a: 'b' });
+  const secret = kube.get('v1', 'Secret', 'made', 's')!;
+  assert.equal([secret.type, secret.data], ['Opaque', { p: 'cQ==' }]);
+  assert.ok(kube.get('v1', 'ServiceAccount', 'made', 'robot'));
+  const r = await kubectl(kube, ['create', 'deployment', 'd', '-n', 'made', '--image=nginx']);
+  assert.is(r.code, 1);
+  assert.match(r.stderr, 'application/vnd.kubernetes.protobuf');
+});
+
 ltest('scale goes through the scale subresource; get all lists workloads', async ({ kube }) => {
   let r = await kubectl(kube, ['scale', 'deployment/web', '--replicas=4']);
   assert.is(r.code, 0, r.stderr);

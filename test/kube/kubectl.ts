@@ -1,7 +1,7 @@
 // Runs the real kubectl against a test server. Global flags go after the command: with
 // KUBECTL_APPLYSET set, the installed kubectl dispatcher refuses flags before the command name.
-// Commands that go through kubectl's typed clients (`kubectl create namespace|configmap|…`)
-// send protobuf, which this server does not decode (it answers 415); use `apply` instead.
+// Commands that go through kubectl's typed clients send protobuf, which this server decodes only
+// for `kubectl create namespace|configmap|secret|serviceaccount` (415 otherwise); use `apply`.
 
 import { spawn } from 'node:child_process';
 import { hasProgram } from '../helpers/cli.js';

@@ -28,6 +28,7 @@ import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, gvOf, ope
 import type { RolloutState } from './rollout.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { ClusterState, type ListOptions, type PatchType, type WatchEvent } from './state.js';
+import { decodeProtobuf } from './protobuf.js';
 import { ApiError, errors, REASONS } from './status.js';
 import { isApiRequest, table } from './table.js';
 
@@ -192,15 +193,15 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
 
-  async function readBody(req: IncomingMessage): Promise<string> {
+  async function readBody(req: IncomingMessage): Promise<Buffer> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
+    return Buffer.concat(chunks);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const u = new URL(req.url ?? '/', url);
-    const text = await readBody(req);
+    const raw = await readBody(req);
     const info: RequestInfo = {
       method: req.method ?? 'GET',
       path: u.pathname,
@@ -218,7 +219,7 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
       routeError = e;
     }
     if (route) Object.assign(info, describeRoute(route, info.method, u.searchParams));
-    if (text) info.body = parseBody(text, info.contentType);
+    if (raw.length) info.body = parseBody(raw, info.contentType);
     const entry: LoggedRequest = { ...info, status: 0 };
     requests.push(entry);
     res.on('finish', () => (entry.status = res.statusCode));
@@ -268,8 +269,10 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
     }
   }
 
-  function parseBody(text: string, contentType: string | undefined): Json | undefined {
+  function parseBody(raw: Buffer, contentType: string | undefined): Json | undefined {
     try {
+      if (contentType?.includes('protobuf')) return decodeProtobuf(raw);
+      const text = raw.toString('utf8');
       return contentType?.includes('yaml') ? (parseYaml(text) as Json) : (JSON.parse(text) as Json);
     } catch {
       return undefined;
@@ -392,8 +395,8 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
     }
     if (info.verb === 'watch') return watch(r, req, res, q);
     if (t.namespaced && !r.namespace && (info.verb === 'create' || info.verb === 'deletecollection')) throw errors.methodNotAllowed(info.verb);
-    // Like an API server without protobuf: clients (kubectl's typed clients) retry in JSON.
-    if (/protobuf|cbor/.test(info.contentType ?? '')) throw errors.unsupportedMediaType(info.contentType!);
+    // Protobuf only for what protobuf.ts decodes (kubectl create namespace|configmap|secret).
+    if (/protobuf|cbor/.test(info.contentType ?? '') && info.body === undefined) throw errors.unsupportedMediaType(info.contentType!);
     if (info.body === undefined && ['create', 'update', 'patch'].includes(info.verb ?? '')) {
       throw errors.badRequest(`the body of the request could not be decoded as ${info.contentType ?? 'JSON'}`);
     }
