@@ -20,18 +20,6 @@ export interface GeneratorSite {
   field: string;
 }
 
-const CONFIGMAP_KEY = /^[-._a-zA-Z0-9]+$/;
-const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-
-function keyError(key: string, site: GeneratorSite): KtsError | undefined {
-  if (key.length > 253) return new KtsError('generator', `"${key}" is not a valid key name: must be no more than 253 characters`, site);
-  if (!CONFIGMAP_KEY.test(key)) {
-    return new KtsError('generator', `"${key}" is not a valid key name: a valid config key must consist of alphanumeric characters, '-', '_' or '.'`, site);
-  }
-  if (key === '.' || key === '..' || key.startsWith('..')) return new KtsError('generator', `"${key}" is not a valid key name: must not be '.' or start with '..'`, site);
-  return undefined;
-}
-
 /** Surrounding quotes are removed only when the same quote closes the value. */
 function removeQuotes(s: string): string {
   if (s.length < 2 || s[0] !== s[s.length - 1]) return s;
@@ -53,8 +41,11 @@ function fileSource(source: string, site: GeneratorSite): { key: string; path: s
   return { key: parts[0]!, path: parts[1]! };
 }
 
-/** Lines of an env file: `KEY=value`, comments and blank lines skipped, `KEY` alone reads the environment. */
-function envPairs(text: string, file: string, site: GeneratorSite): Pair[] {
+/**
+ * Lines of an env file: `KEY=value`, comments and blank lines skipped, `KEY` alone reads the
+ * environment. kustomize's key validator is a no-op, so keys are taken as written.
+ */
+function envPairs(text: string): Pair[] {
   const out: Pair[] = [];
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
@@ -65,9 +56,6 @@ function envPairs(text: string, file: string, site: GeneratorSite): Pair[] {
     if (line === '' || line.startsWith('#')) return;
     const eq = line.indexOf('=');
     const key = eq < 0 ? line : line.slice(0, eq);
-    if (!ENV_VAR_NAME.test(key)) {
-      throw new KtsError('generator', `"${key}" is not a valid environment variable name (line ${i + 1} of ${file})`, site);
-    }
     out.push({ key, value: eq < 0 ? (process.env[key] ?? '') : line.slice(eq + 1) });
   });
   return out;
@@ -75,7 +63,7 @@ function envPairs(text: string, file: string, site: GeneratorSite): Pair[] {
 
 function pairs(args: GeneratorArgs, ldr: Loader, site: GeneratorSite): Pair[] {
   const all: Pair[] = [];
-  for (const env of args.envs ?? []) all.push(...envPairs(ldr.load(env, site), env, site));
+  for (const env of args.envs ?? []) all.push(...envPairs(ldr.load(env, site)));
   for (const lit of args.literals ?? []) all.push(literalPair(lit, site));
   for (const src of args.files ?? []) {
     const { key, path } = fileSource(src, site);
@@ -83,8 +71,6 @@ function pairs(args: GeneratorArgs, ldr: Loader, site: GeneratorSite): Pair[] {
   }
   const seen = new Set<string>();
   for (const p of all) {
-    const err = keyError(p.key, site);
-    if (err) throw err;
     if (seen.has(p.key)) throw new KtsError('generator', `configmap ${args.name ?? ''} illegally repeats the key \`${p.key}\``, site);
     seen.add(p.key);
   }
