@@ -422,7 +422,9 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
           dryRun: dryRun(q, body),
           preconditions: { uid: typeof pre.uid === 'string' ? pre.uid : undefined, resourceVersion: typeof pre.resourceVersion === 'string' ? pre.resourceVersion : undefined },
         });
-        if (!result.immediate) return sendObject(res, 202, result.object, accept, q, t);
+        // A deletion that waits (namespaces, finalizers) answers with the object: 200, or 202 when
+        // the client asked for cascading deletion with orphanDependents=false (as the real server).
+        if (!result.immediate) return sendObject(res, opts.orphanDependents === false ? 202 : 200, result.object, accept, q, t);
         const m = isObject(result.object.metadata) ? result.object.metadata : {};
         const details: JsonObject = { name: r.name!, kind: t.plural, uid: m.uid ?? '' };
         if (t.group) details.group = t.group;
