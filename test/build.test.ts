@@ -103,6 +103,19 @@ test('--reorder none keeps accumulation order; --enable-managedby-label adds the
   assert.ok(r.stdout.includes('app.kubernetes.io/managed-by: kustomize-(devel)'));
 });
 
+test('local-config resources are dropped unless the annotation says false', () => {
+  const dir = tree({
+    'kustomization.yaml': 'resources:\n- r.yaml\n',
+    'r.yaml': ['true', '""', '"yes"', 'false', '"false"']
+      .map((v, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\n  annotations:\n    config.kubernetes.io/local-config: ${v}\n`)
+      .join('---\n'),
+  });
+  assert.equal(
+    build(dir).map((r) => (r.obj.metadata as { name: string }).name),
+    ['c3', 'c4'],
+  );
+});
+
 test('user errors: one line naming file and field, exit 1, no stack trace', () => {
   const bad = tree({
     'missing/kustomization.yaml': 'resources:\n- nope.yaml\n',

@@ -24,9 +24,10 @@ export interface BuildOptions {
 const MANAGED_BY_VALUE = 'kustomize-(devel)';
 const LOCAL_CONFIG = 'config.kubernetes.io/local-config';
 
+/** kustomize v5.5.0 drops resources annotated local-config with any value but `false` (measured with kubectl). */
 function isLocalConfig(r: Resource): boolean {
   const a = metadataOf(r.obj).annotations;
-  return !!a && typeof a === 'object' && !Array.isArray(a) && LOCAL_CONFIG in a;
+  return !!a && typeof a === 'object' && !Array.isArray(a) && LOCAL_CONFIG in a && String(a[LOCAL_CONFIG]) !== 'false';
 }
 
 function sortOrder(k: Kustomization, options: BuildOptions): SortOptions | undefined {
