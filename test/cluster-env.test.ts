@@ -36,8 +36,10 @@ const nsMeta = (name: string) => kube.get('v1', 'Namespace', undefined, name)?.m
 const scenario = scenarios(test);
 
 const lifecycle = scenario(async () => {
-  const upA = await kts('env', 'up', 'branch', '--branch', 'feature/login', ...context, '--wait', '--timeout', '30s');
-  const upB = await kts('env', 'up', 'branch', '--branch', 'main', ...context);
+  const [upA, upB] = await Promise.all([
+    kts('env', 'up', 'branch', '--branch', 'feature/login', ...context, '--wait', '--timeout', '30s'),
+    kts('env', 'up', 'branch', '--branch', 'main', ...context),
+  ]);
   const list = await kts('env', 'list', 'branch', '--json');
   const namespaces = (JSON.parse(list.stdout || '[]') as { namespace: string }[]).map((p) => p.namespace);
   const loginNs = namespaces.find((n) => n.includes('login'));
@@ -90,11 +92,10 @@ const git = scenario(async () => {
   execFileSync('git', ['init', '-q', '-b', 'main', repo]);
   g('commit', '-q', '--allow-empty', '-m', 'init');
   g('branch', 'feature/live');
-  const run = await kts('env', 'gc', 'gitenv', '--keep-from-git', repo, '--json');
-  const kept = await kts('env', 'gc', 'gitenv', '--keep', 'main', '--json');
   const emptyRepo = join(dir, 'empty');
   execFileSync('git', ['init', '-q', emptyRepo]);
-  const refusedEmpty = await kts('env', 'gc', 'gitenv', '--keep-from-git', emptyRepo);
+  const [run, refusedEmpty] = await Promise.all([kts('env', 'gc', 'gitenv', '--keep-from-git', repo, '--json'), kts('env', 'gc', 'gitenv', '--keep-from-git', emptyRepo)]);
+  const kept = await kts('env', 'gc', 'gitenv', '--keep', 'main', '--json');
   return { run, kept, refusedEmpty, survivors: ['git-main', 'git-live', 'git-gone'].filter(exists) };
 });
 
