@@ -179,6 +179,25 @@ test('rollout status follows the simulated controller: complete, then a failed p
   kube.setRolloutState({ kind: 'Deployment', namespace: 'shop', name: 'web' }, 'complete');
 });
 
+test('rollout status for a StatefulSet and a DaemonSet; a stalled DaemonSet times out', async ({ kube }) => {
+  const pod = 'selector: {matchLabels: {app: x}}\n  template:\n    metadata: {labels: {app: x}}\n    spec: {containers: [{name: x, image: x}]}\n';
+  const sts = `apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: shop}\nspec:\n  serviceName: db\n  replicas: 2\n  ${pod}`;
+  const ds = `apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent, namespace: shop}\nspec:\n  ${pod}`;
+  let r = await kubectl(kube, ['apply', '--server-side', '-f', '-'], { input: `${sts}---\n${ds}` });
+  assert.is(r.code, 0, r.stderr);
+  r = await kubectl(kube, ['rollout', 'status', 'statefulset/db', '-n', 'shop', '--timeout=5s']);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, 'partitioned roll out complete: 2 new pods have been updated...', 'as on a real cluster, where partition defaults to 0');
+  r = await kubectl(kube, ['rollout', 'status', 'daemonset/agent', '-n', 'shop', '--timeout=5s']);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, 'daemon set "agent" successfully rolled out');
+  kube.setRolloutState({ kind: 'DaemonSet', namespace: 'shop', name: 'agent' }, 'progressing');
+  r = await kubectl(kube, ['rollout', 'status', 'daemonset/agent', '-n', 'shop', '--timeout=1s']);
+  assert.is(r.code, 1);
+  assert.match(r.stdout, 'Waiting for daemon set "agent" rollout to finish: 0 out of 1 new pods have been updated...');
+  assert.match(r.stderr, 'timed out waiting for the condition');
+});
+
 test('kubectl wait sees a Job complete when the test completes it', async ({ kube }) => {
   kube.setRolloutState({ kind: 'Job', namespace: 'shop', name: 'migrate' }, 'progressing');
   const job = 'apiVersion: batch/v1\nkind: Job\nmetadata: {name: migrate, namespace: shop}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: m, image: "migrate:1"}]\n';

@@ -311,11 +311,25 @@ export class ClusterState {
       case 'Secret':
         if (obj.type === undefined) obj.type = 'Opaque';
         break;
+      // The defaults `kubectl rollout status` relies on (it refuses anything but RollingUpdate).
       case 'Deployment':
+        if (!spec) break;
+        spec.replicas ??= 1;
+        spec.progressDeadlineSeconds ??= 600;
+        spec.revisionHistoryLimit ??= 10;
+        spec.strategy ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } };
+        break;
       case 'StatefulSet':
-        if (spec && spec.replicas === undefined) spec.replicas = 1;
-        if (spec && t.kind === 'Deployment') spec.progressDeadlineSeconds ??= 600;
-        if (spec) spec.revisionHistoryLimit ??= 10;
+        if (!spec) break;
+        spec.replicas ??= 1;
+        spec.revisionHistoryLimit ??= 10;
+        spec.podManagementPolicy ??= 'OrderedReady';
+        spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { partition: 0 } };
+        break;
+      case 'DaemonSet':
+        if (!spec) break;
+        spec.revisionHistoryLimit ??= 10;
+        spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } };
         break;
       case 'Service':
         if (spec) {
