@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JsonObject } from '../src/build/resource.js';
 import { applySetId } from '../src/cluster/applyset.js';
+import { scenarios } from './cluster-scenario.js';
 import { ktsAsync } from './helpers/cli.js';
 import { kubectl, kubectlAvailable } from './kube/kubectl.js';
 import { startKubeServer } from './kube/server.js';
@@ -29,48 +30,68 @@ if (!kubectlAvailable) {
   const ns = (name: string): JsonObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   const context = ['--commit', '0123456789abcdef0123456789abcdef01234567', '--build', '42'];
 
-  test.after(async () => {
-    await kube.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const scenario = scenarios(test);
 
-  test('kubectl finds our parent and members by label and will not take over a kts set', async () => {
+  const foreignTakeover = scenario(async () => {
     const applied = await ktsAsync(['apply', 'web', '-f', file('web.yaml', [ns('web'), cm('web', 'a'), cm('web', 'b')])], { env });
-    assert.is(applied.code, 0, applied.stderr);
     const id = applySetId('kts-applyset-web', 'web', 'Secret', '');
-    const parents = await kubectl(kube, ['get', 'secrets', '-n', 'web', '-l', `applyset.kubernetes.io/id=${id}`, '-o', 'name']);
-    assert.is(parents.stdout.trim(), 'secret/kts-applyset-web', parents.stderr);
-    const members = await kubectl(kube, ['get', 'configmaps', '-n', 'web', '-l', `applyset.kubernetes.io/part-of=${id}`, '-o', 'name']);
-    assert.equal(members.stdout.trim().split('\n').sort(), ['configmap/a', 'configmap/b']);
-    const takeover = await kubectl(kube, ['apply', '-n', 'web', '--server-side', '--prune', '--applyset=kts-applyset-web', '-f', file('takeover.yaml', [cm('web', 'a')])], { env: applysetEnv });
-    assert.is.not(takeover.code, 0);
-    assert.match(takeover.stderr, /managed by tooling "kts" instead of "kubectl"/);
-    assert.ok(kube.get('v1', 'ConfigMap', 'web', 'b'), 'kubectl pruned nothing');
+    const [parents, members, takeover] = await Promise.all([
+      kubectl(kube, ['get', 'secrets', '-n', 'web', '-l', `applyset.kubernetes.io/id=${id}`, '-o', 'name']),
+      kubectl(kube, ['get', 'configmaps', '-n', 'web', '-l', `applyset.kubernetes.io/part-of=${id}`, '-o', 'name']),
+      kubectl(kube, ['apply', '-n', 'web', '--server-side', '--prune', '--applyset=kts-applyset-web', '-f', file('takeover.yaml', [cm('web', 'a')])], { env: applysetEnv }),
+    ]);
+    return { applied, parents, members, takeover };
   });
 
-  test('kubectl computes the same ApplySet id, and kts refuses a set kubectl manages', async () => {
+  const kubectlSet = scenario(async () => {
     // The parent's namespace has to exist before kubectl looks the parent up in it.
     const nsMade = await kubectl(kube, ['apply', '--server-side', '-f', file('probe-ns.yaml', [ns('probe')])]);
-    assert.is(nsMade.code, 0, nsMade.stderr);
     const made = await kubectl(kube, ['apply', '-n', 'probe', '--server-side', '--prune', '--applyset=kts-applyset-probe', '-f', file('probe.yaml', [cm('probe', 'x')])], { env: applysetEnv });
-    assert.is(made.code, 0, made.stderr);
-    const parent = kube.get('v1', 'Secret', 'probe', 'kts-applyset-probe')!;
-    assert.is((parent.metadata as { labels: Record<string, string> }).labels['applyset.kubernetes.io/id'], applySetId('kts-applyset-probe', 'probe', 'Secret', ''));
+    const parent = kube.get('v1', 'Secret', 'probe', 'kts-applyset-probe');
     const refused = await ktsAsync(['apply', 'probe', '-n', 'probe', '-f', file('probe2.yaml', [cm('probe', 'y')])], { env });
-    assert.is(refused.code, 1);
-    assert.match(refused.stderr, /ApplySet parent Secret probe\/kts-applyset-probe is managed by tooling "kubectl", not "kts"; refusing to apply/);
-    assert.is(kube.get('v1', 'ConfigMap', 'probe', 'y'), undefined);
+    return { nsMade, made, parent, refused };
   });
 
-  test("a server dry run of production covers the same objects as kubectl's client dry run", async () => {
+  const dryRuns = scenario(async () => {
     const rendered = await ktsAsync(['render', 'production', ...context], { env });
-    assert.is(rendered.code, 0, rendered.stderr);
     const manifest = file('production.yaml', []);
     writeFileSync(manifest, rendered.stdout);
     const [ours, theirs] = await Promise.all([
       ktsAsync(['apply', 'production', '-f', manifest, '--dry-run=server', '--json'], { env }),
       kubectl(kube, ['apply', '--dry-run=client', '-f', manifest, '-o', 'name']),
     ]);
+    return { rendered, ours, theirs };
+  });
+
+  test.after(async () => {
+    await Promise.allSettled([foreignTakeover(), kubectlSet(), dryRuns()]);
+    await kube.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('kubectl finds our parent and members by label and will not take over a kts set', async () => {
+    const { applied, parents, members, takeover } = await foreignTakeover();
+    assert.is(applied.code, 0, applied.stderr);
+    assert.is(parents.stdout.trim(), 'secret/kts-applyset-web', parents.stderr);
+    assert.equal(members.stdout.trim().split('\n').sort(), ['configmap/a', 'configmap/b']);
+    assert.is.not(takeover.code, 0);
+    assert.match(takeover.stderr, /managed by tooling "kts" instead of "kubectl"/);
+    assert.ok(kube.get('v1', 'ConfigMap', 'web', 'b'), 'kubectl pruned nothing');
+  });
+
+  test('kubectl computes the same ApplySet id, and kts refuses a set kubectl manages', async () => {
+    const { nsMade, made, parent, refused } = await kubectlSet();
+    assert.is(nsMade.code, 0, nsMade.stderr);
+    assert.is(made.code, 0, made.stderr);
+    assert.is((parent!.metadata as { labels: Record<string, string> }).labels['applyset.kubernetes.io/id'], applySetId('kts-applyset-probe', 'probe', 'Secret', ''));
+    assert.is(refused.code, 1);
+    assert.match(refused.stderr, /ApplySet parent Secret probe\/kts-applyset-probe is managed by tooling "kubectl", not "kts"; refusing to apply/);
+    assert.is(kube.get('v1', 'ConfigMap', 'probe', 'y'), undefined);
+  });
+
+  test("a server dry run of production covers the same objects as kubectl's client dry run", async () => {
+    const { rendered, ours, theirs } = await dryRuns();
+    assert.is(rendered.code, 0, rendered.stderr);
     assert.is(ours.code, 0, ours.stderr);
     assert.is(theirs.code, 0, theirs.stderr);
     const report = JSON.parse(ours.stdout) as { objects: { apiVersion: string; kind: string; name: string; namespace?: string }[] };
