@@ -14,7 +14,7 @@ export interface Referrer {
   field: string;
 }
 
-const REMOTE = /^(https?:\/\/|git@|ssh:\/\/|git::|github\.com\/|gitlab\.com\/|bitbucket\.org\/)/;
+const REMOTE = /^(git@|git::|github\.com\/|gitlab\.com\/|bitbucket\.org\/)|:\/\//;
 
 /** kustomize fetches these over the network; we refuse them. */
 export function isRemote(path: string): boolean {
