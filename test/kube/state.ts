@@ -49,6 +49,7 @@ export interface StateOptions {
 }
 
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+// Watch history kept for resuming from a resourceVersion: at least this many events (trimmed in batches).
 const HISTORY = 20000;
 
 function now(): string {
@@ -122,7 +123,7 @@ export class ClusterState {
   private emit(type: WatchEventType, t: ResourceType, object: JsonObject, previous?: JsonObject): void {
     const e: WatchEvent = { type, rv: this.rv, resource: `${t.group}/${t.plural}`, object: clone(object), previous };
     this.history.push(e);
-    if (this.history.length > HISTORY) this.history.splice(0, this.history.length - HISTORY);
+    if (this.history.length > 2 * HISTORY) this.history.splice(0, this.history.length - HISTORY);
     for (const fn of this.listeners) fn(e);
   }
 
