@@ -216,6 +216,7 @@ test('lists: label and field selectors, pagination, Table and PartialObjectMetad
   const page2 = await call(kube, 'GET', `${CM}?labelSelector=group%3Dlist&limit=2&continue=${String(meta(page1.body).continue)}`);
   assert.equal(names(page2), ['l3']);
   assert.is(meta(page2.body).continue, undefined);
+  assert.is((await call(kube, 'GET', `${CM}?limit=2&continue=garbage`)).status, 400);
   const table = await call(kube, 'GET', `${CM}?labelSelector=group%3Dlist`, undefined, undefined, 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json');
   assert.is(table.body.kind, 'Table');
   assert.equal((table.body.columnDefinitions as JsonObject[]).map((c) => c.name), ['Name', 'Data', 'Age']);

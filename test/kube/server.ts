@@ -475,7 +475,7 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
 
   function sendList(res: ServerResponse, t: ResourceType, all: JsonObject[], accept: string, q: URLSearchParams): void {
     const limit = Number(q.get('limit') ?? 0);
-    const start = q.get('continue') ? Number(JSON.parse(Buffer.from(q.get('continue')!, 'base64url').toString()).start) : 0;
+    const start = q.get('continue') ? continueOffset(q.get('continue')!) : 0;
     const items = limit > 0 ? all.slice(start, start + limit) : all.slice(start);
     const listMeta: JsonObject = { resourceVersion: String(state.resourceVersion) };
     if (limit > 0 && start + limit < all.length) {
@@ -496,6 +496,16 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
       return rest;
     });
     send(res, 200, { kind: `${t.kind}List`, apiVersion: gvOf(t), metadata: listMeta, items: out });
+  }
+
+  function continueOffset(token: string): number {
+    try {
+      const start = Number((JSON.parse(Buffer.from(token, 'base64url').toString()) as { start?: unknown }).start);
+      if (Number.isInteger(start) && start >= 0) return start;
+    } catch {
+      // fall through
+    }
+    throw errors.badRequest(`invalid continue token: ${token}`);
   }
 
   function watch(r: Route, req: IncomingMessage, res: ServerResponse, q: URLSearchParams): void {
