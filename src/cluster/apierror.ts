@@ -36,7 +36,7 @@ function managerOf(message: string | undefined): string | undefined {
 }
 
 /** Describes the field-manager conflicts of a 409 from server-side apply, or undefined if it is not one. */
-export function describeConflicts(status: Status): string | undefined {
+function describeConflicts(status: Status): string | undefined {
   const causes = (status.details?.causes ?? []).filter((c) => c.type === 'FieldManagerConflict' || managerOf(c.message));
   if (causes.length === 0) return undefined;
   const parts = causes.map((c) => {

@@ -36,7 +36,7 @@ function condition(status: JsonObject, type: string): Condition | undefined {
   return conditions(status).find((c) => c.type === type);
 }
 
-export function describeCondition(c: Condition): string {
+function describeCondition(c: Condition): string {
   return `condition ${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}${c.message ? `: ${c.message}` : ''}`;
 }
 
