@@ -3,7 +3,7 @@ import type { TransformerConfig } from './fieldspec/defaults.js';
 import { parseFieldSpecs, type FieldSpec } from './fieldspec/fieldspec.js';
 import { generate, makeIamServiceAccount } from './generators.js';
 import { transformHashes } from './hash.js';
-import type { GeneratorArgs, Kustomization, Selector } from './kustomization.js';
+import type { GeneratorArgs, GeneratorOptions, Kustomization, Selector } from './kustomization.js';
 import { basename } from 'node:path';
 import { displayPath, type Loader, type Referrer } from './loader.js';
 import type { MergeSchema } from './merge/schema.js';
@@ -62,8 +62,16 @@ class Config {
     });
   }
 
+  /** A field as Go's JSON decoding finds it: exact name first, else case-insensitively. */
+  get(key: string): Json | undefined {
+    if (key in this.obj) return this.obj[key];
+    const lower = key.toLowerCase();
+    const found = Object.keys(this.obj).find((k) => k.toLowerCase() === lower);
+    return found === undefined ? undefined : this.obj[found];
+  }
+
   str(key: string): string {
-    const v = this.obj[key];
+    const v = this.get(key);
     if (v === undefined || v === null) return '';
     if (typeof v === 'string') return v;
     if (typeof v === 'number' || typeof v === 'boolean') return String(v);
@@ -71,14 +79,14 @@ class Config {
   }
 
   bool(key: string): boolean {
-    const v = this.obj[key];
+    const v = this.get(key);
     if (v === undefined || v === null) return false;
     if (typeof v !== 'boolean') this.fail(`'${key}' must be true or false`, key);
     return v as boolean;
   }
 
   map(key: string): Record<string, string> {
-    const v = this.obj[key];
+    const v = this.get(key);
     if (v === undefined || v === null) return {};
     if (typeof v !== 'object' || Array.isArray(v)) return this.fail(`'${key}' must be a map`, key);
     const out: Record<string, string> = {};
@@ -87,14 +95,14 @@ class Config {
   }
 
   object(key: string): JsonObject | undefined {
-    const v = this.obj[key];
+    const v = this.get(key);
     if (v === undefined || v === null) return undefined;
     if (typeof v !== 'object' || Array.isArray(v)) return this.fail(`'${key}' must be a map`, key);
     return v;
   }
 
   fieldSpecs(key = 'fieldSpecs'): FieldSpec[] {
-    return parseFieldSpecs(this.obj[key], this.ref.file, `${this.ref.field}.${key}`);
+    return parseFieldSpecs(this.get(key), this.ref.file, `${this.ref.field}.${key}`);
   }
 }
 
@@ -109,10 +117,11 @@ function pluginName(obj: JsonObject): string {
 function selectorOf(c: Config, key: string): Selector | undefined {
   const t = c.object(key);
   if (!t) return undefined;
+  const tc = new Config(t, c.ref);
   const s: Selector = {};
   for (const k of ['group', 'version', 'kind', 'name', 'namespace', 'labelSelector', 'annotationSelector'] as const) {
-    const v = t[k];
-    if (typeof v === 'string') s[k] = v;
+    const v = tc.str(k);
+    if (v) s[k] = v;
   }
   return s;
 }
@@ -176,7 +185,7 @@ const TRANSFORMERS: Record<string, TransformerFactory> = {
   },
   PatchStrategicMergeTransformer: (obj, ctx, ref) => {
     const c = new Config(obj, ref);
-    const paths = obj.paths;
+    const paths = c.get('paths');
     const list = Array.isArray(paths) ? paths.map((p) => (typeof p === 'string' ? p : c.fail('paths must be strings'))) : [];
     const patches = c.str('patches');
     if (list.length === 0 && patches === '') c.fail('empty file path and empty patch content');
@@ -196,7 +205,7 @@ const TRANSFORMERS: Record<string, TransformerFactory> = {
     return (rs) => transformImageTag(rs, cfg);
   },
   ReplacementTransformer: (obj, ctx, ref) => {
-    const replacements = loadReplacements(obj.replacements, { file: ref.file, field: `${ref.field}.replacements`, inKustomization: false }, reader(ctx));
+    const replacements = loadReplacements(new Config(obj, ref).get('replacements'), { file: ref.file, field: `${ref.field}.replacements`, inKustomization: false }, reader(ctx));
     return (rs) => applyReplacements(rs, replacements);
   },
   HashTransformer: () => transformHashes,
@@ -211,9 +220,14 @@ function reader(ctx: PluginContext): ReadFile {
   return (path, ref) => ({ text: ctx.ldr.load(path, { file: ref.file ?? ctx.file, field: ref.field }), file: displayPath(ctx.ldr.abs(path)) });
 }
 
+function generatorOptions(o: Config): GeneratorOptions {
+  return { labels: o.map('labels'), annotations: o.map('annotations'), disableNameSuffixHash: o.bool('disableNameSuffixHash'), immutable: o.bool('immutable') };
+}
+
 function optionsOf(c: Config): { allowNameChange?: boolean; allowKindChange?: boolean } {
   const o = c.object('options') ?? {};
-  return { allowNameChange: o.allowNameChange === true, allowKindChange: o.allowKindChange === true };
+  const opts = new Config(o, c.ref);
+  return { allowNameChange: opts.get('allowNameChange') === true, allowKindChange: opts.get('allowKindChange') === true };
 }
 
 function isBuiltin(obj: JsonObject): boolean {
@@ -265,7 +279,7 @@ export function builtinGenerator(config: JsonObject, ctx: PluginContext, ref: Re
   const c = new Config(config, ref);
   const meta = metadataOf(config);
   const list = (key: string): string[] | undefined => {
-    const v = config[key];
+    const v = c.get(key);
     if (v === undefined || v === null) return undefined;
     if (!Array.isArray(v)) return c.fail(`'${key}' must be a list`, key);
     return v.map((x) => (typeof x === 'string' ? x : c.fail(`'${key}' must be a list of strings`, key)));
@@ -278,14 +292,7 @@ export function builtinGenerator(config: JsonObject, ctx: PluginContext, ref: Re
     literals: list('literals'),
     files: list('files'),
     envs: [...(list('envs') ?? []), ...(c.str('env') ? [c.str('env')] : [])],
-    options: options
-      ? {
-          labels: new Config(options, ref).map('labels'),
-          annotations: new Config(options, ref).map('annotations'),
-          disableNameSuffixHash: options.disableNameSuffixHash === true,
-          immutable: options.immutable === true,
-        }
-      : undefined,
+    options: options ? generatorOptions(new Config(options, ref)) : undefined,
     type: c.str('type'),
   };
   const r = generate(kind === 'ConfigMapGenerator' ? 'ConfigMap' : 'Secret', args, ctx.ldr, ref);

@@ -1,0 +1,77 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { KtsError } from '../errors.js';
+import { defaultTransformerConfig } from './fieldspec/defaults.js';
+import { Loader } from './loader.js';
+import { builtinGenerator, builtinTransformer, kustomizationTransformers } from './plugins.js';
+import { ResMap } from './resmap.js';
+import { newResource, type JsonObject } from './resource.js';
+
+const ctx = { ldr: Loader.at(mkdtempSync(join(tmpdir(), 'kts-plugins-'))), file: 'kustomization.yaml', configuredIn: 'kustomization.yaml', tconfig: defaultTransformerConfig() };
+const ref = { file: 'kustomization.yaml', field: 'transformers[0]' };
+const deployment = () =>
+  newResource({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { template: { spec: { containers: [{ name: 'c', image: 'nginx:1' }] } } } });
+
+test('plugin config fields match case-insensitively, as Go decoding does', () => {
+  const rm = new ResMap([deployment()]);
+  const t = builtinTransformer(
+    { apiVersion: 'builtin', kind: 'ImageTagTransformer', metadata: { name: 'x' }, imageTag: { name: 'nginx', Digest: 'sha256:22' }, FieldSpecs: [{ path: 'spec/template/spec/containers[]/image' }] },
+    ctx,
+    ref,
+  );
+  t.run(rm);
+  assert.is(((rm.resources()[0]!.obj.spec as JsonObject).template as { spec: { containers: { image: string }[] } }).spec.containers[0]!.image, 'nginx@sha256:22');
+  assert.equal(t.origin, { path: '', configuredIn: 'kustomization.yaml', configuredBy: { apiVersion: 'builtin', kind: 'ImageTagTransformer', name: 'x' } });
+});
+
+test('unknown builtins and external plugins are refused naming the entry', () => {
+  assert.throws(() => builtinTransformer({ apiVersion: 'builtin', kind: 'SortOrderTransformer', metadata: { name: 'x' } }, ctx, ref), /unable to load builtin SortOrderTransformer/);
+  assert.throws(
+    () => builtinTransformer({ apiVersion: 'example.com/v1', kind: 'Exec', metadata: { name: 'x' } }, ctx, ref),
+    (e: unknown) => e instanceof KtsError && e.code === 'plugin-refused' && e.field === 'transformers[0]',
+  );
+  assert.throws(() => builtinGenerator({ apiVersion: 'builtin', kind: 'HelmChartInflationGenerator', metadata: { name: 'x' } }, ctx, ref, 'k'), /helm charts are not supported/);
+});
+
+test('a plugin config error names the plugin as kustomize does', () => {
+  assert.throws(
+    () => builtinTransformer({ apiVersion: 'builtin', kind: 'PatchTransformer', metadata: { name: 'notImportantHere' } }, ctx, ref),
+    (e: unknown) => e instanceof KtsError && e.message.startsWith('plugin PatchTransformer.builtin.[noGrp]/notImportantHere.[noNs] fails configuration: must specify one of patch and path'),
+  );
+});
+
+test('generators: name and namespace default to the config metadata', () => {
+  const [r] = builtinGenerator({ apiVersion: 'builtin', kind: 'ConfigMapGenerator', metadata: { name: 'm', namespace: 'ns' }, literals: ['a=b'], Options: { disableNameSuffixHash: true } }, ctx, ref, 'gen.yaml');
+  assert.equal(r!.obj, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'm', namespace: 'ns' }, data: { a: 'b' } });
+  assert.is(r!.generator!.hash, false);
+  assert.is(r!.origin!.configuredIn, 'gen.yaml');
+});
+
+test("kustomization fields configure the builtins in kustomize's order, skipping empty ones", () => {
+  const ts = kustomizationTransformers(
+    {
+      images: [{ name: 'nginx', newTag: '2' }],
+      commonAnnotations: { a: 'b' },
+      namePrefix: 'p-',
+      patches: [{ patch: 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  replicas: 2\n' }],
+      namespace: 'ns',
+      commonLabels: {},
+      replicas: [{ name: 'd', count: 3 }],
+    },
+    ctx,
+  );
+  assert.equal(
+    ts.map((t) => t.origin.configuredBy!.kind),
+    ['PatchTransformer', 'NamespaceTransformer', 'PrefixTransformer', 'AnnotationsTransformer', 'ReplicaCountTransformer', 'ImageTagTransformer'],
+  );
+  const rm = new ResMap([deployment()]);
+  for (const t of ts) t.run(rm);
+  const obj = rm.resources()[0]!.obj;
+  assert.equal(obj.metadata, { name: 'p-d', namespace: 'ns', annotations: { a: 'b' } });
+  assert.is((obj.spec as JsonObject).replicas, 3);
+});
+
+test.run();
