@@ -134,6 +134,7 @@ export const GO_YAML_V2: Dialect = { resolve: resolvePlainV2, duplicateKeys: tru
 /** Finds `key:` at the start of `text` (a plain or quoted key followed by ': ' or ':' at the end). */
 function splitKey(text: string, resolve: Dialect['resolve'] = resolvePlainV3): { key: string; rest: string } | null {
   const c = text.charAt(0);
+  if (c === '[' || c === '{') return null; // a flow collection: a value, not a key
   if (c === '"' || c === "'") {
     const [key, end] = quoted(text, 0, c);
     let i = end;
@@ -162,6 +163,80 @@ function splitKey(text: string, resolve: Dialect['resolve'] = resolvePlainV3): {
     }
   }
   return null;
+}
+
+const FLOW_PLAIN_END = new Set([',', '[', ']', '{', '}']);
+
+function skipSpaces(text: string, pos: number): number {
+  while (text.charCodeAt(pos) === 32) pos++;
+  return pos;
+}
+
+/**
+ * A flow collection or scalar on one line (`[a, "b"]`, `{k: v, n: [1, 2]}`), starting at `pos`.
+ * Returns the value and the index after it. Multi-line flow and implicit pairs are unsupported.
+ */
+function flowValue(text: string, pos: number, dialect: Dialect): [Json, number] {
+  pos = skipSpaces(text, pos);
+  const c = text.charAt(pos);
+  if (c === '[') {
+    const out: Json[] = [];
+    pos = skipSpaces(text, pos + 1);
+    while (text.charAt(pos) !== ']') {
+      const [v, end] = flowValue(text, pos, dialect);
+      out.push(v);
+      pos = skipSpaces(text, end);
+      if (text.charAt(pos) === ',') pos = skipSpaces(text, pos + 1);
+      else if (text.charAt(pos) !== ']') unsupported('flow sequence');
+    }
+    return [out, pos + 1];
+  }
+  if (c === '{') {
+    const out: JsonObject = {};
+    pos = skipSpaces(text, pos + 1);
+    while (text.charAt(pos) !== '}') {
+      let key: string;
+      const q = text.charAt(pos);
+      if (q === '"' || q === "'") {
+        [key, pos] = quoted(text, pos, q);
+        pos = skipSpaces(text, pos);
+      } else {
+        const [k, end] = flowPlain(text, pos, dialect);
+        key = k === null ? 'null' : String(k);
+        pos = end;
+      }
+      if (text.charAt(pos) !== ':') return unsupported('flow mapping');
+      pos = skipSpaces(text, pos + 1);
+      let value: Json = null;
+      if (text.charAt(pos) !== ',' && text.charAt(pos) !== '}') [value, pos] = flowValue(text, pos, dialect);
+      if (!dialect.duplicateKeys && Object.prototype.hasOwnProperty.call(out, key)) unsupported('duplicate key');
+      setKey(out, key, value);
+      pos = skipSpaces(text, pos);
+      if (text.charAt(pos) === ',') pos = skipSpaces(text, pos + 1);
+      else if (text.charAt(pos) !== '}') unsupported('flow mapping');
+    }
+    return [out, pos + 1];
+  }
+  if (c === '"' || c === "'") return quoted(text, pos, c);
+  const [v, end] = flowPlain(text, pos, dialect);
+  if (text.charAt(end) === ':') unsupported('implicit pair in flow sequence');
+  return [v, end];
+}
+
+/** A plain scalar inside a flow collection: it ends at `,[]{}`, at `: ` and at ` #`. */
+function flowPlain(text: string, pos: number, dialect: Dialect): [Scalar, number] {
+  const c = text.charAt(pos);
+  if (PLAIN_START_FORBIDDEN.has(c) || ((c === '-' || c === '?' || c === ':') && text.charAt(pos + 1) === ' ')) unsupported('indicator in flow');
+  let end = pos;
+  for (; end < text.length; end++) {
+    const ch = text.charAt(end);
+    if (FLOW_PLAIN_END.has(ch)) break;
+    if (ch === ':' && (end + 1 === text.length || text.charAt(end + 1) === ' ' || FLOW_PLAIN_END.has(text.charAt(end + 1)))) break;
+    if (ch === '#' && text.charAt(end - 1) === ' ') unsupported('comment in flow');
+  }
+  const raw = text.slice(pos, end).trimEnd();
+  if (raw.length === 0) unsupported('empty flow scalar');
+  return [dialect.resolve(raw), end];
 }
 
 class Reader {
@@ -271,10 +346,9 @@ class Reader {
     } else if (c === '|') {
       return this.literal(text, indent, inMapping);
     } else if (c === '[' || c === '{') {
-      const t = plainText(text);
-      if (t === '[]') value = [];
-      else if (t === '{}') value = {};
-      else return unsupported('flow collection');
+      const [v, end] = flowValue(text, 0, this.dialect);
+      expectLineEnd(text, end);
+      value = v;
     } else {
       if (PLAIN_START_FORBIDDEN.has(c)) unsupported('indicator');
       if ((c === '-' || c === '?' || c === ':') && (text.length === 1 || text.charCodeAt(1) === 32)) unsupported('indicator');
