@@ -39,6 +39,8 @@ export interface PluginContext {
 export interface Transformer {
   /** Where the transformer was configured, for transformer annotations. */
   origin: Origin;
+  /** The kustomization entry that configured it, for messages. */
+  ref: Referrer;
   run(rm: ResMap): void;
 }
 
@@ -251,7 +253,7 @@ export function builtinTransformer(config: JsonObject, ctx: PluginContext, ref: 
   if (!factory) throw new KtsError('plugin-unknown', `unable to load builtin ${kind}.builtin.[noGrp]`, ref);
   const fn = factory(config, ctx, ref);
   const origin: Origin = { path: '', configuredIn, configuredBy: { apiVersion: 'builtin', kind, name: String(metadataOf(config).name ?? '') } };
-  return { origin, run: typeof fn === 'function' ? (rm) => rm.setResources(fn(rm.resources())) : fn.map };
+  return { origin, ref, run: typeof fn === 'function' ? (rm) => rm.setResources(fn(rm.resources())) : fn.map };
 }
 
 /** The resources a `generators:` config object generates. */
@@ -351,6 +353,7 @@ export function kustomizationTransformers(k: Kustomization, ctx: PluginContext &
   if (k.replacements?.length) {
     const replacements = loadReplacements(k.replacements, { file: ctx.file, field: 'replacements', inKustomization: true }, reader(ctx));
     out.push({
+      ref: { file: ctx.file, field: 'replacements' },
       origin: { path: '', configuredIn: ctx.configuredIn, configuredBy: { apiVersion: 'builtin', kind: 'ReplacementTransformer', name: '' } },
       run: (rm) => rm.setResources(applyReplacements(rm.resources(), replacements)),
     });

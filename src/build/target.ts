@@ -41,7 +41,9 @@ function mergeAccumulator(into: Accumulator, from: Accumulator, ref: Referrer): 
 
 /** Adds the referring file and field to an error raised deeper down that has no location. */
 function withReferrer(e: unknown, ref: Referrer): unknown {
-  if (e instanceof KtsError && !e.file) return new KtsError(e.code, e.message, { file: ref.file, field: ref.field }, e.exitCode);
+  if (e instanceof KtsError && !e.file) {
+    return new KtsError(e.code, e.message, { file: ref.file, field: e.field ? `${ref.field}: ${e.field}` : ref.field, line: e.line }, e.exitCode);
+  }
   return e;
 }
 
@@ -229,7 +231,11 @@ export class KustTarget {
 
   /** Runs a transformer, recording it on every resource when transformer annotations are wanted. */
   private runOne(t: Transformer, rm: ResMap): void {
-    t.run(rm);
+    try {
+      t.run(rm);
+    } catch (e) {
+      throw withReferrer(e, t.ref);
+    }
     if (!this.state.buildMetadata.includes('transformerAnnotations')) return;
     for (const r of rm.resources()) (r.transformations ??= []).push(t.origin);
   }
@@ -246,7 +252,12 @@ export class KustTarget {
     const ctx = { ...this.ctx(), tconfig: acc.tconfig };
     for (const { config, ref, configuredIn } of this.pluginConfigs(this.kustomization.validators ?? [], 'validators')) {
       const before = JSON.stringify(acc.resmap.resources().map((r) => r.obj));
-      builtinTransformer(config, ctx, ref, configuredIn).run(acc.resmap);
+      const t = builtinTransformer(config, ctx, ref, configuredIn);
+      try {
+        t.run(acc.resmap);
+      } catch (e) {
+        throw withReferrer(e, ref);
+      }
       if (JSON.stringify(acc.resmap.resources().map((r) => r.obj)) !== before) {
         throw new KtsError('validator', "validator shouldn't modify the resource map", ref);
       }
