@@ -2,7 +2,7 @@
 // The `kts` command: a table of subcommands, each loaded only when it runs so that
 // `kts build` never pays for git or cluster code. Each module parses its own flags.
 import type { Command } from './src/cli/command.js';
-import { EXIT_FAILURE, EXIT_USAGE, isKtsError } from './src/errors.js';
+import { EXIT_FAILURE, EXIT_USAGE, isKtsError, UsageError } from './src/errors.js';
 
 
 const commands: Record<string, () => Promise<{ command: Command }>> = {
@@ -47,7 +47,12 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (isKtsError(err)) {
+    if (err instanceof UsageError) {
+      // Commands attach their help to usage errors; the first line says what is wrong.
+      const name = process.argv[2] && process.argv[2] in commands ? `kts ${process.argv[2]}` : 'kts';
+      process.stderr.write(`kts: ${err.toLine().split('\n')[0]}\nRun '${name} --help' for usage.\n`);
+      process.exitCode = err.exitCode;
+    } else if (isKtsError(err)) {
       process.stderr.write(`kts: ${err.toLine()}\n`);
       process.exitCode = err.exitCode;
     } else {

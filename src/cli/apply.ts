@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
+import { parseFlags } from './args.js';
 import { KtsError, UsageError } from '../errors.js';
 import type { Resource } from '../build/resource.js';
 import { clusterFlagOptions, clusterFlagsHelp, connectOptionsFrom, durationFlag, positiveInt } from '../cluster/flags.js';
@@ -36,36 +36,27 @@ export const command: Command = {
   summary: 'Server-side apply an environment to a cluster, prune and wait',
   async run(argv: string[]): Promise<number> {
     const { contextFlagOptions, contextFlagsHelp } = await import('../env/flags.js');
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-          ...contextFlagOptions,
-          ...clusterFlagOptions,
-          file: { type: 'string', short: 'f' },
-          namespace: { type: 'string', short: 'n' },
-          'dry-run': { type: 'string' },
-          'force-conflicts': { type: 'boolean' },
-          'recreate-immutable': { type: 'boolean' },
-          prune: { type: 'boolean' },
-          'allow-empty': { type: 'boolean' },
-          wait: { type: 'boolean' },
-          timeout: { type: 'string' },
-          concurrency: { type: 'string' },
-          json: { type: 'boolean' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      });
-    } catch (e) {
-      throw new UsageError(`apply: ${(e as Error).message}`);
-    }
+    const parsed = parseFlags(
+      argv,
+      {
+        ...contextFlagOptions,
+        ...clusterFlagOptions,
+        file: { type: 'string', short: 'f' },
+        namespace: { type: 'string', short: 'n' },
+        'dry-run': { type: 'string' },
+        'force-conflicts': { type: 'boolean' },
+        'recreate-immutable': { type: 'boolean' },
+        prune: { type: 'boolean' },
+        'allow-empty': { type: 'boolean' },
+        wait: { type: 'boolean' },
+        timeout: { type: 'string' },
+        concurrency: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      `${HELP}\n${contextFlagsHelp}`,
+    );
+    if (!parsed) return 0;
     const { values, positionals } = parsed;
-    if (values.help) {
-      process.stdout.write(`${HELP}\n${contextFlagsHelp}`);
-      return 0;
-    }
     if (positionals.length !== 1) throw new UsageError('apply: expected exactly one ENV argument (see kts apply --help)');
     const env = positionals[0]!;
     const dryRun = values['dry-run'];

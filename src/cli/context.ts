@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
+import { parseFlags } from './args.js';
 import { KtsError, UsageError } from '../errors.js';
 import { contextFlagOptions, contextFlagsFrom, contextFlagsHelp } from '../env/flags.js';
 import { resolveRender } from '../env/render.js';
@@ -19,17 +19,9 @@ ${contextFlagsHelp}`;
 export const command: Command = {
   summary: 'Show the resolved build context and where each value came from',
   async run(argv: string[]): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, options: { ...contextFlagOptions, json: { type: 'boolean' }, field: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-    } catch (e) {
-      throw new UsageError(`${(e as Error).message}\n${help}`);
-    }
+    const parsed = parseFlags(argv, { ...contextFlagOptions, json: { type: 'boolean' }, field: { type: 'string' } }, help);
+    if (!parsed) return 0;
     const { values, positionals } = parsed;
-    if (values.help) {
-      process.stdout.write(help);
-      return 0;
-    }
     if (positionals.length !== 1) throw new UsageError(`expected exactly one ENV\n${help}`);
     const { flags, configFile } = contextFlagsFrom(values);
     const resolved = resolveRender({ env: positionals[0]!, flags, configFile });

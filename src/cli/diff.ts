@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
+import { parseFlags } from './args.js';
 import { KtsError, UsageError } from '../errors.js';
 import { contextFlagOptions, contextFlagsHelp, renderFromFlags } from '../env/flags.js';
 import { computeChanges, hasDifferences } from '../diff/changes.js';
@@ -30,12 +30,7 @@ ${contextFlagsHelp}`;
 const EXIT_DIFF_ERROR = 2;
 
 async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
+  const parsed = parseFlags(argv, {
         ...contextFlagOptions,
         against: { type: 'string' },
         output: { type: 'string', short: 'o' },
@@ -49,18 +44,9 @@ async function run(argv: string[]): Promise<number> {
         context: { type: 'string' },
         kubeconfig: { type: 'string' },
         namespace: { type: 'string', short: 'n' },
-        'with-build-annotations': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n${help}`);
-  }
+        'with-build-annotations': { type: 'boolean' } }, help);
+  if (!parsed) return 0;
   const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(help);
-    return 0;
-  }
   if (positionals.length !== 1) throw new UsageError(`expected exactly one ENV\n${help}`);
   const against = values.against;
   if (against !== 'repo' && against !== 'cluster') throw new UsageError(`--against must be 'repo' or 'cluster'\n${help}`);

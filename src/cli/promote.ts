@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
+import { parseFlags } from './args.js';
 import { UsageError } from '../errors.js';
 import { resolveRender } from '../env/render.js';
 import { folderForRender } from '../gitops/files.js';
@@ -30,28 +30,16 @@ function describe(r: PromoteReport): string {
 export const command: Command = {
   summary: 'Promote the images of a validated environment to another one in the deploy repository',
   async run(argv: string[]): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        options: {
+    const parsed = parseFlags(argv, {
           ...gitFlagOptions,
           from: { type: 'string' },
           to: { type: 'string' },
           branch: { type: 'string' },
           'from-path': { type: 'string' },
           'to-path': { type: 'string' },
-          config: { type: 'string' },
-        },
-      });
-    } catch (e) {
-      throw new UsageError(`${(e as Error).message}\n${help}`);
-    }
+          config: { type: 'string' } }, help, false);
+    if (!parsed) return 0;
     const { values } = parsed;
-    if (values.help) {
-      process.stdout.write(help);
-      return 0;
-    }
     if (!values.from || !values.to) throw new UsageError(`--from ENV and --to ENV are required\n${help}`);
     const setup = gitSetup(values);
     const folderOf = (env: string, template: string | undefined) => {

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
+import { parseFlags } from './args.js';
 import { UsageError } from '../errors.js';
 import { contextFlagOptions, contextFlagsHelp, renderFromFlags } from '../env/flags.js';
 import { placeholderWarning } from '../env/describe.js';
@@ -36,21 +36,9 @@ function describe(r: PublishReport): string {
 export const command: Command = {
   summary: 'Render an environment and commit it to a GitOps deploy repository',
   async run(argv: string[]): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: { ...contextFlagOptions, ...gitFlagOptions, path: { type: 'string' }, 'source-repo': { type: 'string' } },
-      });
-    } catch (e) {
-      throw new UsageError(`${(e as Error).message}\n${help}`);
-    }
+    const parsed = parseFlags(argv, { ...contextFlagOptions, ...gitFlagOptions, path: { type: 'string' }, 'source-repo': { type: 'string' } }, help);
+    if (!parsed) return 0;
     const { values, positionals } = parsed;
-    if (values.help) {
-      process.stdout.write(help);
-      return 0;
-    }
     if (positionals.length !== 1) throw new UsageError(`expected exactly one ENV\n${help}`);
     const setup = gitSetup(values);
     const rendered = await renderFromFlags(positionals[0]!, values);

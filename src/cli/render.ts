@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
+import { parseFlags } from './args.js';
 import { KtsError, UsageError } from '../errors.js';
 import { contextFlagOptions, contextFlagsHelp, renderFromFlags } from '../env/flags.js';
 import { placeholderWarning } from '../env/describe.js';
@@ -18,17 +18,9 @@ ${contextFlagsHelp}`;
 export const command: Command = {
   summary: 'Render an environment (ci, branch, production, …) from the build context',
   async run(argv: string[]): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, options: { ...contextFlagOptions, output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } } });
-    } catch (e) {
-      throw new UsageError(`${(e as Error).message}\n${help}`);
-    }
+    const parsed = parseFlags(argv, { ...contextFlagOptions, output: { type: 'string', short: 'o' } }, help);
+    if (!parsed) return 0;
     const { values, positionals } = parsed;
-    if (values.help) {
-      process.stdout.write(help);
-      return 0;
-    }
     if (positionals.length !== 1) throw new UsageError(`expected exactly one ENV\n${help}`);
     const rendered = await renderFromFlags(positionals[0]!, values);
     const warning = placeholderWarning(rendered.context);

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
+import { parseFlags } from './args.js';
 import { KtsError, UsageError } from '../errors.js';
 import { resolveRender } from '../env/render.js';
 import { DEFAULT_PATH_TEMPLATE, folderForRender, pathTemplate } from '../gitops/files.js';
@@ -20,21 +20,9 @@ ${gitFlagsHelp}`;
 export const command: Command = {
   summary: "Remove a branch's folder from the GitOps deploy repository",
   async run(argv: string[]): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: { ...gitFlagOptions, branch: { type: 'string' }, path: { type: 'string' }, config: { type: 'string' } },
-      });
-    } catch (e) {
-      throw new UsageError(`${(e as Error).message}\n${help}`);
-    }
+    const parsed = parseFlags(argv, { ...gitFlagOptions, branch: { type: 'string' }, path: { type: 'string' }, config: { type: 'string' } }, help);
+    if (!parsed) return 0;
     const { values, positionals } = parsed;
-    if (values.help) {
-      process.stdout.write(help);
-      return 0;
-    }
     if (positionals.length !== 1) throw new UsageError(`expected exactly one ENV\n${help}`);
     if (!values.branch) throw new UsageError(`--branch NAME is required\n${help}`);
     const setup = gitSetup(values);

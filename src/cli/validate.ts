@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
+import { parseFlags } from './args.js';
 import { isKtsError, UsageError } from '../errors.js';
 import type { Resource } from '../build/resource.js';
 import { contextFlagOptions, contextFlagsFrom, contextFlagsHelp } from '../env/flags.js';
@@ -34,17 +34,9 @@ function line(p: Problem): string {
 export const command: Command = {
   summary: 'Validate kustomization files, kts.yaml and the rendered objects',
   async run(argv: string[]): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, options: { ...contextFlagOptions, help: { type: 'boolean', short: 'h' } } });
-    } catch (e) {
-      throw new UsageError(`${(e as Error).message}\n${help}`);
-    }
+    const parsed = parseFlags(argv, { ...contextFlagOptions }, help);
+    if (!parsed) return 0;
     const { values, positionals } = parsed;
-    if (values.help) {
-      process.stdout.write(help);
-      return 0;
-    }
     if (positionals.length !== 1) throw new UsageError(`expected exactly one ENV or DIR\n${help}`);
     const target = positionals[0]!;
     const cwd = process.cwd();
