@@ -58,9 +58,11 @@ test('an empty kustomization is an error, as in kustomize v5.5.0', () => {
   assert.equal(toKustomization({ resources: [] }, 'k').resources, []);
 });
 
-test('helm charts and inventories are refused naming the field', () => {
+test('helm charts are refused naming the field; helmGlobals alone runs nothing; inventory is unknown in v5.5.0', () => {
   fails(() => toKustomization({ helmCharts: [{ name: 'x' }] }, 'k'), (e) => e.field === 'helmCharts' && e.code === 'refused');
   fails(() => toKustomization({ helmChartInflationGenerator: [{}] }, 'k'), (e) => e.field === 'helmChartInflationGenerator');
+  assert.ok(toKustomization({ helmGlobals: { chartHome: 'x' }, helmCharts: [] }, 'k'));
+  fails(() => toKustomization({ inventory: { type: 'ConfigMap' } }, 'k'), (e) => e.field === 'inventory' && /unknown field/.test(e.message));
 });
 
 test('kustomization file discovery: one of the three names, never two', () => {

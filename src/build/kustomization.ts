@@ -173,7 +173,6 @@ const KUSTOMIZATION_SCHEMA: Record<string, Schema> = {
   generators: 'strings',
   transformers: 'strings',
   validators: 'strings',
-  inventory: 'any',
   buildMetadata: 'strings',
 };
 
@@ -235,12 +234,8 @@ function check(value: Json, schema: Schema, file: string, field: string): Json {
   return out;
 }
 
-const REFUSED: Record<string, string> = {
-  helmCharts: 'helm charts are not supported: kts never runs external programs during a build',
-  helmGlobals: 'helm charts are not supported: kts never runs external programs during a build',
-  helmChartInflationGenerator: 'helm charts are not supported: kts never runs external programs during a build',
-  inventory: 'inventory is not supported',
-};
+/** Fields that would make kustomize run helm: refused when they ask for any chart. */
+const HELM_FIELDS = ['helmCharts', 'helmChartInflationGenerator'];
 
 /**
  * Checks and normalizes a kustomization object read from `file` (or given in memory), folding
@@ -250,8 +245,11 @@ export function toKustomization(raw: Json, file: string): Kustomization {
   if (raw === null || raw === undefined) raw = {};
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new KtsError('kustomization', 'a kustomization must be a YAML map', { file });
   const k = check(raw, { fields: KUSTOMIZATION_SCHEMA }, file, '') as JsonObject;
-  for (const [field, why] of Object.entries(REFUSED)) {
-    if (k[field] !== undefined && k[field] !== null) throw new KtsError('refused', why, { file, field });
+  for (const field of HELM_FIELDS) {
+    const v = k[field];
+    if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) {
+      throw new KtsError('refused', 'helm charts are not supported: kts never runs external programs during a build', { file, field });
+    }
   }
   if (isEmpty(k)) throw new KtsError('kustomization', 'kustomization is empty', { file });
   const kind = typeof k.kind === 'string' && k.kind ? k.kind : 'Kustomization';
