@@ -10,9 +10,9 @@ export interface CliResult {
   stderr: string;
 }
 
-// Under `npm test` the compiled dist/cli.js runs; under `npm run t` (tsx) the TypeScript source.
+// Under `npm test` the shipped bundle (dist/bin/cli.js) runs; under `npm run t` (tsx) the TypeScript source.
 const fromDist = fileURLToPath(import.meta.url).includes(`${join(repoRoot, 'dist')}`);
-const entry = fromDist ? [join(repoRoot, 'dist', 'cli.js')] : ['--import', 'tsx', join(repoRoot, 'cli.ts')];
+const entry = fromDist ? [join(repoRoot, 'dist', 'bin', 'cli.js')] : ['--import', 'tsx', join(repoRoot, 'cli.ts')];
 
 export interface CliOptions {
   cwd?: string;
@@ -52,4 +52,4 @@ export function hasProgram(name: string): boolean {
   return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, name)));
 }
 
-export const distBuilt = existsSync(join(repoRoot, 'dist', 'cli.js'));
+export const distBuilt = existsSync(join(repoRoot, 'dist', 'bin', 'cli.js'));
