@@ -313,7 +313,7 @@ export function loadKustomization(ldr: Loader): LoadedKustomization {
   if (found.length > 1) throw new KtsError('no-kustomization', `found multiple kustomization files: ${found.join(', ')}`, { file: dir });
   const fileName = found[0]!;
   const file = displayPath(ldr.abs(fileName));
-  const docs = parseYamlDocuments(ldr.load(fileName), file, { kustomization: true });
+  const docs = parseYamlDocuments(ldr.load(fileName), file, { goYamlV2: true });
   if (docs.length > 1) throw new KtsError('kustomization', 'a kustomization file must hold exactly one YAML document', { file });
   return { kustomization: toKustomization(docs[0] ?? {}, file), fileName, file };
 }

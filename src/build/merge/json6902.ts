@@ -15,9 +15,9 @@
 
 import { createRequire } from 'node:module';
 import type { Operation } from 'fast-json-patch';
-import type { Tags } from 'yaml';
 import { KtsError } from '../../errors.js';
 import type { Json, JsonObject } from '../resource.js';
+import { parseYamlDocuments } from '../yaml/parse.js';
 
 export interface Json6902Operation {
   op: string;
@@ -42,7 +42,8 @@ export function parseJson6902(text: string, file: string): Json6902Operation[] {
       throw new KtsError('json6902', `invalid JSON patch: ${(e as Error).message}`, { file });
     }
   } else {
-    doc = parseYaml11(text, file);
+    // sigs.k8s.io/yaml reads a YAML patch: YAML 1.1 booleans (`y`, `on`), as for kustomization files.
+    doc = parseYamlDocuments(text, file, { goYamlV2: true })[0] ?? null;
   }
   if (doc === null) return [];
   if (!Array.isArray(doc)) {
@@ -59,20 +60,6 @@ export function parseJson6902(text: string, file: string): Json6902Operation[] {
   });
 }
 
-// sigs.k8s.io/yaml (go-yaml v2): YAML 1.1 booleans and numbers, but timestamps and sexagesimal
-// numbers stay strings.
-const STRING_TAGS = new Set(['timestamp', 'intTime', 'floatTime']);
-const yaml11Tags = (tags: Tags): Tags =>
-  tags.filter((t) => (typeof t === 'string' ? !STRING_TAGS.has(t) : t.tag !== 'tag:yaml.org,2002:timestamp' && (t as { format?: string }).format !== 'TIME'));
-
-function parseYaml11(text: string, file: string): Json {
-  const { parseAllDocuments } = require('yaml') as typeof import('yaml');
-  const doc = parseAllDocuments(text, { version: '1.1', customTags: yaml11Tags })[0];
-  if (doc === undefined || !('errors' in doc)) return null;
-  const err = doc.errors[0];
-  if (err) throw new KtsError('yaml', err.message.split('\n')[0]!, { file, line: err.linePos?.[0]?.line });
-  return (doc.toJS() ?? null) as Json;
-}
 
 function describe(v: Json): string {
   return v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a map' : `${typeof v} ${JSON.stringify(v)}`;

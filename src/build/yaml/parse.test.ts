@@ -32,7 +32,7 @@ test('duplicate keys and syntax errors name the file and line', () => {
 
 test('kustomization files are read as go-yaml v2 does: repeated keys (last wins), YAML 1.1 booleans', () => {
   for (const text of ['kind: A\nname: x\nkind: B\nflag: yes\nm: N\n', 'kind: A\nname: x\nkind: B\nflag: yes\nm: N\nlist: [a]\n']) {
-    const [doc] = parseYamlDocuments(text, 'kustomization.yaml', { kustomization: true }) as [Record<string, unknown>];
+    const [doc] = parseYamlDocuments(text, 'kustomization.yaml', { goYamlV2: true }) as [Record<string, unknown>];
     assert.equal({ kind: doc.kind, name: doc.name, flag: doc.flag, m: doc.m }, { kind: 'B', name: 'x', flag: true, m: false });
   }
   assert.equal(parseYamlDocuments('flag: yes\n', 'res.yaml'), [{ flag: 'yes' }]);

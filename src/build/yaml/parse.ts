@@ -82,17 +82,17 @@ function lineOf(text: string, offset: number): number {
 
 export interface ParseOptions {
   /**
-   * Read as kustomize reads kustomization files: go-yaml v2 through JSON, so yes/no/on/off are
-   * booleans and a repeated key is accepted (the last one wins). Resources are read with go-yaml
-   * v3, which has neither.
+   * Read with go-yaml v2 through JSON (sigs.k8s.io/yaml), as kustomize reads kustomization files
+   * and JSON patches: yes/no/on/off are booleans and a repeated key is accepted (the last one
+   * wins). Resources are read with go-yaml v3, which has neither.
    */
-  kustomization?: boolean;
+  goYamlV2?: boolean;
 }
 
 /** Parses a multi-document YAML text; empty documents are dropped. Errors name `file` and the line. */
 export function parseYamlDocuments(text: string, file: string, opts: ParseOptions = {}): Json[] {
   try {
-    return fastParseDocuments(text, opts.kustomization ? GO_YAML_V2 : GO_YAML_V3);
+    return fastParseDocuments(text, opts.goYamlV2 ? GO_YAML_V2 : GO_YAML_V3);
   } catch (e) {
     if (!(e instanceof Unsupported)) throw e;
   }
@@ -102,14 +102,14 @@ export function parseYamlDocuments(text: string, file: string, opts: ParseOption
 /** The complete YAML parser: every construct, and the error messages. */
 export function fullParseDocuments(text: string, file: string, opts: ParseOptions = {}): Json[] {
   const out: Json[] = [];
-  for (const doc of lib().parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: !opts.kustomization, strict: false })) {
+  for (const doc of lib().parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: !opts.goYamlV2, strict: false })) {
     const err = doc.errors[0];
     if (err) {
       const line = err.linePos?.[0]?.line ?? lineOf(text, err.pos[0]);
       const reason = err.code === 'DUPLICATE_KEY' ? 'mapping key already defined' : err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
       throw new KtsError('yaml', `invalid YAML: ${reason}`, { file, line });
     }
-    const v = new Converter(doc, opts.kustomization ? GO_YAML_V2 : GO_YAML_V3).value(doc.contents);
+    const v = new Converter(doc, opts.goYamlV2 ? GO_YAML_V2 : GO_YAML_V3).value(doc.contents);
     if (v !== null) out.push(v);
   }
   return out;
