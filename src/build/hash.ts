@@ -1,10 +1,14 @@
-import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { metadataOf, type Json, type JsonObject, type Resource } from './resource.js';
 import { storePreviousId } from './transformers/ids.js';
 import { goJson } from './yaml/gojson.js';
 
 // kustomize's content hash (api/hasher): sha256 of Go encoding/json of selected fields, the
 // first ten hex digits with the vowel-like ones swapped so the result never spells words.
+
+// node:crypto costs a few milliseconds to load; most builds never hash anything.
+let crypto: typeof import('node:crypto') | undefined;
+const createHash = (algorithm: string) => (crypto ??= createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).createHash(algorithm);
 
 const SWAP: Record<string, string> = { '0': 'g', '1': 'h', '3': 'k', a: 'm', e: 't' };
 
