@@ -176,7 +176,7 @@ function skipSpaces(text: string, pos: number): number {
  * A flow collection or scalar on one line (`[a, "b"]`, `{k: v, n: [1, 2]}`), starting at `pos`.
  * Returns the value and the index after it. Multi-line flow and implicit pairs are unsupported.
  */
-function flowValue(text: string, pos: number, dialect: Dialect): [Json, number] {
+function flowValue(text: string, pos: number, dialect: Dialect, rawValues = false, raw = false): [Json, number] {
   pos = skipSpaces(text, pos);
   const c = text.charAt(pos);
   if (c === '[') {
@@ -208,7 +208,8 @@ function flowValue(text: string, pos: number, dialect: Dialect): [Json, number] 
       if (text.charAt(pos) !== ':') return unsupported('flow mapping');
       pos = skipSpaces(text, pos + 1);
       let value: Json = null;
-      if (text.charAt(pos) !== ',' && text.charAt(pos) !== '}') [value, pos] = flowValue(text, pos, dialect);
+      if (text.charAt(pos) !== ',' && text.charAt(pos) !== '}') [value, pos] = flowValue(text, pos, dialect, false, rawValues);
+      else if (rawValues) value = '';
       if (!dialect.duplicateKeys && Object.prototype.hasOwnProperty.call(out, key)) unsupported('duplicate key');
       setKey(out, key, value);
       pos = skipSpaces(text, pos);
@@ -218,7 +219,7 @@ function flowValue(text: string, pos: number, dialect: Dialect): [Json, number] 
     return [out, pos + 1];
   }
   if (c === '"' || c === "'") return quoted(text, pos, c);
-  const [v, end] = flowPlain(text, pos, dialect);
+  const [v, end] = flowPlain(text, pos, raw ? RAW : dialect);
   if (text.charAt(end) === ':') unsupported('implicit pair in flow sequence');
   return [v, end];
 }
@@ -238,6 +239,21 @@ function flowPlain(text: string, pos: number, dialect: Dialect): [Scalar, number
   if (raw.length === 0) unsupported('empty flow scalar');
   return [dialect.resolve(raw), end];
 }
+
+/**
+ * Where a mapping sits in the document. kustomize stores a resource's own annotations as strings
+ * taken from the YAML source text (`1.50` stays "1.50", `True` stays "True"), so plain scalars
+ * there are kept as written instead of being typed.
+ */
+export type Place = 'root' | 'metadata' | 'annotations' | 'other';
+
+export function childPlace(place: Place, key: string): Place {
+  if (place === 'root' && key === 'metadata') return 'metadata';
+  if (place === 'metadata' && key === 'annotations') return 'annotations';
+  return 'other';
+}
+
+const RAW: Dialect = { resolve: (s) => s, duplicateKeys: false };
 
 class Reader {
   private i: number;
@@ -265,20 +281,20 @@ class Reader {
     if (this.next() >= this.end) return null;
     const line = this.lines[this.i]!;
     const indent = indentOf(line);
-    const value = this.node(indent);
+    const value = this.node(indent, 'root');
     if (this.next() < this.end) unsupported('content after the document root');
     return value;
   }
 
   /** A block collection whose first line (the current one) starts at `indent`. */
-  private node(indent: number): Json {
+  private node(indent: number, place: Place): Json {
     const text = this.lines[this.i]!.slice(indent);
     if (text.charCodeAt(0) === 45 && (text.length === 1 || text.charCodeAt(1) === 32)) return this.sequence(indent);
-    if (splitKey(text)) return this.mapping(indent);
+    if (splitKey(text)) return this.mapping(indent, place);
     return unsupported('scalar on its own line');
   }
 
-  private mapping(indent: number): JsonObject {
+  private mapping(indent: number, place: Place): JsonObject {
     const out: JsonObject = {};
     while (this.next() < this.end) {
       const line = this.lines[this.i]!;
@@ -292,7 +308,7 @@ class Reader {
       if (!kv) return unsupported('expected a key');
       if (!this.dialect.duplicateKeys && Object.prototype.hasOwnProperty.call(out, kv.key)) unsupported('duplicate key');
       this.i++;
-      setKey(out, kv.key, this.value(kv.rest, indent, true));
+      setKey(out, kv.key, this.value(kv.rest, indent, true, childPlace(place, kv.key), place === 'annotations'));
     }
     return out;
   }
@@ -313,30 +329,34 @@ class Reader {
         if (nested || splitKey(rest)) {
           // `- key: v` / `- - x`: the item is a collection starting at this column.
           this.lines[this.i] = ' '.repeat(col) + rest;
-          out.push(this.node(col));
+          out.push(this.node(col, 'other'));
           continue;
         }
       }
       this.i++;
-      out.push(this.value(line.slice(indent + 1), indent, false));
+      out.push(this.value(line.slice(indent + 1), indent, false, 'other', false));
     }
     return out;
   }
 
-  /** The value after `key:` or `-` (text is the rest of that line); `indent` is the owner's column. */
-  private value(rest: string, indent: number, inMapping: boolean): Json {
+  /**
+   * The value after `key:` or `-` (text is the rest of that line); `indent` is the owner's column,
+   * `place` where a mapping value would sit, `raw` whether a plain scalar keeps its source text.
+   */
+  private value(rest: string, indent: number, inMapping: boolean, place: Place, raw: boolean): Json {
     let s = 0;
     while (rest.charCodeAt(s) === 32) s++;
     if (s === rest.length || rest.charCodeAt(s) === 35) {
       // The value is on the following lines, or empty.
-      if (this.next() >= this.end) return null;
+      const empty = raw ? '' : null;
+      if (this.next() >= this.end) return empty;
       const line = this.lines[this.i]!;
       const next = indentOf(line);
-      if (next > indent) return this.node(next);
+      if (next > indent) return this.node(next, place);
       if (inMapping && next === indent && line.charCodeAt(next) === 45 && (line.length === next + 1 || line.charCodeAt(next + 1) === 32)) {
         return this.sequence(next);
       }
-      return null;
+      return empty;
     }
     const text = rest.slice(s);
     const c = text.charAt(0);
@@ -346,7 +366,7 @@ class Reader {
     } else if (c === '|') {
       return this.literal(text, indent, inMapping);
     } else if (c === '[' || c === '{') {
-      const [v, end] = flowValue(text, 0, this.dialect);
+      const [v, end] = flowValue(text, 0, this.dialect, place === 'annotations');
       expectLineEnd(text, end);
       value = v;
     } else {
@@ -354,7 +374,8 @@ class Reader {
       if ((c === '-' || c === '?' || c === ':') && (text.length === 1 || text.charCodeAt(1) === 32)) unsupported('indicator');
       const t = plainText(text);
       if (t.includes(': ') || t.endsWith(':')) unsupported('mapping in plain scalar');
-      value = this.dialect.resolve(t.length === text.length ? this.plainContinuation(t, indent) : t);
+      const plain = t.length === text.length ? this.plainContinuation(t, indent) : t;
+      value = raw ? plain : this.dialect.resolve(plain);
     }
     // A more-indented line after a one-line scalar would continue it (a multi-line scalar).
     if (this.next() < this.end && indentOf(this.lines[this.i]!) > indent) unsupported('multi-line scalar');

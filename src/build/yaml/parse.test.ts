@@ -38,4 +38,23 @@ test('kustomization files are read as go-yaml v2 does: repeated keys (last wins)
   assert.equal(parseYamlDocuments('flag: yes\n', 'res.yaml'), [{ flag: 'yes' }]);
 });
 
+test("a resource's own annotations keep the source text of plain scalars (kustomize stores them as written)", () => {
+  const block = 'metadata:\n  annotations:\n    a: 1.50\n    b: True\n    c: ~\n    d:\n  labels:\n    v: 1.10\nspec:\n  template:\n    metadata:\n      annotations:\n        a: 1.50\n';
+  const flow = 'metadata:\n  annotations: {a: 1.50, b: True, c: ~, d: }\n  labels: {v: 1.10}\nspec: {template: {metadata: {annotations: {a: 1.50}}}}\n';
+  const expected = { metadata: { annotations: { a: '1.50', b: 'True', c: '~', d: '' }, labels: { v: 1.1 } }, spec: { template: { metadata: { annotations: { a: 1.5 } } } } };
+  assert.equal(parseYamlDocuments(block, 'f.yaml'), [expected]);
+  assert.equal(parseYamlDocuments(flow, 'f.yaml'), [expected]);
+  assert.equal(parseYamlDocuments(`x: &a 1\n${block}`, 'f.yaml'), [{ x: 1, ...expected }]); // full parser
+});
+
+test('an alias to an anchor of another document is an error naming file and line', () => {
+  try {
+    parseYamlDocuments('a: &d {k: v}\n---\nb: *d\n', 'cm.yaml');
+    assert.unreachable('should fail');
+  } catch (e) {
+    assert.instance(e, KtsError);
+    assert.is((e as KtsError).toLine(), "cm.yaml:3: invalid YAML: unknown anchor 'd' referenced");
+  }
+});
+
 test.run();

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { Document, Node, Scalar } from 'yaml';
 import { KtsError } from '../../errors.js';
 import type { Json, JsonObject } from '../resource.js';
-import { fastParseDocuments, GO_YAML_V2, GO_YAML_V3, setKey, Unsupported, type Dialect } from './fastparse.js';
+import { childPlace, fastParseDocuments, GO_YAML_V2, GO_YAML_V3, setKey, Unsupported, type Dialect, type Place } from './fastparse.js';
 
 // kustomize reads YAML with go-yaml v3 and turns every resource into JSON. The `yaml` package
 // parses (failsafe schema: every scalar stays text), then this walk gives each scalar the type
@@ -16,7 +16,7 @@ const TAG = 'tag:yaml.org,2002:';
 let yamlLib: typeof import('yaml') | undefined;
 const lib = (): typeof import('yaml') => (yamlLib ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
 
-function scalarValue(node: Scalar, dialect: Dialect): Json {
+function scalarValue(node: Scalar, dialect: Dialect, raw: boolean): Json {
   const text = String(node.value ?? '');
   const tag = node.tag?.startsWith(TAG) ? node.tag.slice(TAG.length) : node.tag?.startsWith('!!') ? node.tag.slice(2) : undefined;
   if (tag === 'str' || tag === 'binary') return text;
@@ -24,7 +24,7 @@ function scalarValue(node: Scalar, dialect: Dialect): Json {
     const v = dialect.resolve(text);
     return typeof v === 'string' ? text : v;
   }
-  if (node.tag !== undefined || node.type !== 'PLAIN') return text;
+  if (node.tag !== undefined || node.type !== 'PLAIN' || raw) return text;
   return dialect.resolve(text);
 }
 
@@ -32,19 +32,29 @@ class Converter {
   constructor(
     private readonly doc: Document.Parsed,
     private readonly dialect: Dialect,
+    private readonly file: string,
+    private readonly text: string,
   ) {}
 
-  value(node: unknown): Json {
-    if (node === null || node === undefined) return null;
+  /** `place`: where a mapping value would sit; `raw`: plain scalars keep their text (see Place). */
+  value(node: unknown, place: Place = 'other', raw = false): Json {
+    if (node === null || node === undefined) return raw ? '' : null;
     const { isAlias, isMap, isScalar, isSeq } = lib();
-    if (isAlias(node)) return this.value(node.resolve(this.doc));
-    if (isScalar(node)) return scalarValue(node, this.dialect);
+    if (isAlias(node)) {
+      const target = node.resolve(this.doc);
+      if (target === undefined) {
+        const line = node.range ? lineOf(this.text, node.range[0]) : undefined;
+        throw new KtsError('yaml', `invalid YAML: unknown anchor '${node.source}' referenced`, { file: this.file, line });
+      }
+      return this.value(target, place, raw);
+    }
+    if (isScalar(node)) return scalarValue(node, this.dialect, raw);
     if (isSeq(node)) return node.items.map((item) => this.value(item));
-    if (isMap(node)) return this.map(node.items);
+    if (isMap(node)) return this.map(node.items, place);
     return null;
   }
 
-  private map(items: unknown[]): JsonObject {
+  private map(items: unknown[], place: Place): JsonObject {
     const out: JsonObject = {};
     const merges: Json[] = [];
     const { isPair, isScalar } = lib();
@@ -55,7 +65,8 @@ class Converter {
         merges.push(this.value(pair.value));
         continue;
       }
-      setKey(out, this.keyText(key), this.value(pair.value));
+      const name = this.keyText(key);
+      setKey(out, name, this.value(pair.value, childPlace(place, name), place === 'annotations'));
     }
     if (merges.length === 0) return out;
     // Explicit keys win over merged ones; within a merge list, earlier maps win.
@@ -109,7 +120,7 @@ export function fullParseDocuments(text: string, file: string, opts: ParseOption
       const reason = err.code === 'DUPLICATE_KEY' ? 'mapping key already defined' : err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
       throw new KtsError('yaml', `invalid YAML: ${reason}`, { file, line });
     }
-    const v = new Converter(doc, opts.goYamlV2 ? GO_YAML_V2 : GO_YAML_V3).value(doc.contents);
+    const v = new Converter(doc, opts.goYamlV2 ? GO_YAML_V2 : GO_YAML_V3, file, text).value(doc.contents, 'root');
     if (v !== null) out.push(v);
   }
   return out;
