@@ -42,7 +42,7 @@ function idSortKey(id: ResId): string {
 }
 
 // Go compares strings bytewise; compare UTF-8 bytes to match for non-ASCII names.
-function compareBytes(a: string, b: string): number {
+export function compareBytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 

@@ -1,6 +1,6 @@
 import { KtsError } from '../errors.js';
-import { defaultTransformerConfig, type TransformerConfig } from './fieldspec/defaults.js';
-import { configFromCrdSchemas, mergeTransformerConfigs, parseTransformerConfig } from './fieldspec/config.js';
+import type { TransformerConfig } from './fieldspec/defaults.js';
+import { configFromCrdSchemas, emptyTransformerConfig, mergeTransformerConfigs, parseTransformerConfig, transformerConfigWith } from './fieldspec/config.js';
 import { generate, mergeOptions } from './generators.js';
 import { loadKustomization, type Kustomization, type LoadedKustomization } from './kustomization.js';
 import { displayPath, isRemote, Loader, type Referrer } from './loader.js';
@@ -25,7 +25,7 @@ export interface Accumulator {
 }
 
 export function emptyAccumulator(): Accumulator {
-  return { resmap: new ResMap(), tconfig: defaultTransformerConfig(), vars: [] };
+  return { resmap: new ResMap(), tconfig: emptyTransformerConfig(), vars: [] };
 }
 
 /** Folds a child kustomization's result into `into` (kustomize's MergeAccumulator). */
@@ -96,18 +96,22 @@ export class KustTarget {
   accumulate(acc: Acc): Acc {
     const k = this.kustomization;
     this.accumulateResources(acc.resmap, k.resources ?? [], 'resources', acc);
+    const own: TransformerConfig[] = [];
     for (const [i, path] of (k.configurations ?? []).entries()) {
       const ref = { file: this.file, field: `configurations[${i}]` };
       for (const doc of parseYamlDocuments(this.ldr.load(path, ref), displayPath(this.ldr.abs(path)))) {
-        acc.tconfig = mergeTransformerConfigs(acc.tconfig, parseTransformerConfig(doc, displayPath(this.ldr.abs(path))));
+        own.push(parseTransformerConfig(doc, displayPath(this.ldr.abs(path))));
       }
     }
+    acc.tconfig = this.mergingConfig('configurations', () => mergeTransformerConfigs(acc.tconfig, transformerConfigWith(...own)));
+    let crdConfig = emptyTransformerConfig();
     for (const [i, path] of (k.crds ?? []).entries()) {
       const ref = { file: this.file, field: `crds[${i}]` };
       for (const doc of parseYamlDocuments(this.ldr.load(path, ref), displayPath(this.ldr.abs(path)))) {
-        acc.tconfig = mergeTransformerConfigs(acc.tconfig, configFromCrdSchemas(doc, displayPath(this.ldr.abs(path))));
+        crdConfig = mergeTransformerConfigs(crdConfig, configFromCrdSchemas(doc, displayPath(this.ldr.abs(path))));
       }
     }
+    acc.tconfig = this.mergingConfig('crds', () => mergeTransformerConfigs(acc.tconfig, crdConfig));
     this.runGenerators(acc);
     for (const [i, path] of (k.components ?? []).entries()) {
       const ref = { file: this.file, field: `components[${i}]` };
@@ -124,6 +128,16 @@ export class KustTarget {
     bindVars(acc.resmap.resources(), vars);
     acc.vars = mergeVars(acc.vars, vars);
     return acc;
+  }
+
+  /** Runs a merge into the accumulated config; a conflict names this kustomization (kustomize's "merging config"). */
+  private mergingConfig(field: string, merge: () => TransformerConfig): TransformerConfig {
+    try {
+      return merge();
+    } catch (e) {
+      if (e instanceof KtsError && !e.file) throw new KtsError(e.code, `merging config: ${e.message}`, { file: this.file, field });
+      throw e;
+    }
   }
 
   private subTarget(path: string, ref: Referrer, component: boolean): KustTarget {

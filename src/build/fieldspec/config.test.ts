@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { configFromCrdSchemas, parseTransformerConfig, transformerConfigWith } from './config.js';
+import type { Json } from '../resource.js';
+import { configFromCrdSchemas, emptyTransformerConfig, mergeTransformerConfigs, parseTransformerConfig, transformerConfigWith } from './config.js';
 
 test('configuration files extend the defaults; name references merge by referred gvk', () => {
   const custom = parseTransformerConfig(
@@ -24,6 +25,41 @@ test('configuration files extend the defaults; name references merge by referred
   assert.throws(() => parseTransformerConfig({ images: 'x' }, 'config.yaml'), /fieldSpecs must be a list/);
 });
 
+/** What a kustomization's accumulator holds after its own `configurations:` (kustomize ra.MergeConfig). */
+const accumulated = (doc: Json) => mergeTransformerConfigs(emptyTransformerConfig(), transformerConfigWith(parseTransformerConfig(doc, 'c.yaml')));
+
+test('a custom spec narrower than a default on the same path replaces it (checked with kubectl kustomize v5.5.0)', () => {
+  const tc = accumulated({
+    namePrefix: [
+      { path: 'metadata/name', kind: 'IngressSecret' },
+      { path: 'metadata/name', kind: 'IngressHost' },
+    ],
+    commonAnnotations: [{ path: 'metadata/annotations', kind: 'Foo', create: true }],
+  });
+  assert.equal(tc.namePrefix, [
+    { path: 'metadata/name', kind: 'IngressHost' },
+    { path: 'metadata/name', kind: 'IngressSecret' },
+  ]);
+  assert.not.ok(tc.commonAnnotations.some((f) => f.path === 'metadata/annotations' && !f.kind));
+  assert.ok(tc.commonAnnotations.some((f) => f.path === 'metadata/annotations' && f.kind === 'Foo'));
+  assert.ok(tc.commonAnnotations.some((f) => f.path === 'spec/template/metadata/annotations' && f.kind === 'Deployment'));
+});
+
+test('a custom spec wider than a default on the same path is dropped', () => {
+  const tc = accumulated({ commonLabels: [{ path: 'spec/selector/matchLabels', create: true }] });
+  assert.not.ok(tc.commonLabels.some((f) => f.path === 'spec/selector/matchLabels' && !f.kind));
+  assert.ok(tc.commonLabels.some((f) => f.path === 'spec/selector/matchLabels' && f.kind === 'Deployment'));
+});
+
+test('overlapping specs whose create flags differ are an error naming the list', () => {
+  assert.throws(
+    () => accumulated({ images: [{ path: 'spec/template/spec/containers[]/image', kind: 'Foo' }] }),
+    /failed to merge Images fieldSpec: conflicting fieldspecs/,
+  );
+  // a spec on a path no default uses is simply added
+  assert.ok(accumulated({ images: [{ path: 'spec/x/image', kind: 'Foo' }] }).images.some((f) => f.path === 'spec/x/image'));
+});
+
 test('crd schemas give name references from x-kubernetes-object-ref extensions, following $refs', () => {
   const doc = {
     'example.com/v1.MyKind': {
@@ -40,9 +76,10 @@ test('crd schemas give name references from x-kubernetes-object-ref extensions, 
     'example.com/v1.NotAType': { Schema: { properties: { spec: {} } } },
   };
   const tc = configFromCrdSchemas(doc, 'crd.json');
+  // sorted by referred gvk as every kustomize merge leaves it: ConfigMap ranks before Secret
   assert.equal(tc.nameReference, [
-    { kind: 'Secret', version: 'v1', fieldSpecs: [{ kind: 'MyKind', path: 'spec/secretRef/name' }] },
     { kind: 'ConfigMap', version: 'v1', fieldSpecs: [{ kind: 'MyKind', path: 'spec/other/cmName' }] },
+    { kind: 'Secret', version: 'v1', fieldSpecs: [{ kind: 'MyKind', path: 'spec/secretRef/name' }] },
   ]);
 });
 

@@ -5,7 +5,7 @@
 import { KtsError } from '../../errors.js';
 import type { Json, JsonObject } from '../resource.js';
 import type { NameBackReference, TransformerConfig } from './defaults.js';
-import { defaultTransformerConfig } from './defaults.js';
+import { defaultTransformerConfig, sortTransformerConfig } from './defaults.js';
 import type { FieldSpec, Gvk } from './fieldspec.js';
 import { goField, mergeFieldSpecs, parseFieldSpec, parseFieldSpecs } from './fieldspec.js';
 
@@ -48,7 +48,7 @@ function isObject(v: Json | undefined): v is JsonObject {
 const sameGvk = (a: Gvk, b: Gvk): boolean =>
   (a.group ?? '') === (b.group ?? '') && (a.version ?? '') === (b.version ?? '') && (a.kind ?? '') === (b.kind ?? '');
 
-/** Merges name back-references by referred gvk, appending new referrer fields (NbrSlice.mergeAll). */
+/** Merges name back-references by referred gvk, appending new referrer fields (nbrSlice.mergeAll). */
 export function mergeNameReferences(into: readonly NameBackReference[], more: readonly NameBackReference[]): NameBackReference[] {
   const out = into.map((r) => ({ ...r, fieldSpecs: [...r.fieldSpecs] }));
   for (const r of more) {
@@ -59,15 +59,44 @@ export function mergeNameReferences(into: readonly NameBackReference[], more: re
   return out;
 }
 
-/** `a` extended with everything in `b` (kustomize TransformerConfig.Merge). */
-export function mergeTransformerConfigs(a: TransformerConfig, b: TransformerConfig): TransformerConfig {
-  const out = { ...a };
-  for (const key of Object.values(LIST_KEYS)) out[key] = mergeFieldSpecs(a[key], b[key]);
-  out.nameReference = mergeNameReferences(a.nameReference, b.nameReference);
-  return out;
+/** Go's names of the lists, for errors ("failed to merge NamePrefix fieldSpec"). */
+const GO_NAMES: Record<ListKey | 'nameReference', string> = {
+  namePrefix: 'NamePrefix',
+  nameSuffix: 'NameSuffix',
+  nameSpace: 'NameSpace',
+  commonLabels: 'CommonLabels',
+  templateLabels: 'TemplateLabels',
+  labels: 'Labels',
+  commonAnnotations: 'CommonAnnotations',
+  nameReference: 'NameReference',
+  varReference: 'VarReference',
+  images: 'Images',
+  replicas: 'Replicas',
+};
+
+/** Runs one list's merge, naming the list in a conflict as kustomize does. */
+function mergingList<T>(key: ListKey | 'nameReference', merge: () => T): T {
+  try {
+    return merge();
+  } catch (e) {
+    if (e instanceof KtsError) throw new KtsError(e.code, `failed to merge ${GO_NAMES[key]} fieldSpec: ${e.message}`, { file: e.file, field: e.field });
+    throw e;
+  }
 }
 
-/** Reads one `configurations:` file (already parsed); decoded as kustomize does, ignoring unknown keys. */
+/**
+ * `a` extended with everything in `b`, then sorted by gvk (kustomize TransformerConfig.Merge).
+ * Merging is not symmetric: a spec of `b` covered by a narrower one in `a` is dropped, so which
+ * side a spec comes from, and the sort between merges, decide which duplicates survive.
+ */
+export function mergeTransformerConfigs(a: TransformerConfig, b: TransformerConfig): TransformerConfig {
+  const out = { ...a };
+  for (const key of Object.values(LIST_KEYS)) out[key] = mergingList(key, () => mergeFieldSpecs(a[key], b[key]));
+  out.nameReference = mergingList('nameReference', () => mergeNameReferences(a.nameReference, b.nameReference));
+  return sortTransformerConfig(out);
+}
+
+/** Reads one `configurations:` file (already parsed), sorted by gvk; decoded as kustomize does, ignoring unknown keys. */
 export function parseTransformerConfig(doc: Json, file: string): TransformerConfig {
   const tc = emptyTransformerConfig();
   if (doc === null) return tc;
@@ -86,12 +115,17 @@ export function parseTransformerConfig(doc: Json, file: string): TransformerConf
     if (head.kind) ref.kind = head.kind;
     return ref;
   });
-  return tc;
+  return sortTransformerConfig(tc);
 }
 
-/** The defaults extended with each configuration file, in order. */
+/**
+ * One kustomization's own configuration (kustomize MakeTransformerConfig): the files merged
+ * together first, then onto the defaults.
+ */
 export function transformerConfigWith(...configs: TransformerConfig[]): TransformerConfig {
-  return configs.reduce(mergeTransformerConfigs, defaultTransformerConfig());
+  const defaults = defaultTransformerConfig();
+  if (configs.length === 0) return defaults;
+  return mergeTransformerConfigs(defaults, configs.reduce(mergeTransformerConfigs, emptyTransformerConfig()));
 }
 
 // --- crds: OpenAPI definitions (name -> {Schema: {properties}}) with kustomize's extensions ---

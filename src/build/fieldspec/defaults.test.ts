@@ -30,4 +30,25 @@ test('every default field spec has a path, and name references name their referr
   assert.equal(tc.labels, []);
 });
 
+test('defaults are sorted as kustomize v5.5.0 loads them, Go sort instability included', () => {
+  const tc = defaultTransformerConfig();
+  // order of the Deployment entries in the config kubectl kustomize v5.5.0 prints in a merge error
+  const dep = tc.varReference.filter((f) => f.kind === 'Deployment').map((f) => f.path.replace('spec/template/', ''));
+  assert.equal(dep, [
+    'spec/initContainers/volumeMounts/mountPath',
+    'spec/initContainers/env/value',
+    'spec/initContainers/command',
+    'spec/initContainers/args',
+    'spec/containers/volumeMounts/mountPath',
+    'spec/containers/env/value',
+    'spec/volumes/nfs/server',
+    'metadata/annotations',
+    'spec/containers/command',
+    'spec/containers/args',
+  ]);
+  assert.equal(tc.images.map((f) => f.path).slice(0, 2), ['spec/containers[]/image', 'spec/initContainers[]/image']);
+  assert.equal(tc.replicas.map((f) => f.kind), ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
+  assert.equal(tc.commonLabels.at(-1), { path: 'metadata/labels', create: true });
+});
+
 test.run();

@@ -2,7 +2,9 @@
 // as data. Every builtin transformer reads its field specs from a TransformerConfig; kustomizations
 // extend it with `configurations:` files and `crds:`.
 
+import { goSort } from '../gosort.js';
 import type { FieldSpec, Gvk } from './fieldspec.js';
+import { gvkLess } from './fieldspec.js';
 
 /** One kind whose name other resources refer to, and the fields that hold such references. */
 export interface NameBackReference extends Gvk {
@@ -253,42 +255,60 @@ const nameReference: NameBackReference[] = [
   },
 ];
 
-const varKinds = ['CronJob', 'DaemonSet', 'Deployment', 'Job', 'Pod', 'ReplicaSet', 'StatefulSet'];
 const varContainerFields = ['args', 'command', 'env/value', 'volumeMounts/mountPath'];
+
+function varWorkload(kind: string): FieldSpec[] {
+  const prefix = kind === 'Pod' ? 'spec' : kind === 'CronJob' ? 'spec/jobTemplate/spec/template/spec' : 'spec/template/spec';
+  const out = ['containers', 'initContainers'].flatMap((c) => varContainerFields.map((f) => fs(`${prefix}/${c}/${f}`, kind)));
+  if (kind === 'CronJob') out.push(fs('spec/jobTemplate/spec/template/volumes/nfs/server', kind));
+  else if (kind === 'StatefulSet') out.push(fs('spec/volumeClaimTemplates/spec/nfs/server', kind));
+  else out.push(fs(`${prefix}/volumes/nfs/server`, kind));
+  if (kind === 'Deployment') out.push(fs('spec/template/metadata/annotations', kind));
+  return out;
+}
+
+// in kustomize's order: Go's sort is unstable, so equal kinds end up where the input order puts them
 const varReference: FieldSpec[] = [
-  ...varKinds.flatMap((kind) => {
-    const prefix = kind === 'Pod' ? 'spec' : kind === 'CronJob' ? 'spec/jobTemplate/spec/template/spec' : 'spec/template/spec';
-    const out = ['containers', 'initContainers'].flatMap((c) => varContainerFields.map((f) => fs(`${prefix}/${c}/${f}`, kind)));
-    if (kind === 'CronJob') out.push(fs('spec/jobTemplate/spec/template/volumes/nfs/server', kind));
-    else if (kind === 'StatefulSet') out.push(fs('spec/volumeClaimTemplates/spec/nfs/server', kind));
-    else out.push(fs(`${prefix}/volumes/nfs/server`, kind));
-    if (kind === 'Deployment') out.push(fs('spec/template/metadata/annotations', kind));
-    return out;
-  }),
+  ...['CronJob', 'DaemonSet', 'Deployment'].flatMap(varWorkload),
   fs('spec/rules/host', 'Ingress'),
   fs('spec/tls/hosts', 'Ingress'),
   fs('spec/tls/secretName', 'Ingress'),
+  ...['Job', 'Pod', 'ReplicaSet'].flatMap(varWorkload),
   fs('spec/ports/port', 'Service'),
   fs('spec/ports/targetPort', 'Service'),
+  ...varWorkload('StatefulSet'),
   fs('spec/nfs/server', 'PersistentVolume'),
   fs('metadata/labels'),
   fs('metadata/annotations'),
 ];
 
-/** A fresh copy of kustomize's default transformer configuration. */
+/** Every list sorted by gvk, in place, with Go's (unstable) sort (kustomize TransformerConfig.sortFields). */
+export function sortTransformerConfig(tc: TransformerConfig): TransformerConfig {
+  for (const key of Object.keys(tc) as (keyof TransformerConfig)[]) {
+    if (key === 'nameReference') goSort(tc.nameReference, gvkLess);
+    else goSort(tc[key], gvkLess);
+  }
+  return tc;
+}
+
+let sortedDefaults: TransformerConfig | undefined;
+
+/** A fresh copy of kustomize's default transformer configuration, sorted as kustomize loads it. */
 export function defaultTransformerConfig(): TransformerConfig {
-  const copy = <T>(x: T): T => structuredClone(x);
-  return {
+  sortedDefaults ??= sortTransformerConfig(
+    structuredClone({
     namePrefix: [fs('metadata/name')],
     nameSuffix: [fs('metadata/name')],
-    nameSpace: copy(nameSpace),
-    commonLabels: copy(commonLabels),
-    templateLabels: copy(metadataLabels),
+    nameSpace: nameSpace,
+    commonLabels: commonLabels,
+    templateLabels: metadataLabels,
     labels: [],
-    commonAnnotations: copy(commonAnnotations),
-    nameReference: copy(nameReference),
-    varReference: copy(varReference),
-    images: copy(images),
-    replicas: copy(replicas),
-  };
+    commonAnnotations: commonAnnotations,
+    nameReference: nameReference,
+    varReference: varReference,
+    images: images,
+    replicas: replicas,
+    } satisfies TransformerConfig),
+  );
+  return structuredClone(sortedDefaults);
 }

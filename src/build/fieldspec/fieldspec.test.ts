@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import type { JsonObject } from '../resource.js';
-import { applyFieldSpec, FieldSpecError, gvkSelects, mergeFieldSpecs, parseFieldSpecs, splitPath } from './fieldspec.js';
+import { applyFieldSpec, FieldSpecError, gvkLess, gvkSelects, mergeFieldSpecs, parseFieldSpecs, splitPath } from './fieldspec.js';
 
 const obj = (text: string): JsonObject => parse(text) as JsonObject;
 const setX = () => 'x';
@@ -96,6 +96,25 @@ test('parseFieldSpecs validates and mergeFieldSpecs drops duplicates but rejects
   assert.throws(() => parseFieldSpecs([{ path: 'a', create: 'yes' }], 'k.yaml', 'fieldSpecs'), /'create' must be true or false/);
   assert.equal(mergeFieldSpecs(specs, [{ path: 'c' }, { path: 'd' }]).map((f) => f.path), ['a/b', 'c', 'd']);
   assert.throws(() => mergeFieldSpecs(specs, [{ path: 'c', create: true }]), /conflicting/);
+});
+
+test('mergeFieldSpecs: an incoming spec is dropped when its gvk selects an existing one on the same path, not the reverse', () => {
+  const narrow = { path: 'metadata/name', kind: 'Foo' };
+  const wide = { path: 'metadata/name' };
+  assert.equal(mergeFieldSpecs([narrow], [wide]), [narrow]);
+  assert.equal(mergeFieldSpecs([wide], [narrow]), [wide, narrow]);
+  assert.equal(mergeFieldSpecs([{ path: 'p', kind: 'Job', group: 'batch' }], [{ path: 'p', group: 'batch' }]), [{ path: 'p', kind: 'Job', group: 'batch' }]);
+  assert.equal(mergeFieldSpecs([{ path: 'p', group: 'apps' }], [{ path: 'p', group: 'batch' }]).length, 2);
+  assert.throws(() => mergeFieldSpecs([narrow], [{ ...wide, create: true }]), /conflicting fieldspecs/);
+});
+
+test('gvkLess orders as kustomize Gvk.IsLessThan: ranked kinds, then group_version_kind with empty parts last', () => {
+  assert.ok(gvkLess({ kind: 'Namespace' }, { kind: 'Deployment' }));
+  assert.ok(gvkLess({ kind: 'Deployment' }, { kind: 'Foo' }));
+  assert.ok(gvkLess({ kind: 'Foo' }, { kind: 'MutatingWebhookConfiguration' }));
+  assert.ok(gvkLess({ kind: 'Foo' }, {}));
+  assert.ok(gvkLess({ group: 'apps', kind: 'Deployment' }, { kind: 'Deployment' }));
+  assert.not.ok(gvkLess({ kind: 'Foo' }, { kind: 'Foo' }));
 });
 
 test.run();

@@ -5,6 +5,7 @@
 import { KtsError } from '../../errors.js';
 import type { Json, JsonObject, Resource } from '../resource.js';
 import { idOf, splitApiVersion } from '../resource.js';
+import { compareBytes, DEFAULT_ORDER_FIRST, DEFAULT_ORDER_LAST } from '../sort.js';
 
 export interface Gvk {
   group?: string;
@@ -201,23 +202,39 @@ export function parseFieldSpec(v: Json, file: string, field: string): FieldSpec 
   return fs;
 }
 
-/** Same gvk and path (kustomize FieldSpec.effectivelyEquals ignores `create` only when both agree). */
-export function sameFieldSpec(a: FieldSpec, b: FieldSpec): boolean {
-  return (a.group ?? '') === (b.group ?? '') && (a.version ?? '') === (b.version ?? '') && (a.kind ?? '') === (b.kind ?? '') && a.path === b.path;
+/**
+ * Whether `incoming` is already covered by `existing` (kustomize FieldSpec.effectivelyEquals): same
+ * path, and `incoming`'s gvk selects `existing`'s. A narrower spec thus hides a wider one merged
+ * after it, but not the other way round.
+ */
+function covers(existing: FieldSpec, incoming: FieldSpec): boolean {
+  return existing.path === incoming.path && gvkSelects(incoming, { group: existing.group ?? '', version: existing.version ?? '', kind: existing.kind ?? '' });
 }
 
-/** Appends specs not already present, in order (kustomize FsSlice.MergeAll). */
+/** Appends the specs not already covered, in order; a covered spec whose `create` differs is an error (kustomize FsSlice.MergeAll). */
 export function mergeFieldSpecs(into: readonly FieldSpec[], more: readonly FieldSpec[]): FieldSpec[] {
   const out = [...into];
   for (const fs of more) {
-    const dup = out.find((x) => sameFieldSpec(x, fs));
-    if (dup) {
-      if (!!dup.create !== !!fs.create) {
-        throw new KtsError('config', `conflicting fieldspecs for path '${fs.path}' (kind '${fs.kind ?? ''}'): create differs`);
-      }
-      continue;
+    const dup = out.find((x) => covers(x, fs));
+    if (!dup) out.push(fs);
+    else if (!!dup.create !== !!fs.create) {
+      throw new KtsError('config', `conflicting fieldspecs: path '${fs.path}' (kind '${fs.kind ?? ''}') is listed with and without create`);
     }
-    out.push(fs);
   }
   return out;
+}
+
+const KIND_RANK = new Map<string, number>([
+  ...DEFAULT_ORDER_FIRST.map((k, i): [string, number] => [k, i - DEFAULT_ORDER_FIRST.length]),
+  ...DEFAULT_ORDER_LAST.map((k, i): [string, number] => [k, i + 1]),
+]);
+
+const gvkSortKey = (g: Gvk): string => `${g.group || '~G'}_${g.version || '~V'}_${g.kind || '~K'}`;
+
+/** kustomize Gvk.IsLessThan: ranked kinds first and last, then group_version_kind bytewise. */
+export function gvkLess(a: Gvk, b: Gvk): boolean {
+  const ra = KIND_RANK.get(a.kind ?? '') ?? 0;
+  const rb = KIND_RANK.get(b.kind ?? '') ?? 0;
+  if (ra !== rb) return ra < rb;
+  return compareBytes(gvkSortKey(a), gvkSortKey(b)) < 0;
 }
