@@ -87,6 +87,34 @@ subjects: [{kind: ServiceAccount, name: bot, namespace: old}]
   assert.equal(rb.subjects, [{ kind: 'ServiceAccount', name: 'bot', namespace: 'new' }]);
 });
 
+test('a RoleBinding ServiceAccount subject whose namespace key holds no string is an error; an absent key is not', () => {
+  const rbac = (subject: string) =>
+    resources(`
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: test}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: test}
+subjects:
+- ${subject}
+roleRef: {kind: Role, name: test, apiGroup: rbac.authorization.k8s.io}
+`);
+  // kustomize v5.5.0 (checked with kubectl kustomize): Invalid Input: namespace is blank for resource ...
+  for (const bad of ['{kind: ServiceAccount, name: test, namespace: }', '{kind: ServiceAccount, name: test, namespace: [a]}']) {
+    assert.throws(
+      () => fixNameReferences(rbac(bad), tc.nameReference),
+      /Invalid Input: namespace is blank for resource "RoleBinding\.v1\.rbac\.authorization\.k8s\.io\/test\.\[noNs\]"/,
+    );
+  }
+  for (const ok of ['{kind: ServiceAccount, name: test}', '{kind: User, name: test, namespace: }']) {
+    const rs = rbac(ok);
+    fixNameReferences(rs, tc.nameReference);
+    assert.is((rs[1]!.obj as any).subjects[0].name, 'test');
+  }
+});
+
 test('candidates in another namespace are not used', () => {
   const rs = resources(`
 apiVersion: v1

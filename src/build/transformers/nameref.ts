@@ -9,6 +9,7 @@ import type { FieldSpec, Gvk } from '../fieldspec/fieldspec.js';
 import { applyFieldSpec, gvkSelects } from '../fieldspec/fieldspec.js';
 import type { Json, JsonObject, ResId, Resource } from '../resource.js';
 import { formatId, idOf } from '../resource.js';
+import { resIdString } from '../resmap.js';
 import { orgId, previousIds } from './ids.js';
 import { effectiveNamespace, isClusterScoped } from './scope.js';
 
@@ -78,12 +79,20 @@ export function fixNameReferences(resources: Resource[], backRefs: readonly Name
   return resources;
 }
 
-/** Namespaces of ServiceAccount subjects of a RoleBinding: resources there may be referred to. */
+/**
+ * Namespaces of ServiceAccount subjects of a RoleBinding: resources there may be referred to.
+ * A `namespace:` key that is there but holds no string is an error, as in kustomize
+ * (resWrangler.getNamespacesForRoleBinding); an absent one is fine.
+ */
 function roleBindingNamespaces(res: Resource): Set<string> {
   const out = new Set<string>();
   if (res.obj.kind !== 'RoleBinding' || !Array.isArray(res.obj.subjects)) return out;
   for (const s of res.obj.subjects) {
-    if (isObject(s) && s.kind === 'ServiceAccount' && typeof s.namespace === 'string') out.add(s.namespace);
+    if (!isObject(s) || s.kind !== 'ServiceAccount' || !('namespace' in s)) continue;
+    if (typeof s.namespace !== 'string') {
+      throw new KtsError('namereference', `Invalid Input: namespace is blank for resource "${resIdString(idOf(res.obj))}"`, { field: 'subjects' });
+    }
+    out.add(s.namespace);
   }
   return out;
 }
