@@ -25,6 +25,7 @@ function originLines(origin: Origin): string[] {
     lines.push(`  apiVersion: ${origin.configuredBy.apiVersion}`);
     lines.push(`  kind: ${origin.configuredBy.kind}`);
     if (origin.configuredBy.name) lines.push(`  name: ${origin.configuredBy.name}`);
+    if (origin.configuredBy.namespace) lines.push(`  namespace: ${origin.configuredBy.namespace}`);
   }
   return lines;
 }

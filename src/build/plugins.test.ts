@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { KtsError } from '../errors.js';
 import { defaultTransformerConfig } from './fieldspec/defaults.js';
 import { Loader } from './loader.js';
+import { originText, transformationsText } from './metadata.js';
 import { builtinGenerator, builtinTransformer, kustomizationTransformers } from './plugins.js';
 import { ResMap } from './resmap.js';
 import { newResource, type JsonObject } from './resource.js';
@@ -48,6 +49,17 @@ test('generators: name and namespace default to the config metadata', () => {
   assert.equal(r!.obj, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'm', namespace: 'ns' }, data: { a: 'b' } });
   assert.is(r!.generator!.hash, false);
   assert.is(r!.origin!.configuredIn, 'gen.yaml');
+});
+
+test("configuredBy carries the plugin config's metadata.namespace, printed after name as kustomize does", () => {
+  const t = builtinTransformer({ apiVersion: 'builtin', kind: 'NamespaceTransformer', metadata: { name: 'n', namespace: 'test' }, namespace: 'x' }, ctx, ref);
+  assert.equal(t.origin.configuredBy, { apiVersion: 'builtin', kind: 'NamespaceTransformer', name: 'n', namespace: 'test' });
+  // kubectl kustomize v5.5.0 (transformerannotation TestAnnoTransformerBuiltinInline) prints it so
+  assert.is(transformationsText([t.origin]), '- configuredIn: kustomization.yaml\n  configuredBy:\n    apiVersion: builtin\n    kind: NamespaceTransformer\n    name: n\n    namespace: test\n');
+  const [r] = builtinGenerator({ apiVersion: 'builtin', kind: 'ConfigMapGenerator', metadata: { name: 'm', namespace: 'gen-ns' }, literals: ['a=b'] }, ctx, ref, 'gen.yaml');
+  assert.match(originText(r!.origin!), /\n  name: m\n  namespace: gen-ns\n$/);
+  const plain = builtinTransformer({ apiVersion: 'builtin', kind: 'NamespaceTransformer', metadata: { name: 'n' }, namespace: 'x' }, ctx, ref);
+  assert.not.ok('namespace' in plain.origin.configuredBy!);
 });
 
 test("kustomization fields configure the builtins in kustomize's order, skipping empty ones", () => {

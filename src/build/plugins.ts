@@ -245,6 +245,14 @@ function refuseExternal(obj: JsonObject, ref: Referrer): never {
   );
 }
 
+/** Which plugin config made or changed a resource, for build annotations (kustomize's ResourceIdentifier: apiVersion, kind, name, namespace). */
+function configuredBy(kind: string, config: JsonObject): NonNullable<Origin['configuredBy']> {
+  const meta = metadataOf(config);
+  const by: NonNullable<Origin['configuredBy']> = { apiVersion: 'builtin', kind, name: String(meta.name ?? '') };
+  if (meta.namespace !== undefined && meta.namespace !== null && meta.namespace !== '') by.namespace = String(meta.namespace);
+  return by;
+}
+
 /** The transformer a `transformers:`/`validators:` config object asks for. */
 export function builtinTransformer(config: JsonObject, ctx: PluginContext, ref: Referrer, configuredIn = ctx.configuredIn): Transformer {
   if (!isBuiltin(config)) refuseExternal(config, ref);
@@ -252,7 +260,7 @@ export function builtinTransformer(config: JsonObject, ctx: PluginContext, ref: 
   const factory = TRANSFORMERS[kind];
   if (!factory) throw new KtsError('plugin-unknown', `unable to load builtin ${kind}.builtin.[noGrp]`, ref);
   const fn = factory(config, ctx, ref);
-  const origin: Origin = { path: '', configuredIn, configuredBy: { apiVersion: 'builtin', kind, name: String(metadataOf(config).name ?? '') } };
+  const origin: Origin = { path: '', configuredIn, configuredBy: configuredBy(kind, config) };
   return { origin, ref, run: typeof fn === 'function' ? (rm) => rm.setResources(fn(rm.resources())) : fn.map };
 }
 
@@ -272,7 +280,7 @@ export function builtinGenerator(config: JsonObject, ctx: PluginContext, ref: Re
       },
       ref,
     );
-    return [{ obj, previous: [], origin: { path: '', configuredIn, configuredBy: { apiVersion: 'builtin', kind, name: String(metadataOf(config).name ?? '') } } }];
+    return [{ obj, previous: [], origin: { path: '', configuredIn, configuredBy: configuredBy(kind, config) } }];
   }
   if (kind !== 'ConfigMapGenerator' && kind !== 'SecretGenerator') {
     if (kind === 'HelmChartInflationGenerator') throw new KtsError('refused', 'helm charts are not supported: kts never runs external programs during a build', ref);
@@ -298,7 +306,7 @@ export function builtinGenerator(config: JsonObject, ctx: PluginContext, ref: Re
     type: c.str('type'),
   };
   const r = generate(kind === 'ConfigMapGenerator' ? 'ConfigMap' : 'Secret', args, ctx.ldr, ref);
-  r.origin = { path: '', configuredIn, configuredBy: { apiVersion: 'builtin', kind, name: String(meta.name ?? '') } };
+  r.origin = { path: '', configuredIn, configuredBy: configuredBy(kind, config) };
   return [r];
 }
 

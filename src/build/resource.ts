@@ -34,7 +34,7 @@ export interface Resource {
   /** Names of the `vars:` entries that read their value from this resource (kustomize refVarNames). */
   varNames?: string[];
   /** Where the resource came from, for buildMetadata originAnnotations. */
-  origin?: { path: string; configuredIn?: string; configuredBy?: { apiVersion: string; kind: string; name: string } };
+  origin?: { path: string; configuredIn?: string; configuredBy?: { apiVersion: string; kind: string; name: string; namespace?: string } };
   /** The transformers that ran over the resource, oldest first, for buildMetadata transformerAnnotations. */
   transformations?: NonNullable<Resource['origin']>[];
 }
