@@ -51,4 +51,17 @@ test('defaults are sorted as kustomize v5.5.0 loads them, Go sort instability in
   assert.equal(tc.commonLabels.at(-1), { path: 'metadata/labels', create: true });
 });
 
+test('name reference referrers keep kustomize order, its duplicate included (they are never sorted or deduplicated)', () => {
+  const tc = defaultTransformerConfig();
+  const cm = tc.nameReference.find((r) => r.kind === 'ConfigMap')!;
+  const cron = cm.fieldSpecs.filter((f) => f.kind === 'CronJob').map((f) => f.path.replace('spec/jobTemplate/spec/template/spec/', ''));
+  assert.equal(cron.slice(0, 3), ['volumes/configMap/name', 'volumes/projected/sources/configMap/name', 'containers/env/valueFrom/configMapKeyRef/name']);
+  const secret = tc.nameReference.find((r) => r.kind === 'Secret')!;
+  assert.is(secret.fieldSpecs.filter((f) => f.kind === 'Ingress' && f.path === 'spec/tls/secretName').length, 2);
+  assert.equal(
+    tc.nameReference.map((r) => r.kind),
+    ['StorageClass', 'ServiceAccount', 'Role', 'ClusterRole', 'ConfigMap', 'Secret', 'Service', 'PriorityClass', 'PersistentVolume', 'PersistentVolumeClaim', 'Deployment', 'StatefulSet', 'ValidatingAdmissionPolicy', 'IngressClass', 'ReplicaSet', 'ReplicationController'],
+  );
+});
+
 test.run();

@@ -115,8 +115,17 @@ const podSpecs: [kind: string, prefix: string, extra?: Partial<FieldSpec>][] = [
   ['CronJob', 'spec/jobTemplate/spec/template/spec'],
 ];
 
+/** kustomize lists CronJob's projected-volume reference right after its plain volume one. */
+const cronJobOrder = (suffixes: string[]): string[] => {
+  const projected = suffixes.filter((s) => s.startsWith('volumes/projected/'));
+  const rest = suffixes.filter((s) => !s.startsWith('volumes/projected/'));
+  return [rest[0]!, ...projected, ...rest.slice(1)];
+};
+
 function podRefs(suffixes: string[]): FieldSpec[] {
-  return podSpecs.flatMap(([kind, prefix, extra]) => suffixes.map((s) => fs(`${prefix}/${s}`, kind, extra ?? {})));
+  return podSpecs.flatMap(([kind, prefix, extra]) =>
+    (kind === 'CronJob' ? cronJobOrder(suffixes) : suffixes).map((s) => fs(`${prefix}/${s}`, kind, extra ?? {})),
+  );
 }
 
 const containerRefs = (ref: 'configMap' | 'secret') => {
@@ -168,6 +177,8 @@ const nameReference: NameBackReference[] = [
       fs('metadata/annotations/ingress.kubernetes.io\\/auth-secret', 'Ingress'),
       fs('metadata/annotations/nginx.ingress.kubernetes.io\\/auth-secret', 'Ingress'),
       fs('metadata/annotations/nginx.ingress.kubernetes.io\\/auth-tls-secret', 'Ingress'),
+      // listed twice upstream; kept, since name references merge defaults without deduplicating
+      fs('spec/tls/secretName', 'Ingress'),
       fs('imagePullSecrets/name', 'ServiceAccount'),
       fs('parameters/secretName', 'StorageClass'),
       fs('parameters/adminSecretName', 'StorageClass'),

@@ -115,6 +115,27 @@ roleRef: {kind: Role, name: test, apiGroup: rbac.authorization.k8s.io}
   }
 });
 
+test("an Ingress tls secretName is rewritten twice, as kustomize's defaults list it twice (checked with kubectl kustomize)", () => {
+  const rs = resources(`
+apiVersion: v1
+kind: Secret
+metadata: {name: sec}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: p-sec}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: ing}
+spec:
+  tls: [{secretName: sec}, {secretName: p-sec}]
+`);
+  prefix(rs, 'p-');
+  fixNameReferences(rs, tc.nameReference);
+  assert.equal((rs[2]!.obj as any).spec.tls, [{ secretName: 'p-p-sec' }, { secretName: 'p-p-sec' }]);
+});
+
 test('candidates in another namespace are not used', () => {
   const rs = resources(`
 apiVersion: v1
