@@ -20,8 +20,12 @@ test('configuration files extend the defaults; name references merge by referred
   assert.is(secrets.length, 1);
   assert.ok(secrets[0]!.fieldSpecs.some((f) => f.path === 'spec/secretRef/name'));
   assert.ok(tc.nameReference.some((r) => r.kind === 'Bee' && r.version === 'v1beta1'));
-  // unknown keys are ignored and keys match case-insensitively, as Go decodes them
-  assert.equal(parseTransformerConfig({ bogus: [], NamePrefix: [{ path: 'spec/x' }] }, 'config.yaml').namePrefix, [{ path: 'spec/x' }]);
+  // keys match case-insensitively, as Go decodes them; unknown keys are errors (strict decoding, checked with kubectl kustomize)
+  assert.equal(parseTransformerConfig({ NamePrefix: [{ Path: 'spec/x', KIND: 'K' }] }, 'config.yaml').namePrefix, [{ path: 'spec/x', kind: 'K' }]);
+  assert.throws(() => parseTransformerConfig({ bogus: [], namePrefix: [] }, 'config.yaml'), /unknown field "bogus"/);
+  assert.throws(() => parseTransformerConfig({ namePrefix: [{ path: 'metadata/name', name: 'q' }] }, 'config.yaml'), /unknown field "name"/);
+  assert.throws(() => parseTransformerConfig({ nameReference: [{ kind: 'ConfigMap', name: 'x', fieldSpecs: [] }] }, 'config.yaml'), /unknown field "name"/);
+  assert.throws(() => parseTransformerConfig({ nameReference: [{ kind: 'ConfigMap', fieldSpecs: [{ path: 'a', x: 1 }] }] }, 'config.yaml'), /unknown field "x"/);
   assert.throws(() => parseTransformerConfig({ images: 'x' }, 'config.yaml'), /fieldSpecs must be a list/);
 });
 

@@ -96,20 +96,36 @@ export function mergeTransformerConfigs(a: TransformerConfig, b: TransformerConf
   return sortTransformerConfig(out);
 }
 
-/** Reads one `configurations:` file (already parsed), sorted by gvk; decoded as kustomize does, ignoring unknown keys. */
+const FIELD_SPEC_KEYS = ['group', 'version', 'kind', 'path', 'create'];
+const NAME_REFERENCE_KEYS = ['group', 'version', 'kind', 'fieldSpecs'];
+
+/** kustomize decodes configuration files strictly: a key Go's JSON decoding cannot place is an error. */
+function rejectUnknown(obj: JsonObject, known: readonly string[], file: string, field?: string): void {
+  for (const key of Object.keys(obj)) {
+    if (!known.some((k) => k.toLowerCase() === key.toLowerCase())) throw new KtsError('config', `unknown field "${key}"`, { file, field });
+  }
+}
+
+function strictFieldSpecs(value: Json | undefined, file: string, field: string) {
+  if (Array.isArray(value)) value.forEach((v, i) => isObject(v) && rejectUnknown(v, FIELD_SPEC_KEYS, file, `${field}[${i}]`));
+  return parseFieldSpecs(value, file, field);
+}
+
+/** Reads one `configurations:` file (already parsed), sorted by gvk; decoded strictly, keys matched case-insensitively, as kustomize does. */
 export function parseTransformerConfig(doc: Json, file: string): TransformerConfig {
   const tc = emptyTransformerConfig();
   if (doc === null) return tc;
   if (!isObject(doc)) throw new KtsError('config', 'a transformer configuration must be a mapping', { file });
-  for (const [key, list] of Object.entries(LIST_KEYS)) tc[list] = parseFieldSpecs(goField(doc, key), file, key);
-  const refs = goField(doc, 'nameReference');
-  if (refs === undefined || refs === null) return tc;
-  if (!Array.isArray(refs)) throw new KtsError('config', 'nameReference must be a list', { file, field: 'nameReference' });
-  tc.nameReference = refs.map((entry, i) => {
+  rejectUnknown(doc, [...Object.keys(LIST_KEYS), 'nameReference'], file);
+  for (const [key, list] of Object.entries(LIST_KEYS)) tc[list] = strictFieldSpecs(goField(doc, key), file, key);
+  const refs = goField(doc, 'nameReference') ?? null;
+  if (refs !== null && !Array.isArray(refs)) throw new KtsError('config', 'nameReference must be a list', { file, field: 'nameReference' });
+  tc.nameReference = (refs ?? []).map((entry, i) => {
     const field = `nameReference[${i}]`;
     if (!isObject(entry)) throw new KtsError('config', 'a nameReference entry must be a mapping', { file, field });
+    rejectUnknown(entry, NAME_REFERENCE_KEYS, file, field);
     const head = parseFieldSpec(entry, file, field);
-    const ref: NameBackReference = { fieldSpecs: parseFieldSpecs(goField(entry, 'fieldSpecs'), file, `${field}.fieldSpecs`) };
+    const ref: NameBackReference = { fieldSpecs: strictFieldSpecs(goField(entry, 'fieldSpecs'), file, `${field}.fieldSpecs`) };
     if (head.group) ref.group = head.group;
     if (head.version) ref.version = head.version;
     if (head.kind) ref.kind = head.kind;
