@@ -99,9 +99,9 @@ export class KustTarget {
     const own: TransformerConfig[] = [];
     for (const [i, path] of (k.configurations ?? []).entries()) {
       const ref = { file: this.file, field: `configurations[${i}]` };
-      for (const doc of parseYamlDocuments(this.ldr.load(path, ref), displayPath(this.ldr.abs(path)))) {
-        own.push(parseTransformerConfig(doc, displayPath(this.ldr.abs(path))));
-      }
+      // kustomize decodes a configuration file as one YAML document: any after the first are ignored
+      const [doc] = parseYamlDocuments(this.ldr.load(path, ref), displayPath(this.ldr.abs(path)));
+      own.push(parseTransformerConfig(doc ?? null, displayPath(this.ldr.abs(path))));
     }
     acc.tconfig = this.mergingConfig('configurations', () => mergeTransformerConfigs(acc.tconfig, transformerConfigWith(...own)));
     let crdConfig = emptyTransformerConfig();
