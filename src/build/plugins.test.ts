@@ -60,6 +60,9 @@ test("configuredBy carries the plugin config's metadata.namespace, printed after
   assert.match(originText(r!.origin!), /\n  name: m\n  namespace: gen-ns\n$/);
   const plain = builtinTransformer({ apiVersion: 'builtin', kind: 'NamespaceTransformer', metadata: { name: 'n' }, namespace: 'x' }, ctx, ref);
   assert.not.ok('namespace' in plain.origin.configuredBy!);
+  // the `namespace:` field of a kustomization is printed by kind only (kubectl kustomize, buildMetadata: [transformerAnnotations])
+  const [fromField] = kustomizationTransformers({ namespace: 'x' }, ctx);
+  assert.equal(fromField!.origin.configuredBy, { apiVersion: 'builtin', kind: 'NamespaceTransformer', name: '' });
 });
 
 test("kustomization fields configure the builtins in kustomize's order, skipping empty ones", () => {

@@ -357,7 +357,12 @@ export function kustomizationTransformers(k: Kustomization, ctx: PluginContext &
   for (const [i, image] of (k.images ?? []).entries()) {
     configs.push({ config: builtin('ImageTagTransformer', { imageTag: image as JsonObject, fieldSpecs: specs(tc.images) }), field: `images[${i}]` });
   }
-  const out = configs.map(({ config, field }) => builtinTransformer(config, ctx, { file: ctx.file, field }));
+  const out = configs.map(({ config, field }) => {
+    const t = builtinTransformer(config, ctx, { file: ctx.file, field });
+    // kustomize names only the kind for transformers its own fields configure (no name, no namespace)
+    t.origin.configuredBy = { apiVersion: 'builtin', kind: String(config.kind), name: '' };
+    return t;
+  });
   if (k.replacements?.length) {
     const replacements = loadReplacements(k.replacements, { file: ctx.file, field: 'replacements', inKustomization: true }, reader(ctx));
     out.push({
