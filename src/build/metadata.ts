@@ -1,5 +1,6 @@
 import type { Json, JsonObject, Resource } from './resource.js';
 import { metadataOf } from './resource.js';
+import { emitYaml } from './yaml/emit.js';
 
 // Build metadata kustomize can leave on resources (buildMetadata: originAnnotations), and the
 // removal of everything else kustomize keeps internally before printing.
@@ -16,16 +17,23 @@ export function originText(origin: Origin): string {
     .join('');
 }
 
+/** A string as a YAML scalar on one line, quoted where YAML would read it as something else (`"007"`, `"true"`). */
+function scalar(v: string): string {
+  const text = emitYaml({ k: v }).slice('k: '.length, -1);
+  return text.includes('\n') ? JSON.stringify(v) : text;
+}
+
 function originLines(origin: Origin): string[] {
   const lines: string[] = [];
-  if (origin.path) lines.push(`path: ${origin.path}`);
-  if (origin.configuredIn) lines.push(`configuredIn: ${origin.configuredIn}`);
+  if (origin.path) lines.push(`path: ${scalar(origin.path)}`);
+  if (origin.configuredIn) lines.push(`configuredIn: ${scalar(origin.configuredIn)}`);
   if (origin.configuredBy) {
+    const by = origin.configuredBy;
     lines.push('configuredBy:');
-    lines.push(`  apiVersion: ${origin.configuredBy.apiVersion}`);
-    lines.push(`  kind: ${origin.configuredBy.kind}`);
-    if (origin.configuredBy.name) lines.push(`  name: ${origin.configuredBy.name}`);
-    if (origin.configuredBy.namespace) lines.push(`  namespace: ${origin.configuredBy.namespace}`);
+    lines.push(`  apiVersion: ${scalar(by.apiVersion)}`);
+    lines.push(`  kind: ${scalar(by.kind)}`);
+    if (by.name) lines.push(`  name: ${scalar(by.name)}`);
+    if (by.namespace) lines.push(`  namespace: ${scalar(by.namespace)}`);
   }
   return lines;
 }

@@ -52,12 +52,15 @@ test('generators: name and namespace default to the config metadata', () => {
 });
 
 test("configuredBy carries the plugin config's metadata.namespace, printed after name as kustomize does", () => {
-  const t = builtinTransformer({ apiVersion: 'builtin', kind: 'NamespaceTransformer', metadata: { name: 'n', namespace: 'test' }, namespace: 'x' }, ctx, ref);
-  assert.equal(t.origin.configuredBy, { apiVersion: 'builtin', kind: 'NamespaceTransformer', name: 'n', namespace: 'test' });
+  const t = builtinTransformer({ apiVersion: 'builtin', kind: 'NamespaceTransformer', metadata: { name: 'nt', namespace: 'test' }, namespace: 'x' }, ctx, ref);
+  assert.equal(t.origin.configuredBy, { apiVersion: 'builtin', kind: 'NamespaceTransformer', name: 'nt', namespace: 'test' });
   // kubectl kustomize v5.5.0 (transformerannotation TestAnnoTransformerBuiltinInline) prints it so
-  assert.is(transformationsText([t.origin]), '- configuredIn: kustomization.yaml\n  configuredBy:\n    apiVersion: builtin\n    kind: NamespaceTransformer\n    name: n\n    namespace: test\n');
+  assert.is(transformationsText([t.origin]), '- configuredIn: kustomization.yaml\n  configuredBy:\n    apiVersion: builtin\n    kind: NamespaceTransformer\n    name: nt\n    namespace: test\n');
   const [r] = builtinGenerator({ apiVersion: 'builtin', kind: 'ConfigMapGenerator', metadata: { name: 'm', namespace: 'gen-ns' }, literals: ['a=b'] }, ctx, ref, 'gen.yaml');
   assert.match(originText(r!.origin!), /\n  name: m\n  namespace: gen-ns\n$/);
+  // values YAML would read as numbers or booleans are quoted, as kustomize's YAML marshalling does (checked with kubectl)
+  const odd = builtinTransformer({ apiVersion: 'builtin', kind: 'NamespaceTransformer', metadata: { name: 'true', namespace: '007' }, namespace: 'x' }, ctx, ref);
+  assert.match(originText(odd.origin), /\n  name: "true"\n  namespace: "007"\n$/);
   const plain = builtinTransformer({ apiVersion: 'builtin', kind: 'NamespaceTransformer', metadata: { name: 'n' }, namespace: 'x' }, ctx, ref);
   assert.not.ok('namespace' in plain.origin.configuredBy!);
   // the `namespace:` field of a kustomization is printed by kind only (kubectl kustomize, buildMetadata: [transformerAnnotations])
