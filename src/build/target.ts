@@ -99,8 +99,8 @@ export class KustTarget {
     const own: TransformerConfig[] = [];
     for (const [i, path] of (k.configurations ?? []).entries()) {
       const ref = { file: this.file, field: `configurations[${i}]` };
-      // kustomize decodes a configuration file as one YAML document: any after the first are ignored
-      const [doc] = parseYamlDocuments(this.ldr.load(path, ref), displayPath(this.ldr.abs(path)));
+      // kustomize decodes a configuration file strictly with go-yaml v2, as one YAML document: any after the first are ignored
+      const [doc] = parseYamlDocuments(this.ldr.load(path, ref), displayPath(this.ldr.abs(path)), { goYamlV2: true, strict: true });
       own.push(parseTransformerConfig(doc ?? null, displayPath(this.ldr.abs(path))));
     }
     acc.tconfig = this.mergingConfig('configurations', () => mergeTransformerConfigs(acc.tconfig, transformerConfigWith(...own)));

@@ -130,6 +130,8 @@ export interface Dialect {
 export const GO_YAML_V3: Dialect = { resolve: resolvePlainV3, duplicateKeys: false };
 /** go-yaml v2 through JSON (sigs.k8s.io/yaml), which kustomize reads kustomization files with. */
 export const GO_YAML_V2: Dialect = { resolve: resolvePlainV2, duplicateKeys: true };
+/** go-yaml v2's strict decoding (yaml.UnmarshalStrict): the same, but a repeated key is an error. */
+export const GO_YAML_V2_STRICT: Dialect = { resolve: resolvePlainV2, duplicateKeys: false };
 
 /** Finds `key:` at the start of `text` (a plain or quoted key followed by ': ' or ':' at the end). */
 function splitKey(text: string, resolve: Dialect['resolve'] = resolvePlainV3): { key: string; rest: string } | null {

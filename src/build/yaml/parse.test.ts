@@ -36,6 +36,8 @@ test('kustomization files are read as go-yaml v2 does: repeated keys (last wins)
     assert.equal({ kind: doc.kind, name: doc.name, flag: doc.flag, m: doc.m }, { kind: 'B', name: 'x', flag: true, m: false });
   }
   assert.equal(parseYamlDocuments('flag: yes\n', 'res.yaml'), [{ flag: 'yes' }]);
+  assert.equal(parseYamlDocuments('create: yes\n', 'config.yaml', { goYamlV2: true, strict: true }), [{ create: true }]);
+  assert.throws(() => parseYamlDocuments('a: 1\na: 2\n', 'config.yaml', { goYamlV2: true, strict: true }), /already defined/);
 });
 
 test("a resource's own annotations keep the source text of plain scalars (kustomize stores them as written)", () => {

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { Document, Node, Scalar } from 'yaml';
 import { KtsError } from '../../errors.js';
 import type { Json, JsonObject } from '../resource.js';
-import { childPlace, fastParseDocuments, GO_YAML_V2, GO_YAML_V3, setKey, Unsupported, type Dialect, type Place } from './fastparse.js';
+import { childPlace, fastParseDocuments, GO_YAML_V2, GO_YAML_V2_STRICT, GO_YAML_V3, setKey, Unsupported, type Dialect, type Place } from './fastparse.js';
 
 // kustomize reads YAML with go-yaml v3 and turns every resource into JSON. The `yaml` package
 // parses (failsafe schema: every scalar stays text), then this walk gives each scalar the type
@@ -98,12 +98,19 @@ export interface ParseOptions {
    * wins). Resources are read with go-yaml v3, which has neither.
    */
   goYamlV2?: boolean;
+  /** With goYamlV2: decode strictly (yaml.UnmarshalStrict), so a repeated key is an error. */
+  strict?: boolean;
+}
+
+function dialectOf(opts: ParseOptions): Dialect {
+  if (!opts.goYamlV2) return GO_YAML_V3;
+  return opts.strict ? GO_YAML_V2_STRICT : GO_YAML_V2;
 }
 
 /** Parses a multi-document YAML text; empty documents are dropped. Errors name `file` and the line. */
 export function parseYamlDocuments(text: string, file: string, opts: ParseOptions = {}): Json[] {
   try {
-    return fastParseDocuments(text, opts.goYamlV2 ? GO_YAML_V2 : GO_YAML_V3);
+    return fastParseDocuments(text, dialectOf(opts));
   } catch (e) {
     if (!(e instanceof Unsupported)) throw e;
   }
@@ -113,14 +120,14 @@ export function parseYamlDocuments(text: string, file: string, opts: ParseOption
 /** The complete YAML parser: every construct, and the error messages. */
 export function fullParseDocuments(text: string, file: string, opts: ParseOptions = {}): Json[] {
   const out: Json[] = [];
-  for (const doc of lib().parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: !opts.goYamlV2, strict: false })) {
+  for (const doc of lib().parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: !dialectOf(opts).duplicateKeys, strict: false })) {
     const err = doc.errors[0];
     if (err) {
       const line = err.linePos?.[0]?.line ?? lineOf(text, err.pos[0]);
       const reason = err.code === 'DUPLICATE_KEY' ? 'mapping key already defined' : err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
       throw new KtsError('yaml', `invalid YAML: ${reason}`, { file, line });
     }
-    const v = new Converter(doc, opts.goYamlV2 ? GO_YAML_V2 : GO_YAML_V3, file, text).value(doc.contents, 'root');
+    const v = new Converter(doc, dialectOf(opts), file, text).value(doc.contents, 'root');
     if (v !== null) out.push(v);
   }
   return out;
