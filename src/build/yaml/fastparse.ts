@@ -210,8 +210,9 @@ function flowValue(text: string, pos: number, dialect: Dialect, rawValues = fals
       if (text.charAt(pos) !== ':') return unsupported('flow mapping');
       pos = skipSpaces(text, pos + 1);
       let value: Json = null;
+      // go-yaml reads a flow mapping's missing value as an empty string (a block one as null)
       if (text.charAt(pos) !== ',' && text.charAt(pos) !== '}') [value, pos] = flowValue(text, pos, dialect, false, rawValues);
-      else if (rawValues) value = '';
+      else value = '';
       if (!dialect.duplicateKeys && Object.prototype.hasOwnProperty.call(out, key)) unsupported('duplicate key');
       setKey(out, key, value);
       pos = skipSpaces(text, pos);

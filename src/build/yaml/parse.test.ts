@@ -59,4 +59,15 @@ test('an alias to an anchor of another document is an error naming file and line
   }
 });
 
+test('a missing value is an empty string in a flow mapping, null in a block one (as go-yaml reads them)', () => {
+  const expected = [{ a: '', b: 'x', c: null, d: { e: '' } }];
+  assert.equal(parseYamlDocuments('{a: , b: x}\n', 'f.yaml').length, 1);
+  assert.equal(parseYamlDocuments('a: {}\n---\n' + 'x: 1\n', 'f.yaml').length, 2);
+  const text = 'data: {a: , b: x}\nc:\nd: {e: }\n';
+  const [doc] = parseYamlDocuments(text, 'f.yaml') as [Record<string, unknown>];
+  assert.equal([{ ...(doc.data as object), c: doc.c, d: doc.d }], expected);
+  const [full] = parseYamlDocuments(`z: &a 1\n${text}`, 'f.yaml') as [Record<string, unknown>]; // full parser
+  assert.equal([{ ...(full.data as object), c: full.c, d: full.d }], expected);
+});
+
 test.run();

@@ -50,11 +50,11 @@ class Converter {
     }
     if (isScalar(node)) return scalarValue(node, this.dialect, raw);
     if (isSeq(node)) return node.items.map((item) => this.value(item));
-    if (isMap(node)) return this.map(node.items, place);
+    if (isMap(node)) return this.map(node.items, place, node.flow === true);
     return null;
   }
 
-  private map(items: unknown[], place: Place): JsonObject {
+  private map(items: unknown[], place: Place, flow: boolean): JsonObject {
     const out: JsonObject = {};
     const merges: Json[] = [];
     const { isPair, isScalar } = lib();
@@ -66,7 +66,10 @@ class Converter {
         continue;
       }
       const name = this.keyText(key);
-      setKey(out, name, this.value(pair.value, childPlace(place, name), place === 'annotations'));
+      // go-yaml reads a flow mapping's missing value as an empty string (a block one as null)
+      const missing = pair.value === null || (isScalar(pair.value) && pair.value.type === 'PLAIN' && String(pair.value.value ?? '') === '');
+      const value = flow && missing ? '' : this.value(pair.value, childPlace(place, name), place === 'annotations');
+      setKey(out, name, value);
     }
     if (merges.length === 0) return out;
     // Explicit keys win over merged ones; within a merge list, earlier maps win.
