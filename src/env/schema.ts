@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { KtsError } from '../errors.js';
 
 // JSON Schema validation with errors a user can act on: each problem names the file and the path
@@ -13,7 +14,9 @@ export interface Problem {
   message: string;
 }
 
-export type SchemaName = 'kts' | 'kustomization';
+export const SCHEMA_NAMES = ['kts', 'kustomization'] as const;
+export type SchemaName = (typeof SCHEMA_NAMES)[number];
+export const AJV_OPTIONS = { allErrors: true, strict: false } as const;
 
 /** schemas/ at the package root, found from here both under src/ (tsx) and dist/src/ (compiled). */
 function schemasDir(): string {
@@ -34,10 +37,28 @@ export function schema(name: SchemaName): object {
   return JSON.parse(readFileSync(join(schemasDir(), `${name}.schema.json`), 'utf8')) as object;
 }
 
+/** Where `npm run build` writes the validators compiled ahead of time (see precompile-schemas.ts). */
+export function precompiledDir(): string {
+  return join(schemasDir(), '..', 'dist', 'schemas');
+}
+
+/** The ahead-of-time validator, unless missing or older than the schema (then compile now). */
+function precompiled(name: SchemaName): ValidateFunction | undefined {
+  const code = join(precompiledDir(), `${name}.validate.cjs`);
+  if (!existsSync(code) || statSync(code).mtimeMs < statSync(join(schemasDir(), `${name}.schema.json`)).mtimeMs) return undefined;
+  return createRequire(import.meta.url)(code) as ValidateFunction;
+}
+
+/** ajv itself is only loaded when no precompiled validator fits (tsx runs, an edited schema). */
+function compileNow(name: SchemaName): ValidateFunction {
+  const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+  return new Ajv(AJV_OPTIONS).compile(schema(name));
+}
+
 function validator(name: SchemaName): ValidateFunction {
   let v = compiled.get(name);
   if (!v) {
-    v = new Ajv({ allErrors: true, strict: false }).compile(schema(name));
+    v = precompiled(name) ?? compileNow(name);
     compiled.set(name, v);
   }
   return v;
