@@ -45,6 +45,24 @@ test('custom orderFirst/orderLast and fifo', () => {
   assert.equal(names(sortResources(input, { order: 'fifo' })), ['Service/s', 'ConfigMap/c', 'Deployment/d']);
 });
 
+test('the core Namespace sorts before Namespace kinds of other groups (checked with kubectl kustomize)', () => {
+  const input = [r('x.io/v1', 'Namespace', 'a'), r('apps/v1', 'Deployment', 'd'), r('v1', 'Namespace', 'b'), r('a.io/v1', 'Namespace', 'c')];
+  assert.equal(
+    sortResources(input, { order: 'legacy' }).map((x) => `${String(x.obj.apiVersion)}/${String(x.obj.kind)}`),
+    ['v1/Namespace', 'a.io/v1/Namespace', 'x.io/v1/Namespace', 'apps/v1/Deployment'],
+  );
+});
+
+test('legacySortOptions replace the defaults whole: a list left out is empty (checked with kubectl kustomize)', () => {
+  const input = [r('v1', 'Service', 's'), r('admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration', 'm'), r('v1', 'ConfigMap', 'c')];
+  assert.equal(names(sortResources(input, { order: 'legacy', legacySortOptions: { orderFirst: ['Service'] } })), [
+    'Service/s',
+    'MutatingWebhookConfiguration/m',
+    'ConfigMap/c',
+  ]);
+  assert.equal(names(sortResources(input, { order: 'legacy', legacySortOptions: {} })), ['MutatingWebhookConfiguration/m', 'ConfigMap/c', 'Service/s']);
+});
+
 test('invalid sortOptions are errors', () => {
   assert.throws(() => sortResources([], {}), /must be one of \[fifo, legacy\]/);
   assert.throws(() => sortResources([], { order: 'fifo', legacySortOptions: {} }), /not 'legacy'/);

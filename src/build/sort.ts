@@ -1,10 +1,12 @@
 import { KtsError } from '../errors.js';
+import { goSort } from './gosort.js';
 import type { SortOptions } from './kustomization.js';
 import { idOf, type ResId, type Resource } from './resource.js';
 
 // Output order (kustomize's SortOrderTransformer): `fifo` keeps the accumulation order; `legacy`
 // puts kinds of orderFirst first and orderLast last, everything else by group/version/kind,
-// then namespace and name.
+// then namespace and name. The core Namespace sorts before Namespace kinds of other groups, which
+// makes the comparison intransitive, so Go's sort.Sort is replayed step for step.
 
 export const DEFAULT_ORDER_FIRST = [
   'Namespace',
@@ -64,18 +66,23 @@ export function checkSortOptions(o: SortOptions, file?: string): void {
 export function sortResources(resources: Resource[], options: SortOptions, file?: string): Resource[] {
   checkSortOptions(options, file);
   if (options.order === 'fifo') return resources;
-  const first = options.legacySortOptions?.orderFirst ?? DEFAULT_ORDER_FIRST;
-  const last = options.legacySortOptions?.orderLast ?? DEFAULT_ORDER_LAST;
+  // Given legacySortOptions replace the defaults whole: a list left out is empty.
+  const legacy = options.legacySortOptions;
+  const first = legacy ? (legacy.orderFirst ?? []) : DEFAULT_ORDER_FIRST;
+  const last = legacy ? (legacy.orderLast ?? []) : DEFAULT_ORDER_LAST;
   const rank = new Map<string, number>();
   first.forEach((k, i) => rank.set(k, -first.length + i));
   last.forEach((k, i) => rank.set(k, 1 + i));
   const keyed = resources.map((r) => {
     const id = idOf(r.obj);
-    return { r, rank: rank.get(id.kind) ?? 0, gvk: gvkKey(id), id: idSortKey(id) };
+    return { r, rank: rank.get(id.kind) ?? 0, gvk: gvkKey(id), kind: id.kind, group: id.group, id: idSortKey(id) };
   });
-  keyed.sort((a, b) => {
-    if (a.gvk !== b.gvk) return a.rank !== b.rank ? a.rank - b.rank : compareBytes(a.gvk, b.gvk);
-    return compareBytes(a.id, b.id);
+  goSort(keyed, (a, b) => {
+    if (a.gvk === b.gvk) return compareBytes(a.id, b.id) < 0;
+    if (a.rank !== b.rank) return a.rank < b.rank;
+    const c = compareBytes(a.gvk, b.gvk);
+    const namespaces = a.kind === 'Namespace' && b.kind === 'Namespace' && (!a.group || !b.group);
+    return namespaces ? c > 0 : c < 0;
   });
   return keyed.map((k) => k.r);
 }
