@@ -1,9 +1,10 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
-import { UsageError } from '../errors.js';
+import { KtsError, UsageError } from '../errors.js';
 import { build, type BuildOptions } from '../build/build.js';
 import { serialize, writeDirectory } from '../build/output.js';
+import type { Resource } from '../build/resource.js';
 
 const HELP = `usage: kts build [DIR] [flags]
 
@@ -66,6 +67,18 @@ function parse(argv: string[]): { dir: string; output?: string; options: BuildOp
   };
 }
 
+/** Writes to `-o PATH`; a path that cannot be written (missing parent, no permission) is a user error. */
+function writeOutput(path: string, resources: Resource[]): void {
+  try {
+    if (isDirectory(path)) writeDirectory(path, resources);
+    else writeFileSync(path, serialize(resources));
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (!err.code) throw e;
+    throw new KtsError('output', `cannot write the build output: ${err.message}`, { file: path, field: '--output' });
+  }
+}
+
 export const command: Command = {
   summary: 'Build a kustomization directory (kustomize build compatible)',
   async run(argv: string[]): Promise<number> {
@@ -81,8 +94,7 @@ export const command: Command = {
       throw e;
     });
     if (args.output === undefined) process.stdout.write(serialize(resources));
-    else if (isDirectory(args.output)) writeDirectory(args.output, resources);
-    else writeFileSync(args.output, serialize(resources));
+    else writeOutput(args.output, resources);
     return 0;
   },
 };
