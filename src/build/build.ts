@@ -2,7 +2,7 @@ import type { Kustomization, SortOptions } from './kustomization.js';
 import { loadKustomization, toKustomization } from './kustomization.js';
 import { displayPath, Loader, type LoadRestrictor } from './loader.js';
 import { transformHashes } from './hash.js';
-import { annotateOrigins, annotateTransformations, stringifyAnnotations } from './metadata.js';
+import { annotateOrigins, annotateTransformations, removeBuildAnnotations } from './metadata.js';
 import { metadataOf, type Json, type Resource } from './resource.js';
 import { sortResources } from './sort.js';
 import { emptyAccumulator, KustTarget, type Accumulator } from './target.js';
@@ -52,9 +52,10 @@ function run(target: KustTarget, options: BuildOptions): Resource[] {
       fieldSpecs: [{ path: 'metadata/labels', create: true }],
     });
   }
-  stringifyAnnotations(resources);
-  if (meta.includes('originAnnotations')) annotateOrigins(resources);
-  if (meta.includes('transformerAnnotations')) annotateTransformations(resources);
+  const keep = { origin: meta.includes('originAnnotations'), transformations: meta.includes('transformerAnnotations') };
+  removeBuildAnnotations(resources, keep);
+  if (keep.origin) annotateOrigins(resources);
+  if (keep.transformations) annotateTransformations(resources);
   return resources;
 }
 

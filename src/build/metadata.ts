@@ -71,14 +71,52 @@ export function annotateTransformations(resources: Resource[]): void {
   }
 }
 
+/** Annotations kustomize keeps for itself while building (its own and kyaml's), never printed. */
+const BUILD_ANNOTATIONS = [
+  'internal.config.kubernetes.io/previousKinds',
+  'internal.config.kubernetes.io/previousNames',
+  'internal.config.kubernetes.io/prefixes',
+  'internal.config.kubernetes.io/suffixes',
+  'internal.config.kubernetes.io/previousNamespaces',
+  'internal.config.kubernetes.io/allowNameChange',
+  'internal.config.kubernetes.io/allowKindChange',
+  'internal.config.kubernetes.io/refBy',
+  'internal.config.kubernetes.io/generatorBehavior',
+  'internal.config.kubernetes.io/needsHashSuffix',
+  'internal.config.kubernetes.io/path',
+  'config.kubernetes.io/path',
+  'internal.config.kubernetes.io/index',
+  'config.kubernetes.io/index',
+  'internal.config.kubernetes.io/seqindent',
+  'internal.config.kubernetes.io/id',
+  'config.k8s.io/id',
+  'internal.config.kubernetes.io/annotations-migration-resource-id',
+];
+
 /**
- * kustomize's RemoveBuildAnnotations rewrites every non-empty annotation map through
- * map[string]string, so each value is printed as a string (`port: 8080` becomes `"8080"`).
+ * kustomize's RemoveBuildAnnotations (and RemoveOrigin/TransformerAnnotations unless `keep` says
+ * otherwise): build annotations that came in with the input are dropped, an annotation map left
+ * empty (or given empty or null) disappears, and every other value is rewritten through
+ * map[string]string, so it prints as a string (`port: 8080` becomes `"8080"`).
  */
-export function stringifyAnnotations(resources: Resource[]): void {
+export function removeBuildAnnotations(resources: Resource[], keep: { origin: boolean; transformations: boolean }): void {
+  const drop = [...BUILD_ANNOTATIONS];
+  if (!keep.origin) drop.push(ORIGIN_ANNOTATION);
+  if (!keep.transformations) drop.push(TRANSFORMATIONS_ANNOTATION);
   for (const r of resources) {
-    const a = metadataOf(r.obj).annotations;
-    if (!a || typeof a !== 'object' || Array.isArray(a)) continue;
+    const meta = metadataOf(r.obj);
+    if (!('annotations' in meta)) continue;
+    const a = meta.annotations;
+    if (a === null) {
+      delete meta.annotations;
+      continue;
+    }
+    if (typeof a !== 'object' || Array.isArray(a)) continue;
+    for (const k of drop) delete a[k];
+    if (Object.keys(a).length === 0) {
+      delete meta.annotations;
+      continue;
+    }
     for (const [k, v] of Object.entries(a)) {
       if (typeof v !== 'string') a[k] = v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
     }
