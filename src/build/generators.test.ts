@@ -107,4 +107,20 @@ test('IAMPolicyGenerator makes the GKE service account and refuses other clouds'
   assert.throws(() => makeIamServiceAccount({ ...args, cloud: 'aws' }, site), /not supported/);
 });
 
+test('env files: a line with an empty key is skipped, Go\'s spaces are trimmed, a BOM only on line 1 (checked with kubectl)', () => {
+  const ldr = dir({ 'a.env': Buffer.from('=1\n\u0085A=1\n\uFEFFB=2\r\n\u3000C=3', 'utf8') });
+  assert.equal(makeConfigMap({ name: 'x', envs: ['a.env'] }, ldr, site).data, { A: '1', '\uFEFFB': '2', C: '3' });
+});
+
+test('an env file line that is not UTF-8 is an error', () => {
+  const ldr = dir({ 'a.env': Buffer.from([0x41, 0x3d, 0xff, 0xfe, 0x0a]) });
+  assert.throws(() => makeConfigMap({ name: 'x', envs: ['a.env'] }, ldr, site), (e: unknown) => e instanceof KtsError && /a\.env: line 1 has invalid UTF-8/.test(e.message));
+});
+
+test('a generator without a name is an error, as in kustomize', () => {
+  const ldr = dir({});
+  assert.throws(() => makeConfigMap({ literals: ['a=1'] }, ldr, site), /a configmap must have a name/);
+  assert.throws(() => makeSecret({ name: '', literals: ['a=1'] }, ldr, site), /a secret must have a name/);
+});
+
 test.run();

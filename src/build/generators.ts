@@ -41,21 +41,33 @@ function fileSource(source: string, site: GeneratorSite): { key: string; path: s
   return { key: parts[0]!, path: parts[1]! };
 }
 
+// Go's unicode.IsSpace, which differs from JavaScript's \s (U+0085 is a space, U+FEFF is not).
+const LEADING_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/u;
+
 /**
- * Lines of an env file: `KEY=value`, comments and blank lines skipped, `KEY` alone reads the
- * environment. kustomize's key validator is a no-op, so keys are taken as written.
+ * Lines of an env file as kustomize's kv loader scans them: `KEY=value`, comments and blank lines
+ * skipped, `KEY` alone reads the environment, a line with an empty key is skipped. A BOM is
+ * dropped from the first line only. kustomize's key validator is a no-op, so keys are taken as
+ * written; a line that is not UTF-8 is an error.
  */
-function envPairs(text: string): Pair[] {
+function envPairs(bytes: Buffer, path: string, site: GeneratorSite): Pair[] {
   const out: Pair[] = [];
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
+  const lines: Buffer[] = [];
+  for (let start = 0; start < bytes.length; ) {
+    const nl = bytes.indexOf(0x0a, start);
+    const end = nl < 0 ? bytes.length : nl;
+    lines.push(bytes.subarray(start, end > start && bytes[end - 1] === 0x0d ? end - 1 : end));
+    start = end + 1;
+  }
   lines.forEach((raw, i) => {
-    let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (!isUtf8(raw)) throw new KtsError('generator', `env file ${path}: line ${i + 1} has invalid UTF-8 bytes`, site);
+    let line = raw.toString('utf8');
     if (i === 0 && line.startsWith('\uFEFF')) line = line.slice(1);
-    line = line.replace(/^\s+/u, '');
+    line = line.replace(LEADING_SPACE, '');
     if (line === '' || line.startsWith('#')) return;
     const eq = line.indexOf('=');
     const key = eq < 0 ? line : line.slice(0, eq);
+    if (key === '') return;
     out.push({ key, value: eq < 0 ? (process.env[key] ?? '') : line.slice(eq + 1) });
   });
   return out;
@@ -63,7 +75,7 @@ function envPairs(text: string): Pair[] {
 
 function pairs(args: GeneratorArgs, ldr: Loader, site: GeneratorSite): Pair[] {
   const all: Pair[] = [];
-  for (const env of args.envs ?? []) all.push(...envPairs(ldr.load(env, site)));
+  for (const env of args.envs ?? []) all.push(...envPairs(ldr.loadBytes(env, site), env, site));
   for (const lit of args.literals ?? []) all.push(literalPair(lit, site));
   for (const src of args.files ?? []) {
     const { key, path } = fileSource(src, site);
@@ -86,7 +98,8 @@ export function encodeBase64(value: Buffer | string): string {
   return out;
 }
 
-function baseObject(kind: string, args: GeneratorArgs): JsonObject {
+function baseObject(kind: string, args: GeneratorArgs, site: GeneratorSite): JsonObject {
+  if (!args.name) throw new KtsError('generator', `a ${kind.toLowerCase()} must have a name`, site);
   const metadata: JsonObject = { name: args.name ?? '' };
   if (args.namespace) metadata.namespace = args.namespace;
   const opts = args.options;
@@ -98,7 +111,7 @@ function baseObject(kind: string, args: GeneratorArgs): JsonObject {
 }
 
 export function makeConfigMap(args: GeneratorArgs, ldr: Loader, site: GeneratorSite): JsonObject {
-  const obj = baseObject('ConfigMap', args);
+  const obj = baseObject('ConfigMap', args, site);
   const data: JsonObject = {};
   const binaryData: JsonObject = {};
   for (const { key, value } of pairs(args, ldr, site)) {
@@ -112,7 +125,7 @@ export function makeConfigMap(args: GeneratorArgs, ldr: Loader, site: GeneratorS
 }
 
 export function makeSecret(args: SecretArgs, ldr: Loader, site: GeneratorSite): JsonObject {
-  const obj = baseObject('Secret', args);
+  const obj = baseObject('Secret', args, site);
   obj.type = args.type || 'Opaque';
   const data: JsonObject = {};
   for (const { key, value } of pairs(args, ldr, site)) data[key] = encodeBase64(value);
