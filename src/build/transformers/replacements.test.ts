@@ -112,6 +112,39 @@ test('a scalar target keeps its type; a created field reads the text as plain YA
   assert.equal(spec(out).created, { deep: 8080 });
 });
 
+test("an annotation target takes the source's text as written (True, 0x1F), even when created", () => {
+  const out = run(
+    `
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: a
+  annotations: {t: True, h: 0x1F}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: b
+  annotations: {exist: 'a,b'}
+`,
+    `
+- source: {kind: ConfigMap, name: a, fieldPath: metadata.annotations.t}
+  targets:
+  - select: {name: b}
+    fieldPaths: [metadata.annotations.t, data.t]
+    options: {create: true}
+- source: {kind: ConfigMap, name: a, fieldPath: metadata.annotations.h}
+  targets:
+  - select: {name: b}
+    fieldPaths: [metadata.annotations.d, metadata.annotations.exist]
+    options: {create: true, delimiter: ",", index: 1}
+`,
+  );
+  const b = out[1]!;
+  assert.equal((b.metadata as JsonObject).annotations, { exist: 'a,0x1F', t: 'True', d: ',0x1F' });
+  assert.equal(b.data, { t: true });
+});
+
 test('a text that does not fit the target type is an error', () => {
   fails(
     DEPLOY,
@@ -304,8 +337,8 @@ test('delimiter and index cut the source and splice into the target', () => {
     options: {delimiter: 'l', index: 1}
 `,
   );
-  // kustomize prints every annotation as a string at the end; created fields are untyped until then
-  assert.equal((dep(out).metadata as JsonObject).annotations, { 'a.b/c': 'ol1.2', new1: '1.2,', new2: 1.2, new3: ',1.2' });
+  // an annotation keeps the text it was given (kustomize prints annotations from their text)
+  assert.equal((dep(out).metadata as JsonObject).annotations, { 'a.b/c': 'ol1.2', new1: '1.2,', new2: '1.2', new3: ',1.2' });
 });
 
 test('delimiter errors', () => {

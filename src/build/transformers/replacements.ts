@@ -288,7 +288,11 @@ function valueNode(v: Value): Json | undefined {
   return withTypeOf(v.node, v.text);
 }
 
-function writeValue(slot: Slot, value: Value, options: FieldOptions | undefined): string | undefined {
+/**
+ * `inAnnotations`: the slot is one of the resource's own annotations, which kustomize prints from
+ * the scalar's text (`1.50`, `True` stay as written), so the text is stored as it is.
+ */
+function writeValue(slot: Slot, value: Value, options: FieldOptions | undefined, inAnnotations: boolean): string | undefined {
   const target = slotValue(slot);
   let v = value;
   if (options?.delimiter) {
@@ -302,7 +306,11 @@ function writeValue(slot: Slot, value: Value, options: FieldOptions | undefined)
   }
   // a scalar created just now has no type yet: its text is read as plain YAML
   const scalarTarget = typeof target !== 'object' || target === null;
-  const next = !scalarTarget ? valueNode(v) : slot.created ? resolvePlainV3(v.text) : withTypeOf(target, v.text);
+  const scalarValue = typeof v.node !== 'object' || v.node === null;
+  let next: Json | undefined;
+  if (inAnnotations && scalarValue && (scalarTarget || slot.created)) next = v.text;
+  else if (!scalarTarget) next = valueNode(v);
+  else next = slot.created ? resolvePlainV3(v.text) : withTypeOf(target, v.text);
   if (next === undefined) {
     return `cannot write ${JSON.stringify(v.text)} into a ${typeOfScalar(scalarTarget ? target : v.node)} field`;
   }
@@ -372,10 +380,15 @@ function applyToTarget(res: Resource, value: Value, t: ReplacementTarget, paths:
     }
     if (slots.length === 0) throw replacementError(r, field, `unable to ${what} field "${fp}" in replacement target ${idString(res)}`);
     for (const slot of slots) {
-      const problem = writeValue(slot, value, t.options);
+      const problem = writeValue(slot, value, t.options, isAnnotationSlot(res, slot));
       if (problem) throw replacementError(r, field, `${problem} (field "${fp}" of ${idString(res)})`);
     }
   }
+}
+
+function isAnnotationSlot(res: Resource, slot: Slot): boolean {
+  const meta = res.obj.metadata;
+  return isObject(meta) && slot.parent === meta.annotations;
 }
 
 function idString(res: Resource): string {
