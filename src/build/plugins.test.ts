@@ -13,6 +13,7 @@ import { newResource, type JsonObject } from './resource.js';
 
 const ctx = { ldr: Loader.at(mkdtempSync(join(tmpdir(), 'kts-plugins-'))), file: 'kustomization.yaml', configuredIn: 'kustomization.yaml', tconfig: defaultTransformerConfig() };
 const ref = { file: 'kustomization.yaml', field: 'transformers[0]' };
+const metadataOfFirst = (rs: { obj: JsonObject }[]) => rs[0]!.obj.metadata;
 const deployment = () =>
   newResource({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { template: { spec: { containers: [{ name: 'c', image: 'nginx:1' }] } } } });
 
@@ -49,6 +50,14 @@ test('generators: name and namespace default to the config metadata', () => {
   assert.equal(r!.obj, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'm', namespace: 'ns' }, data: { a: 'b' } });
   assert.is(r!.generator!.hash, false);
   assert.is(r!.origin!.configuredIn, 'gen.yaml');
+});
+
+test('generator configs are decoded as Go decodes them: a number or boolean where a string belongs is an error (checked with kubectl)', () => {
+  const gen = (fields: JsonObject) => () => builtinGenerator({ apiVersion: 'builtin', kind: 'ConfigMapGenerator', metadata: { name: 'x' }, literals: ['a=1'], ...fields }, ctx, ref, 'kustomization.yaml');
+  assert.throws(gen({ behavior: 1 }), (e: unknown) => e instanceof KtsError && e.field === 'transformers[0].behavior' && /ConfigMapGenerator\.builtin\.\[noGrp\]\/x.*cannot unmarshal number/.test(e.message));
+  assert.throws(gen({ options: { labels: { l: 1 } } }), (e: unknown) => e instanceof KtsError && e.field === 'transformers[0].options.labels.l' && /ConfigMapGenerator\.builtin\.\[noGrp\]\/x/.test(e.message));
+  assert.throws(gen({ kind: 'SecretGenerator', type: true }), /cannot unmarshal bool into 'type'/);
+  assert.equal(metadataOfFirst(gen({ options: { labels: { l: '1' } } })()), { name: 'x', labels: { l: '1' } });
 });
 
 test("configuredBy carries the plugin config's metadata.namespace, printed after name as kustomize does", () => {

@@ -55,12 +55,19 @@ class Config {
   constructor(
     readonly obj: JsonObject,
     readonly ref: Referrer,
+    /** The whole plugin config and the path to `obj` in it, when `obj` is a nested map. */
+    private readonly owner: { obj: JsonObject; path: string } = { obj, path: '' },
   ) {}
 
+  /** The nested map under `key` (empty when missing), failing in the name of the whole plugin. */
+  child(key: string): Config {
+    return new Config(this.object(key) ?? {}, this.ref, { obj: this.owner.obj, path: `${this.owner.path}${key}.` });
+  }
+
   fail(message: string, field?: string): never {
-    throw new KtsError('plugin-config', `plugin ${pluginName(this.obj)} fails configuration: ${message}`, {
+    throw new KtsError('plugin-config', `plugin ${pluginName(this.owner.obj)} fails configuration: ${message}`, {
       file: this.ref.file,
-      field: field ? `${this.ref.field}.${field}` : this.ref.field,
+      field: field ? `${this.ref.field}.${this.owner.path}${field}` : this.ref.field,
     });
   }
 
@@ -78,6 +85,22 @@ class Config {
     if (typeof v === 'string') return v;
     if (typeof v === 'number' || typeof v === 'boolean') return String(v);
     return this.fail(`'${key}' must be a string`, key);
+  }
+
+  /** A string field as Go's JSON decoding reads it into a string: a number or boolean is an error. */
+  text(key: string): string {
+    const v = this.get(key);
+    if (v === undefined || v === null) return '';
+    if (typeof v === 'string') return v;
+    return this.fail(`json: cannot unmarshal ${jsonType(v)} into '${key}' of type string`, key);
+  }
+
+  /** A map[string]string field as Go's JSON decoding reads it: every value a string (null reads as ""). */
+  textMap(key: string): Record<string, string> {
+    const o = this.child(key);
+    const out: Record<string, string> = {};
+    for (const k of Object.keys(o.obj)) out[k] = o.text(k);
+    return out;
   }
 
   bool(key: string): boolean {
@@ -106,6 +129,12 @@ class Config {
   fieldSpecs(key = 'fieldSpecs'): FieldSpec[] {
     return parseFieldSpecs(this.get(key), this.ref.file, `${this.ref.field}.${key}`);
   }
+}
+
+/** The JSON type name Go's decoder reports for a value it cannot decode. */
+function jsonType(v: Json): string {
+  if (Array.isArray(v)) return 'array';
+  return typeof v === 'object' ? 'object' : typeof v === 'boolean' ? 'bool' : typeof v;
 }
 
 /** kustomize's ResId string of a plugin config, e.g. `PatchTransformer.builtin.[noGrp]/name.[noNs]`. */
@@ -223,7 +252,7 @@ function reader(ctx: PluginContext): ReadFile {
 }
 
 function generatorOptions(o: Config): GeneratorOptions {
-  return { labels: o.map('labels'), annotations: o.map('annotations'), disableNameSuffixHash: o.bool('disableNameSuffixHash'), immutable: o.bool('immutable') };
+  return { labels: o.textMap('labels'), annotations: o.textMap('annotations'), disableNameSuffixHash: o.bool('disableNameSuffixHash'), immutable: o.bool('immutable') };
 }
 
 function optionsOf(c: Config): { allowNameChange?: boolean; allowKindChange?: boolean } {
@@ -296,14 +325,14 @@ export function builtinGenerator(config: JsonObject, ctx: PluginContext, ref: Re
   };
   const options = c.object('options');
   const args: GeneratorArgs & { type?: string } = {
-    name: c.str('name') || (typeof meta.name === 'string' ? meta.name : ''),
-    namespace: c.str('namespace') || (typeof meta.namespace === 'string' ? meta.namespace : ''),
-    behavior: c.str('behavior'),
+    name: c.text('name') || (typeof meta.name === 'string' ? meta.name : ''),
+    namespace: c.text('namespace') || (typeof meta.namespace === 'string' ? meta.namespace : ''),
+    behavior: c.text('behavior'),
     literals: list('literals'),
     files: list('files'),
-    envs: [...(list('envs') ?? []), ...(c.str('env') ? [c.str('env')] : [])],
-    options: options ? generatorOptions(new Config(options, ref)) : undefined,
-    type: c.str('type'),
+    envs: [...(list('envs') ?? []), ...(c.text('env') ? [c.text('env')] : [])],
+    options: options ? generatorOptions(c.child('options')) : undefined,
+    type: c.text('type'),
   };
   const r = generate(kind === 'ConfigMapGenerator' ? 'ConfigMap' : 'Secret', args, ctx.ldr, ref);
   r.origin = { path: '', configuredIn, configuredBy: configuredBy(kind, config) };
