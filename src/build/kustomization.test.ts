@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KtsError } from '../errors.js';
-import { loadKustomization, toKustomization } from './kustomization.js';
+import { firstDocumentText, loadKustomization, toKustomization } from './kustomization.js';
 import { Loader } from './loader.js';
 
 function fails(fn: () => unknown, check: (e: KtsError) => boolean): void {
@@ -82,10 +82,26 @@ test('kustomization file discovery: one of the three names, never two', () => {
   fails(() => loadKustomization(Loader.at(join(d, 'none'))), (e) => /unable to find one of/.test(e.message));
 });
 
+test('only the first YAML document counts, as go-yaml Unmarshal reads it (checked with kubectl)', () => {
+  const load = (text: string) => {
+    const d = mkdtempSync(join(tmpdir(), 'kts-k-'));
+    writeFileSync(join(d, 'kustomization.yaml'), text);
+    return loadKustomization(Loader.at(d)).kustomization;
+  };
+  assert.is(load('namePrefix: a-\n---\nbogus: 1\n').namePrefix, 'a-');
+  assert.is(load('# c\n---\nnamePrefix: a-\n...\n: bad: [\n').namePrefix, 'a-');
+  fails(() => load('---\n---\nnamePrefix: a-\n'), (e) => /kustomization is empty/.test(e.message));
+});
+
 test('malformed YAML is reported with file and line', () => {
   const d = mkdtempSync(join(tmpdir(), 'kts-k-'));
   writeFileSync(join(d, 'kustomization.yaml'), 'resources:\n- a.yaml\nnamePrefix: [oops\n');
   fails(() => loadKustomization(Loader.at(d)), (e) => e.file!.endsWith('kustomization.yaml') && typeof e.line === 'number');
+});
+
+test('firstDocumentText keeps a lone document whole', () => {
+  assert.is(firstDocumentText('a: 1\nb: |\n  ---x\n'), 'a: 1\nb: |\n  ---x\n');
+  assert.is(firstDocumentText('%YAML 1.1\n---\na: 1\n--- \nb: 2\n'), '%YAML 1.1\n---\na: 1\n');
 });
 
 test.run();
