@@ -34,6 +34,13 @@ test('an untargeted strategic-merge patch applies to the resource with its id, f
   assert.is((rm.resources()[1]!.obj.metadata as JsonObject).name, 'p-b');
 });
 
+test("a strategic-merge patch's plain null annotation deletes it (checked with kubectl)", () => {
+  const rm = new ResMap([newResource({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', annotations: { a: 'x', b: 'x', c: 'x' } } })]);
+  const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  annotations:\n    a: null\n    b: ~\n    n: 1.50\n';
+  applyPatchTransformer(rm, loadPatchTransformer({ path: '', patch: text, options: opts }, ldr(), fail, ref));
+  assert.equal((rm.resources()[0]!.obj.metadata as JsonObject).annotations, { c: 'x', n: '1.50' });
+});
+
 test('a patch whose id matches nothing is an error', () => {
   const p = loadPatchTransformer({ path: '', patch: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: zz\n', options: opts }, ldr(), fail, ref);
   assert.throws(() => applyPatchTransformer(map(), p), /no matches for Id ConfigMap\.v1\.\[noGrp\]\/zz\.\[noNs\]/);

@@ -6,7 +6,7 @@ import type { MergeSchema } from './merge/schema.js';
 import { applySmPatchToResource } from './merge/strategic.js';
 import { resIdString, type ResMap } from './resmap.js';
 import { displayPath } from './loader.js';
-import { idOf, type JsonObject, type Resource } from './resource.js';
+import { idOf, type Json, type JsonObject, type Resource } from './resource.js';
 import { parseObjects } from './resources.js';
 import { selectResources } from './select.js';
 import { storePreviousId } from './transformers/ids.js';
@@ -88,8 +88,9 @@ function targetOf(rm: ResMap, patch: JsonObject, file: string): Resource {
 }
 
 /** kustomize resWrangler.ApplySmPatch: patches each selected resource; a patch may delete it. */
-function applySm(rm: ResMap, selected: Resource[], patch: JsonObject, opts: { allowNameChange: boolean; allowKindChange: boolean; file: string; schema?: MergeSchema }): void {
+function applySm(rm: ResMap, selected: Resource[], smPatch: JsonObject, opts: { allowNameChange: boolean; allowKindChange: boolean; file: string; schema?: MergeSchema }): void {
   if (selected.length === 0) return;
+  const patch = withAnnotationDeletions(smPatch);
   let removed = false;
   for (const r of selected) {
     if (opts.allowNameChange || opts.allowKindChange) storePreviousId(r);
@@ -102,6 +103,25 @@ function applySm(rm: ResMap, selected: Resource[], patch: JsonObject, opts: { al
   // A strategic-merge patch keeps name, namespace and kind unless told otherwise: ids only move then.
   if (removed) rm.filter((r) => Object.keys(r.obj).length > 0);
   else if (opts.allowNameChange || opts.allowKindChange) rm.invalidate();
+}
+
+// The YAML reader keeps the text of plain scalars in an object's own annotations (kustomize prints
+// annotations from their text), so a patch's `key: null` or `key: ~` there reads as "null" or "~".
+// In a strategic-merge patch that null deletes the annotation, as in kustomize.
+const NULL_TEXTS = new Set(['null', 'Null', 'NULL', '~']);
+
+function withAnnotationDeletions(patch: JsonObject): JsonObject {
+  const meta = patch.metadata;
+  if (!isMap(meta) || !isMap(meta.annotations)) return patch;
+  const annotations = meta.annotations;
+  if (!Object.values(annotations).some((v) => typeof v === 'string' && NULL_TEXTS.has(v))) return patch;
+  const fixed: JsonObject = {};
+  for (const [k, v] of Object.entries(annotations)) fixed[k] = typeof v === 'string' && NULL_TEXTS.has(v) ? null : v;
+  return { ...patch, metadata: { ...meta, annotations: fixed } };
+}
+
+function isMap(v: Json | undefined): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Applies a loaded PatchTransformer to the resource map. */
