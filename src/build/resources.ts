@@ -32,6 +32,8 @@ export function parseObjects(text: string, file: string): JsonObject[] {
     const doc = queue[i]!;
     const kind = doc.kind as string;
     if (!kind.endsWith('List') || !('items' in doc)) {
+      // a list kind without items may have no metadata; kustomize's annotation bookkeeping leaves `metadata: {}`
+      if (!('metadata' in doc)) doc.metadata = {};
       out.push(doc);
       continue;
     }

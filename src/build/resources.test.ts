@@ -1,0 +1,24 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { KtsError } from '../errors.js';
+import { parseObjects } from './resources.js';
+
+test('lists are inlined, their items queued after the other documents of the file', () => {
+  const text = 'kind: List\nitems:\n- {kind: ConfigMap, metadata: {name: a}}\n---\nkind: ConfigMap\nmetadata: {name: b}\n';
+  assert.equal(
+    parseObjects(text, 'r.yaml').map((o) => (o.metadata as { name: string }).name),
+    ['b', 'a'],
+  );
+});
+
+test('a list kind without items is a resource; with no metadata it gets `metadata: {}` as in kustomize (checked with kubectl)', () => {
+  assert.equal(parseObjects('apiVersion: v1\nkind: FooList\nspec: {}\n', 'r.yaml'), [{ apiVersion: 'v1', kind: 'FooList', spec: {}, metadata: {} }]);
+  assert.equal(parseObjects('apiVersion: v1\nkind: FooList\nmetadata: null\n', 'r.yaml'), [{ apiVersion: 'v1', kind: 'FooList', metadata: null }]);
+});
+
+test('documents must be named objects', () => {
+  assert.throws(() => parseObjects('- a\n', 'r.yaml'), (e: unknown) => e instanceof KtsError && e.file === 'r.yaml');
+  assert.throws(() => parseObjects('kind: ConfigMap\nmetadata: {generateName: a-}\n', 'r.yaml'), /missing metadata.name in ConfigMap object/);
+});
+
+test.run();
