@@ -53,14 +53,14 @@ test('transformHashes renames only resources that want a hash and records the ol
   assert.is(plain.previous.length, 0);
 });
 
-test('key/value sources: env files, then literals, then files; quotes stripped only when matched', () => {
+test('key/value sources: env files, then literals, then files; quotes stripped only when matched; a bare env key is empty even when set in the environment (checked with kubectl)', () => {
   process.env.KTS_GEN_TEST = 'from-env';
   const ldr = dir({ 'a.env': '\uFEFF# comment\n\n  A=1\r\nB=x=y\nKTS_GEN_TEST\n', 'f.txt': 'file text\n' });
   const cm = makeConfigMap({ name: 'c', envs: ['a.env'], literals: ['Q="quoted"', "H='half", 'E='], files: ['key=f.txt', 'f.txt'] }, ldr, site);
   assert.equal(cm.data, {
     A: '1',
     B: 'x=y',
-    KTS_GEN_TEST: 'from-env',
+    KTS_GEN_TEST: '',
     Q: 'quoted',
     H: "'half",
     E: '',

@@ -46,9 +46,9 @@ const LEADING_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\
 
 /**
  * Lines of an env file as kustomize's kv loader scans them: `KEY=value`, comments and blank lines
- * skipped, `KEY` alone reads the environment, a line with an empty key is skipped. A BOM is
- * dropped from the first line only. kustomize's key validator is a no-op, so keys are taken as
- * written; a line that is not UTF-8 is an error.
+ * skipped, `KEY` alone has an empty value (kustomize v5.5.0 no longer reads the environment), a
+ * line with an empty key is skipped. A BOM is dropped from the first line only. kustomize's key
+ * validator is a no-op, so keys are taken as written; a line that is not UTF-8 is an error.
  */
 function envPairs(bytes: Buffer, path: string, site: GeneratorSite): Pair[] {
   const out: Pair[] = [];
@@ -68,7 +68,7 @@ function envPairs(bytes: Buffer, path: string, site: GeneratorSite): Pair[] {
     const eq = line.indexOf('=');
     const key = eq < 0 ? line : line.slice(0, eq);
     if (key === '') return;
-    out.push({ key, value: eq < 0 ? (process.env[key] ?? '') : line.slice(eq + 1) });
+    out.push({ key, value: eq < 0 ? '' : line.slice(eq + 1) });
   });
   return out;
 }
