@@ -11,10 +11,10 @@ export function serialize(resources: Resource[]): string {
   return emitDocuments(resources.map((r) => r.obj));
 }
 
-/** kustomize's file name for one resource in `-o DIR`: `[group_][version_]kind_name.yaml`, lower-cased. */
+/** kustomize's file name for one resource in `-o DIR`: `[group_][version_]kind_name.yaml`, lower-cased (the name part even when empty). */
 export function resourceFileName(r: Resource): string {
   const id = idOf(r.obj);
-  return `${[id.group, id.version, id.kind, id.name].filter(Boolean).join('_')}.yaml`.toLowerCase();
+  return `${[id.group, id.version, id.kind].filter(Boolean).join('_')}_${id.name}.yaml`.toLowerCase();
 }
 
 /** A plan of the files `-o DIR` writes: one per resource, prefixed by namespace when there are several. */
