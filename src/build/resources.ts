@@ -50,7 +50,15 @@ export function parseObjects(text: string, file: string): JsonObject[] {
   return out;
 }
 
+/** kustomize keeps a generated resource's wish for a hash suffix in this annotation, and honours it on any input. */
+const NEEDS_HASH = 'internal.config.kubernetes.io/needsHashSuffix';
+
 /** Resources read from a YAML text. */
 export function parseResources(text: string, file: string): Resource[] {
-  return parseObjects(text, file).map(newResource);
+  return parseObjects(text, file).map((obj) => {
+    const r = newResource(obj);
+    const a = metadataOf(obj).annotations;
+    if (isObject(a) && a[NEEDS_HASH] === 'enabled') r.generator = { behavior: 'create', hash: true };
+    return r;
+  });
 }
