@@ -245,8 +245,8 @@ function flowPlain(text: string, pos: number, dialect: Dialect): [Scalar, number
 
 /**
  * Where a mapping sits in the document. kustomize stores a resource's own annotations as strings
- * taken from the YAML source text (`1.50` stays "1.50", `True` stays "True"), so plain scalars
- * there are kept as written instead of being typed.
+ * taken from the YAML source text (`1.50` stays "1.50", `True` and `~` stay as written), so plain
+ * scalars there are kept as written instead of being typed; only an empty value stays null.
  */
 export type Place = 'root' | 'metadata' | 'annotations' | 'other';
 
@@ -351,15 +351,14 @@ class Reader {
     while (rest.charCodeAt(s) === 32) s++;
     if (s === rest.length || rest.charCodeAt(s) === 35) {
       // The value is on the following lines, or empty.
-      const empty = raw ? '' : null;
-      if (this.next() >= this.end) return empty;
+      if (this.next() >= this.end) return null;
       const line = this.lines[this.i]!;
       const next = indentOf(line);
       if (next > indent) return this.node(next, place);
       if (inMapping && next === indent && line.charCodeAt(next) === 45 && (line.length === next + 1 || line.charCodeAt(next + 1) === 32)) {
         return this.sequence(next);
       }
-      return empty;
+      return null;
     }
     const text = rest.slice(s);
     const c = text.charAt(0);

@@ -41,11 +41,12 @@ test('kustomization files are read as go-yaml v2 does: repeated keys (last wins)
 });
 
 test("a resource's own annotations keep the source text of plain scalars (kustomize stores them as written)", () => {
-  const block = 'metadata:\n  annotations:\n    a: 1.50\n    b: True\n    c: ~\n    d:\n  labels:\n    v: 1.10\nspec:\n  template:\n    metadata:\n      annotations:\n        a: 1.50\n';
-  const flow = 'metadata:\n  annotations: {a: 1.50, b: True, c: ~, d: }\n  labels: {v: 1.10}\nspec: {template: {metadata: {annotations: {a: 1.50}}}}\n';
-  const expected = { metadata: { annotations: { a: '1.50', b: 'True', c: '~', d: '' }, labels: { v: 1.1 } }, spec: { template: { metadata: { annotations: { a: 1.5 } } } } };
+  const block = 'metadata:\n  annotations:\n    a: 1.50\n    b: True\n    c: ~\n    d: ""\n    e:\n  labels:\n    v: 1.10\nspec:\n  template:\n    metadata:\n      annotations:\n        a: 1.50\n';
+  const flow = 'metadata:\n  annotations: {a: 1.50, b: True, c: ~, d: , e: null}\n  labels: {v: 1.10}\nspec: {template: {metadata: {annotations: {a: 1.50}}}}\n';
+  const expected = { metadata: { annotations: { a: '1.50', b: 'True', c: '~', d: '', e: null }, labels: { v: 1.1 } }, spec: { template: { metadata: { annotations: { a: 1.5 } } } } };
   assert.equal(parseYamlDocuments(block, 'f.yaml'), [expected]);
-  assert.equal(parseYamlDocuments(flow, 'f.yaml'), [expected]);
+  const flowExpected = { ...expected, metadata: { ...expected.metadata, annotations: { ...expected.metadata.annotations, e: 'null' } } };
+  assert.equal(parseYamlDocuments(flow, 'f.yaml'), [flowExpected]);
   assert.equal(parseYamlDocuments(`x: &a 1\n${block}`, 'f.yaml'), [{ x: 1, ...expected }]); // full parser
 });
 

@@ -24,7 +24,8 @@ function scalarValue(node: Scalar, dialect: Dialect, raw: boolean): Json {
     const v = dialect.resolve(text);
     return typeof v === 'string' ? text : v;
   }
-  if (node.tag !== undefined || node.type !== 'PLAIN' || raw) return text;
+  if (node.tag !== undefined || node.type !== 'PLAIN') return text;
+  if (raw) return text === '' ? null : text;
   return dialect.resolve(text);
 }
 
@@ -38,7 +39,7 @@ class Converter {
 
   /** `place`: where a mapping value would sit; `raw`: plain scalars keep their text (see Place). */
   value(node: unknown, place: Place = 'other', raw = false): Json {
-    if (node === null || node === undefined) return raw ? '' : null;
+    if (node === null || node === undefined) return null;
     const { isAlias, isMap, isScalar, isSeq } = lib();
     if (isAlias(node)) {
       const target = node.resolve(this.doc);
