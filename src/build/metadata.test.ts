@@ -32,11 +32,17 @@ test('origin and transformations annotations stay when buildMetadata asks for th
   assert.equal(Object.keys(meta(r.obj).annotations as JsonObject), ['config.kubernetes.io/origin', 'alpha.config.kubernetes.io/transformations']);
 });
 
-test('an annotation map that is empty, null, or emptied disappears', () => {
-  const empties: Json[] = [{}, null, { 'config.kubernetes.io/path': 'p' }];
+test('annotations that are empty, null, emptied or not a map disappear; list and map values read as "" (checked with kubectl)', () => {
+  const empties: Json[] = [{}, null, { 'config.kubernetes.io/path': 'p' }, 'str', ['a'], 5];
   const rs = empties.map((annotations) => newResource({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', annotations } }));
   removeBuildAnnotations(rs, { origin: false, transformations: false });
   for (const r of rs) assert.equal(meta(r.obj), { name: 'c' });
+});
+
+test('annotation values that are lists or maps read as ""', () => {
+  const r = newResource({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', annotations: { a: [1], b: { c: 'd' }, n: null } } });
+  removeBuildAnnotations([r], { origin: false, transformations: false });
+  assert.equal(meta(r.obj).annotations, { a: '', b: '', n: '' });
 });
 
 test.run();

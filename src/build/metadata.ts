@@ -96,8 +96,8 @@ const BUILD_ANNOTATIONS = [
 /**
  * kustomize's RemoveBuildAnnotations (and RemoveOrigin/TransformerAnnotations unless `keep` says
  * otherwise): build annotations that came in with the input are dropped, an annotation map left
- * empty (or given empty or null) disappears, and every other value is rewritten through
- * map[string]string, so it prints as a string (`port: 8080` becomes `"8080"`).
+ * empty (or given empty, null or not as a map) disappears, and every other value is rewritten
+ * through map[string]string, so it prints as a string (`port: 8080` becomes `"8080"`).
  */
 export function removeBuildAnnotations(resources: Resource[], keep: { origin: boolean; transformations: boolean }): void {
   const drop = [...BUILD_ANNOTATIONS];
@@ -107,18 +107,19 @@ export function removeBuildAnnotations(resources: Resource[], keep: { origin: bo
     const meta = metadataOf(r.obj);
     if (!('annotations' in meta)) continue;
     const a = meta.annotations;
-    if (a === null) {
+    // kustomize reads annotations as map[string]string: anything but a map reads as no annotations
+    if (a === null || typeof a !== 'object' || Array.isArray(a)) {
       delete meta.annotations;
       continue;
     }
-    if (typeof a !== 'object' || Array.isArray(a)) continue;
     for (const k of drop) delete a[k];
     if (Object.keys(a).length === 0) {
       delete meta.annotations;
       continue;
     }
+    // ... and a value that is a list or map as ""
     for (const [k, v] of Object.entries(a)) {
-      if (typeof v !== 'string') a[k] = v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+      if (typeof v !== 'string') a[k] = v === null || typeof v === 'object' ? '' : String(v);
     }
   }
 }
