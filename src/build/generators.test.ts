@@ -117,6 +117,14 @@ test('an env file line that is not UTF-8 is an error', () => {
   assert.throws(() => makeConfigMap({ name: 'x', envs: ['a.env'] }, ldr, site), (e: unknown) => e instanceof KtsError && /a\.env: line 1 has invalid UTF-8/.test(e.message));
 });
 
+test('a Secret without data keeps data: {} (and hashes with it); a ConfigMap has no data key (checked with kubectl)', () => {
+  const ldr = dir({});
+  const sec = makeSecret({ name: 's' }, ldr, site);
+  assert.equal(sec.data, {});
+  assert.is(contentHash(sec), '46f8b28mk5');
+  assert.not.ok('data' in makeConfigMap({ name: 'c' }, ldr, site));
+});
+
 test('a generator without a name is an error, as in kustomize', () => {
   const ldr = dir({});
   assert.throws(() => makeConfigMap({ literals: ['a=1'] }, ldr, site), /a configmap must have a name/);

@@ -129,7 +129,8 @@ export function makeSecret(args: SecretArgs, ldr: Loader, site: GeneratorSite): 
   obj.type = args.type || 'Opaque';
   const data: JsonObject = {};
   for (const { key, value } of pairs(args, ldr, site)) data[key] = encodeBase64(value);
-  if (Object.keys(data).length > 0) obj.data = data;
+  // unlike a ConfigMap, a Secret without data keeps `data: {}` (measured with kubectl)
+  obj.data = data;
   return obj;
 }
 
