@@ -112,6 +112,13 @@ test('env files: a line with an empty key is skipped, Go\'s spaces are trimmed, 
   assert.equal(makeConfigMap({ name: 'x', envs: ['a.env'] }, ldr, site).data, { A: '1', '\uFEFFB': '2', C: '3' });
 });
 
+test('an env file line of 64 KiB or more ends the file silently, as Go\'s bufio.Scanner does in kustomize (checked with kubectl)', () => {
+  const long = (n: number) => `K=${'x'.repeat(n - 2)}`;
+  const ldr = dir({ 'a.env': `A=1\n${long(64 * 1024)}\nB=2\n`, 'b.env': `A=1\n${long(64 * 1024 - 1)}\nB=2\n` });
+  assert.equal(makeConfigMap({ name: 'x', envs: ['a.env'] }, ldr, site).data, { A: '1' });
+  assert.equal(Object.keys(makeConfigMap({ name: 'x', envs: ['b.env'] }, ldr, site).data as object), ['A', 'K', 'B']);
+});
+
 test('an env file line that is not UTF-8 is an error', () => {
   const ldr = dir({ 'a.env': Buffer.from([0x41, 0x3d, 0xff, 0xfe, 0x0a]) });
   assert.throws(() => makeConfigMap({ name: 'x', envs: ['a.env'] }, ldr, site), (e: unknown) => e instanceof KtsError && /a\.env: line 1 has invalid UTF-8/.test(e.message));

@@ -44,6 +44,8 @@ function fileSource(source: string, site: GeneratorSite): { key: string; path: s
 // Go's unicode.IsSpace, which differs from JavaScript's \s (U+0085 is a space, U+FEFF is not).
 const LEADING_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/u;
 
+const MAX_SCAN_LINE = 64 * 1024;
+
 /**
  * Lines of an env file as kustomize's kv loader scans them: `KEY=value`, comments and blank lines
  * skipped, `KEY` alone has an empty value (kustomize v5.5.0 no longer reads the environment), a
@@ -56,6 +58,9 @@ function envPairs(bytes: Buffer, path: string, site: GeneratorSite): Pair[] {
   for (let start = 0; start < bytes.length; ) {
     const nl = bytes.indexOf(0x0a, start);
     const end = nl < 0 ? bytes.length : nl;
+    // Go's bufio.Scanner gives up on a line of 64 KiB or more, and kustomize never checks its
+    // error: that line and all after it are silently dropped (measured with kubectl).
+    if (end - start >= MAX_SCAN_LINE) break;
     lines.push(bytes.subarray(start, end > start && bytes[end - 1] === 0x0d ? end - 1 : end));
     start = end + 1;
   }
