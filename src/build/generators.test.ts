@@ -132,6 +132,16 @@ test('a Secret without data keeps data: {} (and hashes with it); a ConfigMap has
   assert.not.ok('data' in makeConfigMap({ name: 'c' }, ldr, site));
 });
 
+test('a generated value holding DEL, a C1 control or U+FFFE fails as in kustomize; NUL, ESC, NEL and BOM are fine (checked with kubectl)', () => {
+  const ldr = dir({});
+  for (const c of ['\u007f', '\u0080', '\u009f', '\ufffe']) {
+    assert.throws(() => generate('ConfigMap', { name: 'x', literals: [`k=a${c}b`] }, ldr, site), /control characters are not allowed/);
+  }
+  for (const c of ['\u0000', '\u001b', '\u0085', '\ufeff']) {
+    assert.is((generate('ConfigMap', { name: 'x', literals: [`k=a${c}b`] }, ldr, site).obj.data as { k: string }).k, `a${c}b`);
+  }
+});
+
 test('a generator without a name is an error, as in kustomize', () => {
   const ldr = dir({});
   assert.throws(() => makeConfigMap({ literals: ['a=1'] }, ldr, site), /a configmap must have a name/);

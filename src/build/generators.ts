@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 import { KtsError } from '../errors.js';
 import type { GeneratorArgs, GeneratorOptions, SecretArgs } from './kustomization.js';
 import type { Loader } from './loader.js';
-import type { GeneratorBehavior, JsonObject, Resource } from './resource.js';
+import type { GeneratorBehavior, Json, JsonObject, Resource } from './resource.js';
 
 // configMapGenerator / secretGenerator as kustomize's api/kv and api/internal/generators: key/value
 // pairs from env files, then literals, then files; keys validated and unique; ConfigMap values
@@ -154,9 +154,30 @@ function behaviorOf(b: string | undefined): GeneratorBehavior {
   return b === 'merge' || b === 'replace' ? b : 'create';
 }
 
+// Characters that survive Go's JSON encoding raw but that go-yaml refuses to read back.
+const UNREADABLE = /[\u007f-\u0084\u0086-\u009f\ufffe\uffff]/u;
+
+/**
+ * kustomize turns a generated object into YAML through JSON, so a key or value holding a character
+ * go-yaml cannot read (DEL, C1 controls but NEL, U+FFFE/U+FFFF) fails the build.
+ */
+function checkReadable(v: Json, site: GeneratorSite): void {
+  if (typeof v === 'string') {
+    if (UNREADABLE.test(v)) throw new KtsError('generator', `yaml: control characters are not allowed (in ${JSON.stringify(v)})`, site);
+  } else if (Array.isArray(v)) {
+    for (const x of v) checkReadable(x, site);
+  } else if (v !== null && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      checkReadable(k, site);
+      checkReadable(x, site);
+    }
+  }
+}
+
 /** One generated ConfigMap or Secret as a resource, with kustomize's generator properties. */
 export function generate(kind: 'ConfigMap' | 'Secret', args: SecretArgs, ldr: Loader, site: GeneratorSite): Resource {
   const obj = kind === 'ConfigMap' ? makeConfigMap(args, ldr, site) : makeSecret(args, ldr, site);
+  checkReadable(obj, site);
   return { obj, previous: [], generator: { behavior: behaviorOf(args.behavior), hash: !args.options?.disableNameSuffixHash } };
 }
 
