@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { hasProgram, ktsAsync, type CliResult } from './helpers/cli.js';
 import { startGitServer, type GitServer } from './git-server.js';
 import { startKubeServer, type KubeServer } from './kube/server.js';
-import { ktsEnv, makeProject, SECRET_VALUE, type Project } from './publish-fixture.js';
+import { appKustomization, ktsEnv, makeProject, SECRET_VALUE, type Project } from './publish-fixture.js';
 
 const haveGit = hasProgram('git');
 if (!haveGit) console.log('skipping the deploy-repository part of test/diff.test.ts: git is not installed');
@@ -75,21 +75,7 @@ test('against the repo: no differences after publishing (exit 0)', async () => {
 
 test('against the repo: a change, a removal and a masked secret change', async () => {
   if (!git) return;
-  project.write('app/kustomization.yaml', `resources:
-- deployment.yaml
-configMapGenerator:
-- name: settings
-  literals:
-  - MODE=slow
-  options:
-    disableNameSuffixHash: true
-secretGenerator:
-- name: credentials
-  literals:
-  - PASSWORD=${NEW_SECRET}
-  options:
-    disableNameSuffixHash: true
-`);
+  project.write('app/kustomization.yaml', appKustomization({ service: false, mode: 'slow', password: NEW_SECRET }));
   const r = await diffRepo('--color', 'never');
   assert.is(r.code, 1, r.stderr);
   assert.match(r.stdout, /0 added, 2 changed, 1 removed, 1 unchanged/);
@@ -120,22 +106,7 @@ test('against the repo: errors exit with 2 and one line', async () => {
 });
 
 test('against the cluster: applied environment shows no differences, then changes and prunes', async () => {
-  project.write('app/kustomization.yaml', `resources:
-- deployment.yaml
-- service.yaml
-configMapGenerator:
-- name: settings
-  literals:
-  - MODE=fast
-  options:
-    disableNameSuffixHash: true
-secretGenerator:
-- name: credentials
-  literals:
-  - PASSWORD=${SECRET_VALUE}
-  options:
-    disableNameSuffixHash: true
-`);
+  project.write('app/kustomization.yaml', appKustomization());
   const before = await diffCluster('--output', 'json');
   assert.is(before.code, 1, before.stderr);
   assert.is((JSON.parse(before.stdout) as { summary: { added: number } }).summary.added, 4);
@@ -149,21 +120,7 @@ secretGenerator:
   assert.is(same.code, 0, same.stdout + same.stderr);
   assert.match(same.stdout, /0 added, 0 changed, 0 removed, 4 unchanged/);
 
-  project.write('app/kustomization.yaml', `resources:
-- deployment.yaml
-configMapGenerator:
-- name: settings
-  literals:
-  - MODE=slow
-  options:
-    disableNameSuffixHash: true
-secretGenerator:
-- name: credentials
-  literals:
-  - PASSWORD=${NEW_SECRET}
-  options:
-    disableNameSuffixHash: true
-`);
+  project.write('app/kustomization.yaml', appKustomization({ service: false, mode: 'slow', password: NEW_SECRET }));
   const changed = await diffCluster('--color', 'never');
   assert.is(changed.code, 1, changed.stderr);
   assert.match(changed.stdout, /0 added, 2 changed, 1 removed, 1 unchanged/);

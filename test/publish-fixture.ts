@@ -7,6 +7,25 @@ import type { GitServer } from './git-server.js';
 
 export const SECRET_VALUE = 'hunter2-do-not-print';
 
+/** The app's kustomization: a Deployment, optionally a Service, a ConfigMap (MODE) and a Secret (PASSWORD). */
+export function appKustomization(opts: { service?: boolean; mode?: string; password?: string } = {}): string {
+  return `resources:
+- deployment.yaml
+${opts.service === false ? '' : '- service.yaml\n'}configMapGenerator:
+- name: settings
+  literals:
+  - MODE=${opts.mode ?? 'fast'}
+  options:
+    disableNameSuffixHash: true
+secretGenerator:
+- name: credentials
+  literals:
+  - PASSWORD=${opts.password ?? SECRET_VALUE}
+  options:
+    disableNameSuffixHash: true
+`;
+}
+
 const files: Record<string, string> = {
   'kts.yaml': `apiVersion: kts.dev/v1alpha1
 kind: Environments
@@ -23,22 +42,7 @@ environments:
     overlay: app
     namespace: shop
 `,
-  'app/kustomization.yaml': `resources:
-- deployment.yaml
-- service.yaml
-configMapGenerator:
-- name: settings
-  literals:
-  - MODE=fast
-  options:
-    disableNameSuffixHash: true
-secretGenerator:
-- name: credentials
-  literals:
-  - PASSWORD=${SECRET_VALUE}
-  options:
-    disableNameSuffixHash: true
-`,
+  'app/kustomization.yaml': appKustomization(),
   'app/deployment.yaml': `apiVersion: apps/v1
 kind: Deployment
 metadata:
