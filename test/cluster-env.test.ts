@@ -105,6 +105,22 @@ test.after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+const fromCi = scenario(async () => {
+  const ci = { ...env, GITHUB_ACTIONS: 'true', GITHUB_HEAD_REF: 'feature/from-ci', GITHUB_SHA: '89abcdef0123456789abcdef0123456789abcdef', GITHUB_RUN_NUMBER: '7' };
+  // its own environment, so the other scenarios' previews of `branch` stay as they count them
+  const up = await ktsAsync(['env', 'up', 'branch-shared'], { env: ci });
+  const list = await kts('env', 'list', 'branch-shared', '--json');
+  return { up, previews: JSON.parse(list.stdout || '[]') as { namespace: string; branch: string }[] };
+});
+
+test('env up takes the branch from the CI context when --branch is not given', async () => {
+  const { up, previews } = await fromCi();
+  assert.is(up.code, 0, up.stderr);
+  const preview = previews.find((p) => p.branch === 'feature/from-ci');
+  assert.ok(preview, JSON.stringify(previews));
+  assert.match(preview!.namespace, /^preview-feature-from-ci-[0-9a-f]{10}$/);
+});
+
 test('env up labels the preview namespace, applies the render with its quota; list shows it; down deletes it', async () => {
   const r = await lifecycle();
   assert.is(r.upA.code, 0, r.upA.stderr);

@@ -3,7 +3,8 @@ import type { Command } from './command.js';
 import { UsageError } from '../errors.js';
 import { clusterFlagOptions, clusterFlagsHelp, connectOptionsFrom, durationFlag, positiveInt } from '../cluster/flags.js';
 
-const HELP = `usage: kts env up ENV --branch BRANCH [flags]     create/label the preview namespace, apply the render (with prune)
+const HELP = `usage: kts env up ENV [--branch BRANCH] [flags]   create/label the preview namespace, apply the render (with prune);
+                                                  the branch defaults to the CI context, as for kts render
        kts env down [ENV] (--branch BRANCH | --namespace NS) [--timeout 5m]
                                                   delete a preview namespace and wait until it is gone
        kts env list [ENV] [--json]                 every preview: branch, commit, build, age, last deploy
@@ -62,13 +63,14 @@ async function up(argv: string[]): Promise<number> {
     concurrency: { type: 'string' },
   });
   if (positionals.length !== 1) throw new UsageError('env up: expected exactly one ENV');
-  if (!values.branch) throw new UsageError('env up: --branch is required (the preview belongs to a branch)');
   const dryRun = values['dry-run'];
   if (dryRun !== undefined && dryRun !== 'server') throw new UsageError(`env up: --dry-run supports only 'server' (got '${String(dryRun)}')`);
   const timeoutMs = durationFlag(values.timeout, '--timeout', 5 * 60_000);
   const concurrency = positiveInt(values.concurrency, '--concurrency', 16);
   const { renderFromFlags } = await import('../env/flags.js');
   const rendered = await renderFromFlags(positionals[0]!, values);
+  // The branch may come from the CI context like every other value, but a preview is never made for a placeholder.
+  if (rendered.context.placeholders.includes('branch')) throw new UsageError('env up: no branch known: pass --branch BRANCH (or run in CI, or in a git checkout)');
   const { envUp } = await import('../cluster/envs.js');
   const { version } = await import('../version.js');
   const { report, progress, client } = await tools(values);
