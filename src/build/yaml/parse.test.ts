@@ -71,4 +71,11 @@ test('a missing value is an empty string in a flow mapping, null in a block one 
   assert.equal([{ ...(full.data as object), c: full.c, d: full.d }], expected);
 });
 
+test('control characters go-yaml refuses are an error naming the line, even inside quotes', () => {
+  for (const ch of ['\x01', '\x7f', '\x90', '\uffff']) {
+    assert.throws(() => parseYamlDocuments(`a: 1\nb: "x${ch}y"\n`, 'cm.yaml'), (e: unknown) => e instanceof KtsError && e.toLine() === 'cm.yaml:2: invalid YAML: control characters are not allowed');
+  }
+  assert.equal(parseYamlDocuments('a: "tab\there"\nb: x\u0085y\n', 'cm.yaml').length, 1);
+});
+
 test.run();

@@ -111,8 +111,14 @@ function dialectOf(opts: ParseOptions): Dialect {
   return opts.strict ? GO_YAML_V2_STRICT : GO_YAML_V2;
 }
 
+// go-yaml's reader refuses these anywhere in a stream, even inside quotes: C0 controls but tab and
+// line breaks, DEL, C1 controls but NEL, and the non-characters U+FFFE/U+FFFF.
+const CONTROL = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]/;
+
 /** Parses a multi-document YAML text; empty documents are dropped. Errors name `file` and the line. */
 export function parseYamlDocuments(text: string, file: string, opts: ParseOptions = {}): Json[] {
+  const control = CONTROL.exec(text);
+  if (control) throw new KtsError('yaml', 'invalid YAML: control characters are not allowed', { file, line: lineOf(text, control.index) });
   try {
     return fastParseDocuments(text, dialectOf(opts));
   } catch (e) {
