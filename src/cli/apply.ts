@@ -108,9 +108,6 @@ export const command: Command = {
       toolingVersion: version,
       progress,
     });
-    if (values.json) process.stdout.write(report.reportJson(outcome.report));
-    else progress.info(report.summaryLine(outcome.report));
-    if (outcome.error) throw outcome.error;
-    return 0;
+    return report.finishApply(outcome, Boolean(values.json), progress);
   },
 };

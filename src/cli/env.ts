@@ -90,10 +90,7 @@ async function up(argv: string[]): Promise<number> {
     toolingVersion: version,
     progress,
   });
-  if (values.json) process.stdout.write(report.reportJson(outcome.report));
-  else progress.info(report.summaryLine(outcome.report));
-  if (outcome.error) throw outcome.error;
-  return 0;
+  return report.finishApply(outcome, Boolean(values.json), progress);
 }
 
 async function down(argv: string[]): Promise<number> {

@@ -120,3 +120,11 @@ export function summaryLine(report: ApplyReport): string {
   if (report.retries) parts.push(`${report.retries} requests retried`);
   return `${report.env}: ${parts.join(', ')}${report.dryRun ? ' (server dry run, nothing changed)' : ''}`;
 }
+
+/** Prints an apply's report (JSON, or the summary line) and returns exit code 0; a failure is thrown after printing. */
+export function finishApply(outcome: { report: ApplyReport; error?: Error }, json: boolean, progress: Progress): number {
+  if (json) process.stdout.write(reportJson(outcome.report));
+  else progress.info(summaryLine(outcome.report));
+  if (outcome.error) throw outcome.error;
+  return 0;
+}
