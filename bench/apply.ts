@@ -1,7 +1,7 @@
 // Applying 1,000 objects (five kinds over four stages) to the Kubernetes API test server through
 // the same code path as `kts apply` (client library, retries, ApplySet bookkeeping), then applying
 // them again unchanged. Both runs are checked, so a fast wrong answer cannot pass for a result.
-import { newResource, type JsonObject, type Resource } from '../src/build/resource.js';
+import { newResource, type JsonObject, type Resource } from '../src/kustomize/resource.js';
 import { applyEnvironment } from '../src/cluster/apply.js';
 import { connect } from '../src/cluster/client.js';
 import { quietProgress } from '../src/cluster/report.js';

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JsonObject } from '../src/build/resource.js';
+import type { JsonObject } from '../src/kustomize/resource.js';
 import { ANNOTATION_DEPLOYED_AT, previewLabels } from '../src/cluster/previews.js';
 import { scenarios } from './cluster-scenario.js';
 import { hasProgram, ktsAsync } from './helpers/cli.js';

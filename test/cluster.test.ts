@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JsonObject } from '../src/build/resource.js';
+import type { JsonObject } from '../src/kustomize/resource.js';
 import { applySetId, LABEL_PART_OF } from '../src/cluster/applyset.js';
 import { scenarios } from './cluster-scenario.js';
 import { ktsAsync } from './helpers/cli.js';

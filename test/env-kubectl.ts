@@ -4,8 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { newResource, type JsonObject, type Resource } from '../src/build/resource.js';
-import { parseYamlDocuments } from '../src/build/yaml/parse.js';
+import { newResource, type JsonObject, type Resource } from '../src/kustomize/resource.js';
+import { parseYamlDocuments } from '../src/kustomize/yaml/parse.js';
 import type { Builder } from '../src/env/render.js';
 
 function kustomize(dir: string): string {

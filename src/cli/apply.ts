@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from './command.js';
 import { parseFlags } from './args.js';
 import { KtsError, UsageError } from '../errors.js';
-import type { Resource } from '../build/resource.js';
+import type { Resource } from '../kustomize/resource.js';
 import { clusterFlagOptions, clusterFlagsHelp, connectOptionsFrom, durationFlag, positiveInt } from '../cluster/flags.js';
 
 const HELP = `usage: kts apply ENV [flags]

@@ -2,9 +2,9 @@ import { statSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
 import { KtsError, UsageError } from '../errors.js';
-import { build, type BuildOptions } from '../build/build.js';
-import { serialize, writeDirectory } from '../build/output.js';
-import type { Resource } from '../build/resource.js';
+import { build, type BuildOptions } from '../kustomize/build.js';
+import { serialize, writeDirectory } from '../kustomize/output.js';
+import type { Resource } from '../kustomize/resource.js';
 
 const HELP = `usage: kts build [DIR] [flags]
 

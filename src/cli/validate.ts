@@ -3,7 +3,7 @@ import { relative, resolve } from 'node:path';
 import type { Command } from './command.js';
 import { parseFlags } from './args.js';
 import { isKtsError, UsageError } from '../errors.js';
-import type { Resource } from '../build/resource.js';
+import type { Resource } from '../kustomize/resource.js';
 import { contextFlagOptions, contextFlagsFrom, contextFlagsHelp } from '../env/flags.js';
 import { buildResolved, resolveRender } from '../env/render.js';
 import { schemaProblems, type Problem } from '../env/schema.js';

@@ -4,7 +4,7 @@
 // A failure stops before the next stage and leaves the parent as a superset, so simply re-running
 // the same apply finishes the job.
 import { KtsError } from '../errors.js';
-import { formatId, type JsonObject, type ResId, type Resource } from '../build/resource.js';
+import { formatId, type JsonObject, type ResId, type Resource } from '../kustomize/resource.js';
 import { apiError, classifyError, immutableFields, isStatus } from './apierror.js';
 import {
   isMember,

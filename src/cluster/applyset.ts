@@ -3,7 +3,7 @@
 // members; each member carries the part-of label. kubectl refuses to mutate a set whose tooling
 // annotation names another tool, which is exactly the protection we want in both directions.
 import { createHash } from 'node:crypto';
-import type { JsonObject } from '../build/resource.js';
+import type { JsonObject } from '../kustomize/resource.js';
 
 export const LABEL_ID = 'applyset.kubernetes.io/id';
 export const LABEL_PART_OF = 'applyset.kubernetes.io/part-of';

@@ -2,7 +2,7 @@
 // with prune), down (delete and wait until gone), list, and gc. Every destructive step re-checks
 // that the namespace is an owned preview right before touching it.
 import { KtsError } from '../errors.js';
-import type { JsonObject } from '../build/resource.js';
+import type { JsonObject } from '../kustomize/resource.js';
 import { ANNOTATION_BRANCH_NAME, ANNOTATION_BUILD, ANNOTATION_COMMIT, LABEL_BRANCH, LABEL_ENVIRONMENT, MANAGED_BY } from '../env/plan.js';
 import { apiError } from './apierror.js';
 import { applyEnvironment, type ApplyOutcome, type ApplyRequest } from './apply.js';

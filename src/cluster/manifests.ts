@@ -1,6 +1,6 @@
 import { KtsError } from '../errors.js';
-import { newResource, type Json, type JsonObject, type Resource } from '../build/resource.js';
-import { parseYamlDocuments } from '../build/yaml/parse.js';
+import { newResource, type Json, type JsonObject, type Resource } from '../kustomize/resource.js';
+import { parseYamlDocuments } from '../kustomize/yaml/parse.js';
 
 function isObject(v: Json | undefined): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -2,7 +2,7 @@
 // ordered stages of labeled objects, the ApplySet bookkeeping, and the CRDs to wait for. The prune
 // plan is computed from the live members after the apply. Nothing here does I/O.
 import { KtsError } from '../errors.js';
-import { formatId, idOf, splitApiVersion, type JsonObject, type ResId, type Resource } from '../build/resource.js';
+import { formatId, idOf, splitApiVersion, type JsonObject, type ResId, type Resource } from '../kustomize/resource.js';
 import { groupKind, isMember, LABEL_PART_OF, withMemberLabel, type ApplySetParent } from './applyset.js';
 import { pruneRank, STAGE_ORDER, stageOf, type StageName } from './stages.js';
 

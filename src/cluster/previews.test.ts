@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { JsonObject } from '../build/resource.js';
+import type { JsonObject } from '../kustomize/resource.js';
 import { ANNOTATION_DEPLOYED_AT, planGc, previewLabels, previewOf, previewSelector, previewTable, refusal, type Preview } from './previews.js';
 import { parseLsRemote } from './git.js';
 

@@ -1,7 +1,7 @@
 // Preview namespaces as data: which namespaces are ours to touch, what they say about their
 // branch and age, and which ones garbage collection removes. Only a namespace carrying all the
 // ownership labels plus our preview marker is a preview; system namespaces never are.
-import type { JsonObject } from '../build/resource.js';
+import type { JsonObject } from '../kustomize/resource.js';
 import { ANNOTATION_BRANCH_NAME, ANNOTATION_BUILD, ANNOTATION_COMMIT, LABEL_BRANCH, LABEL_ENVIRONMENT, MANAGED_BY } from '../env/plan.js';
 import { formatAge } from './duration.js';
 import { PROTECTED_NAMESPACES } from './plan.js';

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Writable } from 'node:stream';
-import type { ResId } from '../build/resource.js';
+import type { ResId } from '../kustomize/resource.js';
 import { objectLine, reportJson, summaryLine, textProgress, type ApplyReport } from './report.js';
 
 const id = (kind: string, name: string, namespace = 'ns', group = '', version = 'v1'): ResId => ({ group, version, kind, namespace, name });

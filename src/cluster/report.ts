@@ -1,6 +1,6 @@
 // What apply did, as data (the --json output) and as progress lines for people. Lines name the
 // object and the action only; object contents (Secret data in particular) are never printed.
-import { formatId, type ResId } from '../build/resource.js';
+import { formatId, type ResId } from '../kustomize/resource.js';
 
 export type Action = 'created' | 'configured' | 'unchanged' | 'pruned' | 'failed';
 

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { JsonObject } from '../build/resource.js';
+import type { JsonObject } from '../kustomize/resource.js';
 import { crdStatus, isWaitable, rolloutStatus } from './rollout.js';
 
 const deploy = (spec: JsonObject, status: JsonObject, generation = 2): JsonObject => ({

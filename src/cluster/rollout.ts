@@ -1,6 +1,6 @@
 // Rollout status of one live object, with kubectl's `rollout status` semantics: pure functions over
 // the object's spec/status, so that the waiting loop only fetches and reports.
-import type { JsonObject } from '../build/resource.js';
+import type { JsonObject } from '../kustomize/resource.js';
 
 export interface RolloutState {
   done: boolean;

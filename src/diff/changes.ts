@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { idOf, type JsonObject, type ResId } from '../build/resource.js';
+import { idOf, type JsonObject, type ResId } from '../kustomize/resource.js';
 
 // A diff is data first: the list of per-object changes between two sets of manifests, matched
 // by group/kind/namespace/name (not version: the cluster may answer in another version).

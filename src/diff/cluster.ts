@@ -1,4 +1,4 @@
-import type { JsonObject, Resource } from '../build/resource.js';
+import type { JsonObject, Resource } from '../kustomize/resource.js';
 import { discoverScopes, FIELD_MANAGER, listMembers } from '../cluster/apply.js';
 import { parentFor, readParent } from '../cluster/applyset.js';
 import type { KubeClient } from '../cluster/client.js';

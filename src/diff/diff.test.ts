@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { JsonObject } from '../build/resource.js';
+import type { JsonObject } from '../kustomize/resource.js';
 import { computeChanges, hasDifferences, summarize } from './changes.js';
 import { formatJson, formatMarkdown, formatTerminal } from './format.js';
 import { maskSecrets } from './mask.js';

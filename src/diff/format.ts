@@ -1,4 +1,4 @@
-import { formatId } from '../build/resource.js';
+import { formatId } from '../kustomize/resource.js';
 import { type Change, summarize } from './changes.js';
 import { unifiedDiff } from './unified.js';
 

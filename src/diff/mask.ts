@@ -1,4 +1,4 @@
-import type { Json, JsonObject } from '../build/resource.js';
+import type { Json, JsonObject } from '../kustomize/resource.js';
 
 // Secret values never reach a diff: like `kubectl diff`, every value of a Secret's `data` and
 // `stringData` is replaced by a marker, and a value that differs gets distinct before/after

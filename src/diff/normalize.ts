@@ -1,4 +1,4 @@
-import type { Json, JsonObject } from '../build/resource.js';
+import type { Json, JsonObject } from '../kustomize/resource.js';
 import { ANNOTATION_BUILD, ANNOTATION_COMMIT } from '../env/plan.js';
 
 // Fields the API server owns. A live object and the result of a server-side dry-run apply both

@@ -1,5 +1,5 @@
-import type { JsonObject } from '../build/resource.js';
-import { parseYamlDocuments } from '../build/yaml/parse.js';
+import type { JsonObject } from '../kustomize/resource.js';
+import { parseYamlDocuments } from '../kustomize/yaml/parse.js';
 import { METADATA_FILE } from '../gitops/metadata.js';
 import { DeployRepo } from '../gitops/remote.js';
 import type { RemoteOptions } from '../gitops/remote.js';

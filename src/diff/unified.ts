@@ -1,6 +1,6 @@
 import { structuredPatch } from 'diff';
-import { formatId } from '../build/resource.js';
-import { emitYaml } from '../build/yaml/emit.js';
+import { formatId } from '../kustomize/resource.js';
+import { emitYaml } from '../kustomize/yaml/emit.js';
 import type { Change } from './changes.js';
 import { maskSecrets } from './mask.js';
 

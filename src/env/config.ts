@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { KtsError } from '../errors.js';
-import type { Json, JsonObject } from '../build/resource.js';
-import { parseYamlDocuments } from '../build/yaml/parse.js';
+import type { Json, JsonObject } from '../kustomize/resource.js';
+import { parseYamlDocuments } from '../kustomize/yaml/parse.js';
 import { assertSchema } from './schema.js';
 
 // kts.yaml: per environment, which overlay to build and what to inject. Validated against

@@ -1,4 +1,4 @@
-import type { Json, JsonObject, Resource } from '../build/resource.js';
+import type { Json, JsonObject, Resource } from '../kustomize/resource.js';
 
 // Kustomize cannot set "every host of every Ingress" (a replacement needs to know each rule's
 // index), so this is a small filter: every rule's host and every TLS entry's hosts become `host`.

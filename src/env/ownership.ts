@@ -1,4 +1,4 @@
-import type { Json, JsonObject, Resource } from '../build/resource.js';
+import type { Json, JsonObject, Resource } from '../kustomize/resource.js';
 
 // Ownership metadata on every rendered object's own metadata (not on pod templates: a new commit
 // must not restart pods whose spec did not change). Labels hold short, valid label values (slug,

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { newResource, type JsonObject, type Resource } from '../build/resource.js';
+import { newResource, type JsonObject, type Resource } from '../kustomize/resource.js';
 import type { BuildContext } from './context.js';
 import type { EnvironmentConfig } from './config.js';
 import { setIngressHosts } from './ingress.js';

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { KtsError } from '../errors.js';
-import type { Resource } from '../build/resource.js';
+import type { Resource } from '../kustomize/resource.js';
 import { resolveEnvironment, type EnvironmentConfig } from './config.js';
 import { resolveContext, type BuildContext, type ContextFlags, type GitReader } from './context.js';
 import { addOwnership } from './ownership.js';

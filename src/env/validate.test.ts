@@ -4,7 +4,7 @@ import { repoRoot, sharedDir } from '../../test/helpers/paths.js';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { newResource, type JsonObject } from '../build/resource.js';
+import { newResource, type JsonObject } from '../kustomize/resource.js';
 import { checkKustomizations, checkObjects } from './validate.js';
 
 const cm = (metadata: JsonObject, extra: JsonObject = {}) => newResource({ apiVersion: 'v1', kind: 'ConfigMap', metadata, ...extra });
@@ -95,7 +95,7 @@ const corpus = sharedDir ? join(sharedDir, 'conformance', 'cases') : undefined;
     const meta = JSON.parse(readFileSync(join(corpus!, name, 'case.json'), 'utf8')) as { build: string; expect: string };
     if (meta.expect !== 'output') continue;
     const files = join(corpus!, name, 'files');
-    // YAML syntax is the parser's business (src/build/yaml), not the schema's.
+    // YAML syntax is the parser's business (src/kustomize/yaml), not the schema's.
     const problems = checkKustomizations(join(files, meta.build), files).problems.filter((p) => !p.field.startsWith('line '));
     if (problems.length) rejected.push(`${name}: ${problems.map((p) => `${p.file}: ${p.field}: ${p.message}`).join('; ')}`);
     checked++;

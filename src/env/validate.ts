@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { isKtsError } from '../errors.js';
-import { formatId, idKey, idOf, type Json, type JsonObject, type Resource } from '../build/resource.js';
-import { parseYamlDocuments } from '../build/yaml/parse.js';
+import { formatId, idKey, idOf, type Json, type JsonObject, type Resource } from '../kustomize/resource.js';
+import { parseYamlDocuments } from '../kustomize/yaml/parse.js';
 import { schema, schemaProblems, type Problem } from './schema.js';
 
 // `kts validate`: every problem at once (not the first), each naming a file and a field — the

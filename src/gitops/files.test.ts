@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { newResource, type JsonObject } from '../build/resource.js';
+import { newResource, type JsonObject } from '../kustomize/resource.js';
 import { KtsError } from '../errors.js';
 import { checkFolder, fileNames, folderForRender, resolveFolder } from './files.js';
 

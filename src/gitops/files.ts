@@ -1,7 +1,7 @@
 // Where things go in the deploy repository: the folder of an environment (from a path template)
 // and one file per resource inside it.
 import { createHash } from 'node:crypto';
-import { idOf, type ResId, type Resource } from '../build/resource.js';
+import { idOf, type ResId, type Resource } from '../kustomize/resource.js';
 import { KtsError, UsageError } from '../errors.js';
 
 export const DEFAULT_PATH_TEMPLATE = '<env>/<branch-slug>';

@@ -2,9 +2,9 @@
 // environment published into another environment's folder, as one commit, so the target deploys
 // exactly the images that passed. Only container images whose repository appears in the source
 // folder change; everything else in the target stays byte for byte.
-import type { Json, JsonObject } from '../build/resource.js';
-import { newResource } from '../build/resource.js';
-import { parseYamlDocuments } from '../build/yaml/parse.js';
+import type { Json, JsonObject } from '../kustomize/resource.js';
+import { newResource } from '../kustomize/resource.js';
+import { parseYamlDocuments } from '../kustomize/yaml/parse.js';
 import { KtsError } from '../errors.js';
 import { parseImageRef } from '../env/images.js';
 import { serialize } from '../index.js';

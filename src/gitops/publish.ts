@@ -1,5 +1,5 @@
 // `kts publish`: one rendered environment → one folder of the deploy repository, one commit.
-import type { Resource } from '../build/resource.js';
+import type { Resource } from '../kustomize/resource.js';
 import { serialize } from '../index.js';
 import { version } from '../version.js';
 import { fileNames } from './files.js';

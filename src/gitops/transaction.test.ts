@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { newResource } from '../build/resource.js';
+import { newResource } from '../kustomize/resource.js';
 import { KtsError } from '../errors.js';
 import { advanceRef, commitFile, gitIn, startGitServer, type GitServer } from '../../test/git-server.js';
 import { hasProgram } from '../../test/helpers/cli.js';

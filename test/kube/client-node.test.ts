@@ -3,7 +3,7 @@
 import { ApiException, CoreV1Api, KubeConfig, type KubernetesObject, KubernetesObjectApi, PatchStrategy, Watch } from '@kubernetes/client-node';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { JsonObject } from '../../src/build/resource.js';
+import type { JsonObject } from '../../src/kustomize/resource.js';
 import { type KubeServer, startKubeServer } from './server.js';
 
 const test = suite<{ kube: KubeServer; kc: KubeConfig }>('@kubernetes/client-node against the test server');

@@ -6,7 +6,7 @@
 // `f:name` (map field), `k:{"name":"web"}` (associative list item), `v:"x"` (set item), `i:0`.
 // A FieldSet is a Set of JSON-encoded paths, so set algebra is plain Set operations.
 
-import type { Json, JsonObject } from '../../src/build/resource.js';
+import type { Json, JsonObject } from '../../src/kustomize/resource.js';
 
 export type Path = string[];
 export type FieldSet = Set<string>;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { JsonObject } from '../../src/build/resource.js';
+import type { JsonObject } from '../../src/kustomize/resource.js';
 import { kubectl, kubectlAvailable } from './kubectl.js';
 import { type KubeServer, startKubeServer } from './server.js';
 

@@ -2,7 +2,7 @@
 
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { JsonObject } from '../../src/build/resource.js';
+import type { JsonObject } from '../../src/kustomize/resource.js';
 import { fieldSetOf, fromFieldsV1, pathString, toFieldsV1 } from './fieldset.js';
 import { readManagers, recordUpdate, serverSideApply } from './managed.js';
 import { strategicMergePatch, structuredMerge } from './merge.js';

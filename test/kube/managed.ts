@@ -2,7 +2,7 @@
 // conflicts with other managers) and ownership changes made by ordinary updates.
 // Semantics follow sigs.k8s.io/structured-merge-diff's merge.Updater, at field-path granularity.
 
-import type { Json, JsonObject } from '../../src/build/resource.js';
+import type { Json, JsonObject } from '../../src/kustomize/resource.js';
 import {
   clone,
   deepEqual,

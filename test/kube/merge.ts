@@ -2,7 +2,7 @@
 // the structured merge of server-side apply, RFC 7386 merge patch and (simplified) strategic
 // merge patch. Lists are classified by field name (fieldset.ts), as without schemas.
 
-import type { Json, JsonObject } from '../../src/build/resource.js';
+import type { Json, JsonObject } from '../../src/kustomize/resource.js';
 import { clone, deepEqual, isObject, keyElement, listKind } from './fieldset.js';
 
 /** Server-side apply: `applied` merged into `live` (maps recursively, associative lists by key, the rest replaced). */

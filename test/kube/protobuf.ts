@@ -2,7 +2,7 @@
 // and the generated.proto messages) to accept the bodies kubectl's typed clients send for
 // `kubectl create namespace|configmap|secret|serviceaccount`. Other kinds get 415 from the server.
 
-import type { Json, JsonObject } from '../../src/build/resource.js';
+import type { Json, JsonObject } from '../../src/kustomize/resource.js';
 
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]); // "k8s\0"
 

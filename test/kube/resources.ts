@@ -3,7 +3,7 @@
 // documents (legacy and aggregated) and the OpenAPI v3 index kubectl reads before applying.
 
 import { createHash } from 'node:crypto';
-import type { Json, JsonObject } from '../../src/build/resource.js';
+import type { Json, JsonObject } from '../../src/kustomize/resource.js';
 import { isObject } from './fieldset.js';
 
 export interface ResourceType {

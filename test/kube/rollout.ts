@@ -2,7 +2,7 @@
 // is still progressing (or stalled: it never moves on), has failed its progress deadline, or
 // has not been observed yet. Jobs run, complete or fail.
 
-import type { Json, JsonObject } from '../../src/build/resource.js';
+import type { Json, JsonObject } from '../../src/kustomize/resource.js';
 import { isObject } from './fieldset.js';
 
 export type RolloutState = 'complete' | 'progressing' | 'failed' | 'pending';

@@ -1,7 +1,7 @@
 // Label selectors (k8s.io/apimachinery/pkg/labels: =, ==, !=, in, notin, exists, !exists, gt, lt)
 // and the field selectors every kind supports (metadata.name, metadata.namespace).
 
-import type { JsonObject } from '../../src/build/resource.js';
+import type { JsonObject } from '../../src/kustomize/resource.js';
 import { isObject } from './fieldset.js';
 import { ApiError, errors } from './status.js';
 

@@ -3,7 +3,7 @@
 
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Json, JsonObject } from '../../src/build/resource.js';
+import type { Json, JsonObject } from '../../src/kustomize/resource.js';
 import { type KubeServer, startKubeServer } from './server.js';
 
 const test = suite<{ kube: KubeServer }>('Kubernetes API test server over HTTP');

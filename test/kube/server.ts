@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
 import { parse as parseYaml } from 'yaml';
-import type { Json, JsonObject } from '../../src/build/resource.js';
+import type { Json, JsonObject } from '../../src/kustomize/resource.js';
 import { clone, isObject } from './fieldset.js';
 import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, gvOf, openApiDocument, openApiIndex, type ResourceType } from './resources.js';
 import type { RolloutState } from './rollout.js';

@@ -4,7 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import jsonPatch, { type Operation } from 'fast-json-patch';
-import type { Json, JsonObject } from '../../src/build/resource.js';
+import type { Json, JsonObject } from '../../src/kustomize/resource.js';
 import { clone, deepEqual, type FieldSetOptions, isObject } from './fieldset.js';
 import { recordUpdate, serverSideApply } from './managed.js';
 import { mergePatch, strategicMergePatch } from './merge.js';

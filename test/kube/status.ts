@@ -1,7 +1,7 @@
 // Kubernetes `Status` error bodies (k8s.io/apimachinery/pkg/api/errors), with the same
 // messages, reasons and details the real API server sends.
 
-import type { JsonObject } from '../../src/build/resource.js';
+import type { JsonObject } from '../../src/kustomize/resource.js';
 
 export interface StatusCause {
   type?: string;

@@ -1,6 +1,6 @@
 // Server-side printing (meta.k8s.io/v1 Table), which `kubectl get` asks for by default.
 
-import type { Json, JsonObject } from '../../src/build/resource.js';
+import type { Json, JsonObject } from '../../src/kustomize/resource.js';
 import { isObject } from './fieldset.js';
 import type { ResourceType } from './resources.js';
 
