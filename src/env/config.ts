@@ -37,6 +37,8 @@ export interface EnvironmentConfig {
   major?: string;
   /** The kts.yaml this came from (absolute), when there is one. */
   configFile?: string;
+  /** A bare kustomization directory, not an environment of kts.yaml: the project's images are only applied where they match. */
+  adhoc?: boolean;
 }
 
 interface RawImage {
@@ -44,7 +46,7 @@ interface RawImage {
   newName?: string;
   tagTemplate?: string;
 }
-interface RawEnvironment extends Omit<EnvironmentConfig, 'name' | 'components' | 'images' | 'tagTemplate' | 'major' | 'configFile'> {
+interface RawEnvironment extends Omit<EnvironmentConfig, 'name' | 'components' | 'images' | 'tagTemplate' | 'major' | 'configFile' | 'adhoc'> {
   components?: string[];
   images?: (string | RawImage)[];
   tagTemplate?: string;
@@ -166,6 +168,7 @@ function fromDirectory(dir: string, project: ProjectConfig | undefined): Environ
     images: imageConfigs(project?.images),
     major: project?.major === undefined ? undefined : String(project.major),
     configFile: project?.file,
+    adhoc: true,
   };
 }
 

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseImageFlag, parseImageRef } from './images.js';
+import { checkRepository, containersOf, parseImageFlag, parseImageRef } from './images.js';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 
@@ -23,6 +23,21 @@ test('bad image flags are errors naming the flag', () => {
   assert.throws(() => parseImageFlag('shop/web=reg/web'), /no tag or digest/);
   assert.throws(() => parseImageFlag('shop/web=reg/web@sha256:xyz'), /invalid digest/);
   assert.throws(() => parseImageFlag('shop/web=reg/web:-bad'), /invalid image tag/);
+});
+
+test('repositories follow the reference grammar: lowercase paths, a registry host with an optional port', () => {
+  for (const ok of ['web', 'shop/web', 'Registry.Example.com:5000/shop/web', 'localhost/a__b', 'a-b_c/e--f.g']) assert.is(checkRepository(ok, 'f'), ok);
+  assert.throws(() => parseImageFlag('shop/web=registry/Shop/Web:1'), /invalid image repository 'registry\/Shop\/Web': repository path components must be lowercase/);
+  assert.throws(() => checkRepository('reg.example.com/shop//web', 'f'), /path components/);
+  assert.throws(() => checkRepository('reg_x.com:5000/web', 'f'), /registry 'reg_x.com:5000' is not a host name/);
+  assert.throws(() => checkRepository('shop/-web', 'f'), /path components/);
+  assert.throws(() => parseImageRef('shop/web:1:2', 'f'), /invalid image repository 'shop\/web:1'/);
+});
+
+test('containers are found in pods, templates and job templates, init and ephemeral ones too', () => {
+  const cronJob = { spec: { jobTemplate: { spec: { template: { spec: { initContainers: [{ image: 'a' }], containers: [{ image: 'b' }, { name: 'no-image' }] } } } } } };
+  assert.equal(containersOf(cronJob).map((c) => c.image), ['a', 'b']);
+  assert.equal(containersOf({ spec: { ephemeralContainers: [{ image: 'c' }] } }).map((c) => c.image), ['c']);
 });
 
 test.run();

@@ -1,8 +1,8 @@
-import { dirname, relative } from 'node:path';
+import { basename, dirname, relative } from 'node:path';
 import { KtsError } from '../errors.js';
 import type { BuildContext } from './context.js';
 import type { EnvironmentConfig } from './config.js';
-import { checkTag, type KustomizeImage } from './images.js';
+import { checkRepository, checkTag, type KustomizeImage } from './images.js';
 import { expand, type TemplateValues } from './template.js';
 
 // A render as data: the kustomization layered over the overlay (so the engine's kustomize
@@ -19,6 +19,10 @@ export const ANNOTATION_BRANCH_NAME = 'kts.dev/branch-name';
 export interface ImagePlan extends KustomizeImage {
   /** How the tag was chosen, for `kts context`. */
   source: string;
+  /** Where the image was asked for (`kts.yaml images[0]`, `--image …`), for the error when it matches no container. */
+  origin: string;
+  /** A project image applied to a bare directory: fine when it matches nothing. */
+  optional?: true;
 }
 
 export interface RenderPlan {
@@ -55,11 +59,13 @@ function imagePlans(env: EnvironmentConfig, ctx: BuildContext, values: TemplateV
     const template = img.tagTemplate ?? env.tagTemplate;
     const newTag = ctx.tag ?? checkTag(expand(template, values, where(env, `images[${i}].tagTemplate`), used), `tag template ${template}`);
     const source = ctx.tag !== undefined ? 'flag --tag' : `template ${template}`;
-    out.set(img.name, { name: img.name, ...(img.newName ? { newName: img.newName } : {}), newTag, source });
+    const origin = `${env.configFile ? basename(env.configFile) : 'kts.yaml'} images`;
+    if (img.newName) checkRepository(img.newName, `${origin} (${img.name}).newName`);
+    out.set(img.name, { name: img.name, ...(img.newName ? { newName: img.newName } : {}), newTag, source, origin, ...(env.adhoc ? { optional: true as const } : {}) });
   });
   for (const flag of ctx.images) {
     const listed = out.get(flag.name);
-    out.set(flag.name, { ...flag, newName: flag.newName ?? listed?.newName, source: 'flag --image' });
+    out.set(flag.name, { ...flag, newName: flag.newName ?? listed?.newName, source: 'flag --image', origin: `--image ${flag.name}` });
   }
   return [...out.values()].map((p) => Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as unknown as ImagePlan);
 }
@@ -92,7 +98,7 @@ export function planRender(env: EnvironmentConfig, ctx: BuildContext): RenderPla
   const k: Record<string, unknown> = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [rel(env.overlay)] };
   if (env.components.length) k.components = env.components.map(rel);
   if (namespace) k.namespace = namespace;
-  if (images.length) k.images = images.map(({ source: _source, ...img }) => img);
+  if (images.length) k.images = images.map(({ source: _source, origin: _origin, optional: _optional, ...img }) => img);
   if (env.configMap) {
     const cm = env.configMap;
     const literals = Object.keys(cm.data)

@@ -5,6 +5,7 @@ import { resolveEnvironment, type EnvironmentConfig } from './config.js';
 import { resolveContext, type BuildContext, type ContextFlags, type GitReader } from './context.js';
 import { addOwnership } from './ownership.js';
 import { setIngressHosts } from './ingress.js';
+import { checkImagesUsed } from './used-images.js';
 import { planRender, type RenderPlan } from './plan.js';
 
 // `kts render ENV`: resolve the environment and the build context, plan the injections, build the
@@ -67,6 +68,7 @@ export function finishRender(plan: RenderPlan, built: Resource[]): Resource[] {
       throw new KtsError('render', `environment '${plan.envName}' configures a ${kind} but its overlay contains none to set`);
     }
   }
+  checkImagesUsed(plan.images, built, plan.envName);
   const hosted = plan.host ? setIngressHosts(built, plan.host) : built;
   return addOwnership(hosted, plan.labels, plan.annotations);
 }

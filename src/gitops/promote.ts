@@ -6,32 +6,14 @@ import type { Json, JsonObject } from '../kustomize/resource.js';
 import { newResource } from '../kustomize/resource.js';
 import { parseYamlDocuments } from '../kustomize/yaml/parse.js';
 import { KtsError } from '../errors.js';
-import { parseImageRef } from '../env/images.js';
+import { containersOf, parseImageRef } from '../env/images.js';
 import { serialize } from '../index.js';
 import { formatMetadata, METADATA_FILE, parseMetadata, type PublishMetadata } from './metadata.js';
 import type { FileSource } from './plan.js';
 import { transact, type GitOptions, type HeadView } from './transaction.js';
 
-const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'];
-
 function isObject(v: Json | undefined): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Every container object (with a string `image`) anywhere in a manifest: pods, templates, job templates. */
-function containers(value: Json, out: JsonObject[] = []): JsonObject[] {
-  if (Array.isArray(value)) {
-    for (const v of value) containers(v, out);
-  } else if (isObject(value)) {
-    for (const [key, v] of Object.entries(value)) {
-      if (CONTAINER_LISTS.includes(key) && Array.isArray(v)) {
-        for (const c of v) if (isObject(c) && typeof c.image === 'string') out.push(c);
-      } else {
-        containers(v, out);
-      }
-    }
-  }
-  return out;
 }
 
 function repositoryOf(image: string, file: string): string {
@@ -62,7 +44,7 @@ export function planPromotion(source: Map<string, string>, target: Map<string, s
     if (name === METADATA_FILE) continue;
     const file = `${where.from}/${name}`;
     for (const doc of parseYamlDocuments(text, file)) {
-      for (const c of containers(doc)) {
+      for (const c of containersOf(doc)) {
         const image = c.image as string;
         const repository = repositoryOf(image, file);
         const seen = images.get(repository);
@@ -84,7 +66,7 @@ export function planPromotion(source: Map<string, string>, target: Map<string, s
     const docs = parseYamlDocuments(text, file);
     let changed = false;
     for (const doc of docs) {
-      for (const c of containers(doc)) {
+      for (const c of containersOf(doc)) {
         const was = c.image as string;
         const p = promotions.get(repositoryOf(was, file));
         if (!p) continue;
