@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from './command.js';
 import { parseFlags } from './args.js';
-import { KtsError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { Resource } from '../kustomize/resource.js';
+import { fromRepoFlagOptions, fromRepoFlagsHelp } from './from-repo-flags.js';
 import { clusterFlagOptions, clusterFlagsHelp, connectOptionsFrom, durationFlag, positiveInt } from '../cluster/flags.js';
 
 const HELP = `usage: kts apply ENV [flags]
@@ -12,7 +12,8 @@ namespaces and CRDs, RBAC/quotas/limits, configuration, services, workloads, the
 a KEP-3659 ApplySet (parent: Secret kts-applyset-ENV in the environment's namespace).
 
 Flags:
-  -f, --file FILE        apply these rendered manifests ('-' for stdin) instead of rendering ENV
+  -f, --file PATH        apply these rendered manifests instead of rendering ENV: a file, '-' for
+                         stdin, or a directory of .yaml/.yml/.json files (not recursive)
   -n, --namespace NS     namespace of the ApplySet parent and of objects without one (default: the
                          environment's namespace, the render's only namespace, the context's)
   --dry-run=server       let the server validate everything, change nothing
@@ -52,8 +53,9 @@ export const command: Command = {
         timeout: { type: 'string' },
         concurrency: { type: 'string' },
         json: { type: 'boolean' },
+        ...fromRepoFlagOptions,
       },
-      `${HELP}\n${contextFlagsHelp}`,
+      `${HELP}${fromRepoFlagsHelp}\n${contextFlagsHelp}`,
     );
     if (!parsed) return 0;
     const { values, positionals } = parsed;
@@ -66,16 +68,17 @@ export const command: Command = {
 
     let resources: Resource[];
     let namespace = values.namespace;
+    let source: string | undefined;
+    if (values.file !== undefined && values['from-repo']) throw new UsageError('apply: -f and --from-repo are alternatives');
     if (values.file !== undefined) {
-      const { resourcesFromYaml } = await import('../cluster/manifests.js');
-      const file = values.file;
-      let text: string;
-      try {
-        text = readFileSync(file === '-' ? 0 : file, 'utf8');
-      } catch (e) {
-        throw new KtsError('manifest', `cannot read: ${(e as Error).message}`, { file });
-      }
-      resources = resourcesFromYaml(text, file === '-' ? '<stdin>' : file);
+      const { readManifests } = await import('../cluster/manifests.js');
+      resources = readManifests(values.file);
+    } else if (values['from-repo']) {
+      const { resourcesFromRepo } = await import('./from-repo.js');
+      const published = await resourcesFromRepo(env, values);
+      resources = published.resources;
+      namespace ??= published.namespace;
+      source = published.description;
     } else {
       const { renderFromFlags } = await import('../env/flags.js');
       const rendered = await renderFromFlags(env, values);
@@ -97,6 +100,7 @@ export const command: Command = {
       env,
       resources,
       namespace,
+      source,
       dryRun: dryRun === 'server',
       force: values['force-conflicts'],
       recreateImmutable: values['recreate-immutable'],

@@ -14,6 +14,8 @@ Renders ENV as 'kts render' does and shows what a deploy would change:
   --against cluster    compared with the live objects: each object is applied as a server-side dry
                        run and compared with the live one, server-managed fields ignored; members of
                        the environment's ApplySet that 'kts apply --prune' would delete show as removed
+  --from-repo          with --against cluster: preview 'kts apply ENV --from-repo', the environment's
+                       folder as the deploy repository holds it instead of a render of the checkout
   --output text|markdown|json   terminal report (default), pull-request comment, or structured changes
   --color auto|always|never     color the text report (default: auto, when stdout is a terminal)
   --limit N            markdown size cap in characters (default: 65536, a PR comment's limit)
@@ -44,7 +46,8 @@ async function run(argv: string[]): Promise<number> {
         context: { type: 'string' },
         kubeconfig: { type: 'string' },
         namespace: { type: 'string', short: 'n' },
-        'with-build-annotations': { type: 'boolean' } }, help);
+        'with-build-annotations': { type: 'boolean' },
+        'from-repo': { type: 'boolean' } }, help);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError(`expected exactly one ENV\n${help}`);
@@ -57,19 +60,20 @@ async function run(argv: string[]): Promise<number> {
   const limit = values.limit === undefined ? undefined : Number(values.limit);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1000)) throw new UsageError(`--limit: expected a whole number of at least 1000`);
 
-  const rendered = await renderFromFlags(positionals[0]!, values);
+  if (values['from-repo'] && against !== 'cluster') throw new UsageError(`--from-repo previews a deploy of the repository's folder: use it with --against cluster`);
+  const rendered = values['from-repo'] ? await (await import('./from-repo.js')).resourcesFromRepo(positionals[0]!, values) : await renderFromFlags(positionals[0]!, values);
   let before;
   let after = rendered.resources.map((r) => r.obj);
   let target: string;
-  if (against === 'repo') {
-    const [{ gitSetup }, { folderForRender }, { publishedObjects }] = await Promise.all([
+  if (against === 'repo' && 'context' in rendered) {
+    const [{ gitSetup }, { folderForRender }, { readPublished }] = await Promise.all([
       import('../gitops/options.js'),
       import('../gitops/files.js'),
-      import('../diff/repo.js'),
+      import('../gitops/published.js'),
     ]);
     const setup = gitSetup({ ...values, json: true });
     const folder = folderForRender(values.path, rendered);
-    before = await publishedObjects(setup.git.remote, folder);
+    before = (await readPublished(setup.git.remote, folder)).objects;
     target = `${folder} in the deploy repository`;
   } else {
     const [{ connect }, { connectOptionsFrom }, { clusterSides }] = await Promise.all([

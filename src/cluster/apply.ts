@@ -30,6 +30,8 @@ export interface ApplyRequest {
   resources: Resource[];
   /** The environment's namespace; the ApplySet parent lives there (default: the render's only namespace, else the kubeconfig context's). */
   namespace?: string;
+  /** Where the resources come from when not from a render of the checkout (`--from-repo`), for the first progress line. */
+  source?: string;
   dryRun?: boolean;
   force?: boolean;
   /** Delete and recreate members whose update the server refuses because a field is immutable. */
@@ -212,7 +214,7 @@ export async function applyEnvironment(client: KubeClient, req: ApplyRequest): P
     const conflict = parentConflict(previous, parent);
     if (conflict) throw new KtsError('applyset-foreign', `${conflict}; refusing to apply`);
   }
-  progress.info(`${req.env}: applying ${plan.count} objects to ${client.server}${dryRun ? ' (server dry run)' : ''}; ApplySet ${parent.id} (Secret ${parent.namespace}/${parent.name})`);
+  progress.info(`${req.env}: applying ${plan.count} objects${req.source ? ` from ${req.source}` : ''} to ${client.server}${dryRun ? ' (server dry run)' : ''}; ApplySet ${parent.id} (Secret ${parent.namespace}/${parent.name})`);
   const allGroupKinds = [...new Set([...(previous?.groupKinds ?? []), ...plan.groupKinds])].sort();
   const allNamespaces = [...new Set([...(previous?.namespaces ?? []), ...plan.namespaces, parent.namespace])].sort();
   const live = await listMembers(client, plan, allGroupKinds, allNamespaces, concurrency);

@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { JsonObject } from '../kustomize/resource.js';
 import { checkRepository, containersOf, parseImageFlag, parseImageRef } from './images.js';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
@@ -35,7 +36,7 @@ test('repositories follow the reference grammar: lowercase paths, a registry hos
 });
 
 test('containers are found in pods, templates and job templates, init and ephemeral ones too', () => {
-  const cronJob = { spec: { jobTemplate: { spec: { template: { spec: { initContainers: [{ image: 'a' }], containers: [{ image: 'b' }, { name: 'no-image' }] } } } } } };
+  const cronJob: JsonObject = { spec: { jobTemplate: { spec: { template: { spec: { initContainers: [{ image: 'a' }], containers: [{ image: 'b' }, { name: 'no-image' }] } } } } } };
   assert.equal(containersOf(cronJob).map((c) => c.image), ['a', 'b']);
   assert.equal(containersOf({ spec: { ephemeralContainers: [{ image: 'c' }] } }).map((c) => c.image), ['c']);
 });

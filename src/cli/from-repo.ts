@@ -1,0 +1,40 @@
+// `--from-repo` for apply and diff: the environment's folder as the deploy repository holds it
+// (exactly the bytes publish or promote wrote) instead of a render of the checkout. The folder and
+// namespace are found as publish finds them, from the environment and the build context.
+import { newResource, type Resource } from '../kustomize/resource.js';
+import { KtsError } from '../errors.js';
+import { contextFlagsFrom } from '../env/flags.js';
+import { resolveRender } from '../env/render.js';
+import { folderForRender } from '../gitops/files.js';
+import { gitSetup } from '../gitops/options.js';
+import { readPublished } from '../gitops/published.js';
+
+export interface FromRepo {
+  envName: string;
+  resources: Resource[];
+  namespace?: string;
+  /** One line saying what is deployed: folder, deploy commit, build and source commit. */
+  description: string;
+}
+
+export async function resourcesFromRepo(env: string, values: Record<string, unknown>): Promise<FromRepo> {
+  const { flags, configFile } = contextFlagsFrom(values);
+  const resolved = resolveRender({ env, flags, configFile });
+  const folder = folderForRender(typeof values.path === 'string' ? values.path : undefined, { ...resolved, namespace: resolved.plan.namespace });
+  const setup = gitSetup({ ...values, json: true });
+  const published = await readPublished(setup.git.remote, folder);
+  if (published.objects.length === 0) {
+    throw new KtsError('from-repo', `nothing is published at ${folder} in ${published.repository} (${setup.git.remote.ref}): publish or promote it first`);
+  }
+  const meta = published.metadata;
+  const build = meta?.promotedFrom ? meta.promotedFrom : meta;
+  const origin = [build?.build ? `build ${build.build}` : '', meta?.promotedFrom?.commit ?? meta?.source.commit ? `commit ${(meta?.promotedFrom?.commit ?? meta?.source.commit)!.slice(0, 12)}` : '', meta?.promotedFrom ? `promoted from ${meta.promotedFrom.folder}` : '']
+    .filter(Boolean)
+    .join(', ');
+  return {
+    envName: resolved.envName,
+    resources: published.objects.map(newResource),
+    namespace: resolved.plan.namespace,
+    description: `${folder} at ${published.head!.slice(0, 12)} in ${published.repository}${origin ? ` (${origin})` : ''}`,
+  };
+}
