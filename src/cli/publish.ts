@@ -14,11 +14,14 @@ the environment's folder is replaced by one file per resource (<kind>-<name>.yam
 .kts-publish metadata file, as one commit naming the source commit and the change (+added
 ~changed -removed), pushed without force. When another job pushed first, the folder is rebuilt on
 top of the new head and the push retried with a jittered backoff. Nothing changed: no commit.
-A folder already holding a newer render (higher build number, else later render time) is left alone.
+A folder already holding a newer render (higher build number, else later render time) is left alone
+unless --allow-older is given.
 
   --path TEMPLATE      folder for the render (default: ${DEFAULT_PATH_TEMPLATE}, or <env> for an environment
                        with a fixed namespace such as production); placeholders <env> <branch-slug> <namespace>
   --source-repo URL    source repository for the metadata (default: CI variables)
+  --allow-older        publish even when the folder holds a newer render: roll back by re-running an
+                       older build's publish (by default the newer render wins)
 ${gitFlagsHelp}${contextFlagsHelp}`;
 
 function describe(r: PublishReport): string {
@@ -36,7 +39,7 @@ function describe(r: PublishReport): string {
 export const command: Command = {
   summary: 'Render an environment and commit it to a GitOps deploy repository',
   async run(argv: string[]): Promise<number> {
-    const parsed = parseFlags(argv, { ...contextFlagOptions, ...gitFlagOptions, path: { type: 'string' }, 'source-repo': { type: 'string' } }, help);
+    const parsed = parseFlags(argv, { ...contextFlagOptions, ...gitFlagOptions, path: { type: 'string' }, 'source-repo': { type: 'string' }, 'allow-older': { type: 'boolean' } }, help);
     if (!parsed) return 0;
     const { values, positionals } = parsed;
     if (positionals.length !== 1) throw new UsageError(`expected exactly one ENV\n${help}`);
@@ -56,6 +59,7 @@ export const command: Command = {
           commit: rendered.context.commit,
           build: rendered.context.build,
           sourceRepository: values['source-repo'] ?? sourceRepositoryFrom(),
+          allowOlder: values['allow-older'],
         },
         setup.git,
       );

@@ -57,6 +57,15 @@ test('planPublish: a folder holding a newer render is superseded, not overwritte
   });
   assert.is(plan.status, 'superseded');
   if (plan.status === 'superseded') assert.is(plan.newer.build, '12');
+  const rollback = planPublish({
+    current: current({ 'a.yaml': 'new', [METADATA_FILE]: formatMetadata(newer) }),
+    currentMetadata: formatMetadata(newer),
+    desired: new Map([['a.yaml', 'old']]),
+    metadata: meta('9'),
+    allowOlder: true,
+  });
+  assert.is(rollback.status, 'changed');
+  assert.equal(rollback.changed, ['a.yaml']);
 });
 
 test('changeListing names files, bounded', () => {

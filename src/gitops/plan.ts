@@ -26,6 +26,8 @@ export interface PublishPlanInput {
   /** The rendered files (name → content), without the metadata file. */
   desired: Map<string, string>;
   metadata: PublishMetadata;
+  /** Replace a newer render too (a rollback by re-publishing an older build). */
+  allowOlder?: boolean;
 }
 
 export function planPublish(input: PublishPlanInput): PublishPlan {
@@ -48,7 +50,7 @@ export function planPublish(input: PublishPlanInput): PublishPlan {
   }
   // Never replace a newer render with an older one (a slow or re-run job landing late).
   const existing = parseMetadata(input.currentMetadata);
-  if (existing && isNewerRender(existing, input.metadata)) return { status: 'superseded', newer: existing, ...change };
+  if (existing && !input.allowOlder && isNewerRender(existing, input.metadata)) return { status: 'superseded', newer: existing, ...change };
   files.set(METADATA_FILE, { content: formatMetadata(input.metadata) });
   return { status: 'changed', files, ...change };
 }

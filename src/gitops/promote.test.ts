@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KtsError } from '../errors.js';
-import { planPromotion } from './promote.js';
+import { checkExpectedBuild, planPromotion, sourceImages } from './promote.js';
 
 const deployment = (image: string, init = 'busybox:1.36') => `apiVersion: apps/v1
 kind: Deployment
@@ -32,10 +32,12 @@ spec:
             name: cleanup
 `;
 const where = { from: 'ci/master', to: 'production' };
+const listed = new Set(['registry.test/shop/web', 'registry.test/shop/worker']);
+const promote = (source: Map<string, string>, target: Map<string, string>) => planPromotion(sourceImages(source, listed, where.from), target, where);
 
 test('planPromotion: copies tags and digests by repository, into every container list and nested template', () => {
   const digest = `registry.test/shop/worker@sha256:${'a'.repeat(64)}`;
-  const plan = planPromotion(
+  const plan = promote(
     new Map([
       ['deployment-web.yaml', deployment('registry.test/shop/web:1.42-abc')],
       ['cronjob-cleanup.yaml', cronjob(digest)],
@@ -46,7 +48,6 @@ test('planPromotion: copies tags and digests by repository, into every container
       ['cronjob-cleanup.yaml', cronjob('registry.test/shop/worker:1.41-def')],
       ['service-web.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n'],
     ]),
-    where,
   );
   assert.equal([...plan.files.keys()].sort(), ['cronjob-cleanup.yaml', 'deployment-web.yaml']);
   assert.is(plan.files.get('deployment-web.yaml'), deployment('registry.test/shop/web:1.42-abc'));
@@ -62,14 +63,14 @@ test('planPromotion: copies tags and digests by repository, into every container
 
 test('planPromotion: nothing to change when the target already runs the images', () => {
   const files = new Map([['deployment-web.yaml', deployment('registry.test/shop/web:1.42-abc')]]);
-  const plan = planPromotion(files, files, where);
+  const plan = promote(files, files);
   assert.is(plan.files.size, 0);
   assert.equal(plan.images, []);
 });
 
 test('planPromotion: refuses an ambiguous source, a source without images, and unrelated folders', () => {
   const fails = (source: Map<string, string>, target: Map<string, string>, pattern: RegExp) =>
-    assert.throws(() => planPromotion(source, target, where), (e: unknown) => e instanceof KtsError && pattern.test(e.message));
+    assert.throws(() => promote(source, target), (e: unknown) => e instanceof KtsError && pattern.test(e.message));
   const target = new Map([['deployment-web.yaml', deployment('registry.test/shop/web:1')]]);
   fails(
     new Map([
@@ -79,8 +80,25 @@ test('planPromotion: refuses an ambiguous source, a source without images, and u
     target,
     /runs two versions of registry\.test\/shop\/web/,
   );
-  fails(new Map([['s.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n']]), target, /no container images/);
-  fails(new Map([['a.yaml', deployment('other/app:2', 'other/init:1')]]), target, /no image of ci\/master \(other\/app, other\/init\) appears in production/);
+  fails(new Map([['s.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n']]), target, /runs none of the images kts.yaml lists \(registry.test\/shop\/web, registry.test\/shop\/worker\)/);
+  fails(new Map([['a.yaml', deployment('registry.test/shop/worker:2', 'other/init:1')]]), target, /no image of ci\/master \(registry.test\/shop\/worker\) appears in production/);
+});
+
+test('planPromotion: only the images kts.yaml lists are promoted; a pinned third-party image keeps the target value', () => {
+  const source = new Map([['deployment-web.yaml', deployment('registry.test/shop/web:1.42-abc', 'envoyproxy/envoy:v1.30.1')]]);
+  const target = new Map([['deployment-web.yaml', deployment('registry.test/shop/web:1.41-def', 'envoyproxy/envoy:v1.30.4')]]);
+  const plan = promote(source, target);
+  assert.is(plan.files.get('deployment-web.yaml'), deployment('registry.test/shop/web:1.42-abc', 'envoyproxy/envoy:v1.30.4'));
+  assert.equal(plan.images.map((p) => p.repository), ['registry.test/shop/web']);
+});
+
+test('checkExpectedBuild: --build/--commit certify exactly what passed', () => {
+  const meta = { environment: 'ci', source: { commit: 'abcdef1234567890' }, build: '10', renderedAt: '2026-01-01T00:00:00Z', tool: 'kts', resources: 3 };
+  checkExpectedBuild('ci/master', meta, { build: '10', commit: 'abcdef1' });
+  checkExpectedBuild('ci/master', meta, undefined);
+  assert.throws(() => checkExpectedBuild('ci/master', meta, { build: '9' }), /ci\/master holds build 10, commit abcdef123456, not build 9: refusing to promote another build/);
+  assert.throws(() => checkExpectedBuild('ci/master', meta, { commit: '1234567' }), /not commit 1234567/);
+  assert.throws(() => checkExpectedBuild('ci/master', undefined, { build: '10' }), /holds build \(unknown\)/);
 });
 
 test.run();

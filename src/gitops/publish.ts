@@ -19,6 +19,8 @@ export interface PublishTarget {
   sourceRepository?: string;
   /** ISO time of the render; now when absent. */
   renderedAt?: string;
+  /** Publish even over a newer render (roll back by re-publishing an older build). */
+  allowOlder?: boolean;
 }
 
 export interface PublishReport extends FolderChange {
@@ -73,7 +75,7 @@ export async function publishResources(resources: Resource[], target: PublishTar
   const tx = await transact<PublishPlan>(opts, async (view) => {
     const current = await view.listFolder(target.folder);
     const metaOid = current.get(METADATA_FILE);
-    const plan = planPublish({ current, currentMetadata: metaOid ? await view.readText(metaOid) : undefined, desired, metadata });
+    const plan = planPublish({ current, currentMetadata: metaOid ? await view.readText(metaOid) : undefined, desired, metadata, allowOlder: target.allowOlder });
     if (plan.status !== 'changed') return { edits: null, result: plan };
     return { edits: [{ path: target.folder, files: plan.files }], message: publishMessage(target, plan), result: plan };
   });
