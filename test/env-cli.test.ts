@@ -133,6 +133,25 @@ test('kts validate passes on the example environments and overlays', () => {
   }
 });
 
+test('kts validate and kts render refuse one host template over the two-host Ingress: the rules would collapse', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'kts-hosts-'));
+  try {
+    const config = readFileSync(join(repoRoot, 'kts.yaml'), 'utf8')
+      .replace(/^    host:.*\n(      .*\n)+/m, '    host: "{slug}.{domain}"\n')
+      .replace(/overlay: /g, `overlay: ${repoRoot}/`)
+      .replace(/- bases\//g, `- ${repoRoot}/bases/`);
+    writeFileSync(join(tmp, 'kts.yaml'), config);
+    const v = kts(['validate', 'ci', '--config', join(tmp, 'kts.yaml'), '--branch', 'b1', '--commit', SHA, '--build', '1'], { env: noCiEnv });
+    assert.is(v.code, 1, v.stderr);
+    assert.match(v.stderr, /kts.yaml: Ingress ci-b1\/web spec.rules\[1\].host 'api.shop.localhost' and Ingress ci-b1\/web spec.rules\[0\].host 'shop.localhost' would both become 'b1.ci.example.test': give each host its own template \(environments.ci.host: \{overlay host: template\}\)\n1 problem found\n$/);
+    const r = kts(['render', 'ci', '--config', join(tmp, 'kts.yaml'), '--branch', 'b1', '--commit', SHA, '--build', '1'], { env: noCiEnv });
+    assert.is(r.code, 1);
+    assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
 test('bad input: schema errors name kts.yaml and the field; usage errors exit 2', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'kts-badcfg-'));
   try {

@@ -28,7 +28,8 @@ export interface EnvironmentConfig {
   namespace?: string;
   namespacePrefix?: string;
   domain?: string;
-  host?: string;
+  /** One template for every Ingress host, or per host of the overlay's Ingress rules (overlay host → template). */
+  host?: string | Record<string, string>;
   tagTemplate: string;
   images: ImageConfig[];
   configMap?: { name: string; data: Record<string, string> };

@@ -60,8 +60,8 @@ test('the plan layers namespace, images, config, quota and components over the o
 test('image tags: --image beats --tag beats the template; a template producing a bad tag is an error', () => {
   const tagged = planRender(env, { ...ctx, tag: 'v9', images: [{ name: 'shop/web', newTag: 'pinned', digest: `sha256:${'0'.repeat(64)}` }] });
   assert.equal(tagged.images, [
-    { name: 'shop/web', newName: 'reg/web', newTag: 'pinned', digest: `sha256:${'0'.repeat(64)}`, source: 'flag --image' },
-    { name: 'shop/worker', newTag: 'v9', source: 'flag --tag' },
+    { name: 'shop/web', newName: 'reg/web', newTag: 'pinned', digest: `sha256:${'0'.repeat(64)}`, source: 'flag --image', origin: '--image shop/web' },
+    { name: 'shop/worker', newTag: 'v9', source: 'flag --tag', origin: 'kts.yaml images' },
   ]);
   assert.throws(() => planRender(env, ctx), /invalid image tag 'feature\/Pay'/);
 });
@@ -75,24 +75,13 @@ test('a fixed namespace and host (production)', () => {
 
 test('an invalid host from the template is an error naming the field', () => {
   assert.throws(() => planRender({ ...env, images: [], host: '{branch}.{domain}' }, ctx), /host 'feature\/pay.dev.example.test' is not a valid DNS name/);
+  assert.throws(() => planRender({ ...env, images: [], host: { 'a.localhost': 'ok.test', 'b.localhost': '{branch}.x' } }, ctx), (e: Error & { field?: string }) => e.field === 'environments.branch.host.b.localhost');
 });
 
-const ingress = (): Resource =>
-  newResource({
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'Ingress',
-    metadata: { name: 'web', namespace: 'x' },
-    spec: { rules: [{ host: 'a.localhost', http: { paths: [] } }, { host: 'b.localhost' }], tls: [{ hosts: ['a.localhost', 'b.localhost'], secretName: 't' }] },
-  });
-
-test('every Ingress rule and TLS entry gets the host; other kinds are untouched', () => {
-  const svc = newResource({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { rules: [{ host: 'keep' }] } });
-  const before = ingress();
-  const [ing, other] = setIngressHosts([before, svc], 'h.example.com');
-  assert.equal((ing!.obj.spec as JsonObject).rules, [{ host: 'h.example.com', http: { paths: [] } }, { host: 'h.example.com' }]);
-  assert.equal((ing!.obj.spec as JsonObject).tls, [{ hosts: ['h.example.com'], secretName: 't' }]);
-  assert.is(other, svc);
-  assert.equal((before.obj.spec as JsonObject).rules, [{ host: 'a.localhost', http: { paths: [] } }, { host: 'b.localhost' }], 'input not mutated');
+test('per-host templates: each overlay host maps to its expanded template; {host} is the first', () => {
+  const plan = planRender({ ...env, images: [], host: { 'shop.localhost': '{slug}.{domain}', 'api.shop.localhost': 'api.{slug}.{domain}' } }, ctx);
+  assert.equal([...plan.hostMap!], [['shop.localhost', `${ctx.slug}.dev.example.test`], ['api.shop.localhost', `api.${ctx.slug}.dev.example.test`]]);
+  assert.is(plan.host, `${ctx.slug}.dev.example.test`);
 });
 
 test('ownership metadata lands on every object, keeping existing labels, not on pod templates', () => {
@@ -106,6 +95,9 @@ test('ownership metadata lands on every object, keeping existing labels, not on 
   assert.equal(out!.obj.metadata, { name: 'web', labels: { app: 'web', 'kts.dev/environment': 'ci' }, annotations: { 'kts.dev/commit': 'abc' } });
   assert.equal(((out!.obj.spec as JsonObject).template as JsonObject).metadata, { labels: { app: 'web' } });
 });
+
+const ingress = (): Resource =>
+  newResource({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: 'x' }, spec: { rules: [{ host: 'a.localhost' }] } });
 
 test('finishRender refuses a quota the overlay has no ResourceQuota for', () => {
   const plan = planRender({ ...env, images: [] }, ctx);

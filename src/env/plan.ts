@@ -28,7 +28,12 @@ export interface ImagePlan extends KustomizeImage {
 export interface RenderPlan {
   envName: string;
   namespace?: string;
+  /** The environment's host: the one template's value, or the first of a per-host map (the `{host}` placeholder). */
   host?: string;
+  /** With a per-host map: each overlay host → the host it becomes. */
+  hostMap?: Map<string, string>;
+  /** kts.yaml and field of the host setting, for errors about Ingress rules. */
+  hostWhere?: { file?: string; field: string };
   images: ImagePlan[];
   /** The in-memory kustomization, relative to `dir`. */
   kustomization: Record<string, unknown>;
@@ -86,10 +91,14 @@ export function planRender(env: EnvironmentConfig, ctx: BuildContext): RenderPla
     ...(ctx.tag ? { tag: ctx.tag } : {}),
   };
   const used = new Set<string>();
-  const host = env.host === undefined ? undefined : expand(env.host, base, where(env, 'host'), used).toLowerCase();
-  if (host !== undefined && !HOSTNAME.test(host)) {
-    throw new KtsError('config', `host '${host}' is not a valid DNS name`, where(env, 'host'));
-  }
+  const hostOf = (template: string, field: string) => {
+    const host = expand(template, base, where(env, field), used).toLowerCase();
+    if (!HOSTNAME.test(host)) throw new KtsError('config', `host '${host}' is not a valid DNS name`, where(env, field));
+    return host;
+  };
+  const hostMap =
+    env.host !== undefined && typeof env.host !== 'string' ? new Map(Object.entries(env.host).map(([from, template]) => [from, hostOf(template, `host.${from}`)])) : undefined;
+  const host = typeof env.host === 'string' ? hostOf(env.host, 'host') : hostMap?.values().next().value;
   const values: TemplateValues = { ...base, ...(host ? { host } : {}) };
   const images = imagePlans(env, ctx, values, used);
   const dir = dirname(env.overlay);
@@ -122,6 +131,8 @@ export function planRender(env: EnvironmentConfig, ctx: BuildContext): RenderPla
     envName: env.name,
     namespace,
     host,
+    ...(hostMap ? { hostMap } : {}),
+    ...(env.host !== undefined ? { hostWhere: where(env, 'host') } : {}),
     images,
     kustomization: k,
     dir,

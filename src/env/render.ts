@@ -69,7 +69,8 @@ export function finishRender(plan: RenderPlan, built: Resource[]): Resource[] {
     }
   }
   checkImagesUsed(plan.images, built, plan.envName);
-  const hosted = plan.host ? setIngressHosts(built, plan.host) : built;
+  const hosts = plan.hostMap ?? plan.host;
+  const hosted = hosts !== undefined && plan.hostWhere ? setIngressHosts(built, hosts, plan.hostWhere) : built;
   return addOwnership(hosted, plan.labels, plan.annotations);
 }
 
