@@ -141,7 +141,7 @@ test('user errors: one line naming file and field, exit 1, no stack trace', () =
     ['dup', /may not add resource with an already registered id: ConfigMap\.v1\.\[noGrp\]\/x\.\[noNs\]/],
     ['yaml', /r\.yaml:\d+: invalid YAML/],
     ['remote', /resources\[0\]: remote resource .* refused/],
-    ['helm', /helmCharts: helm charts are not supported/],
+    ['helm', /helmCharts\[0\]: must specify --enable-helm/],
     ['plugin', /transformers\[0\]: external plugin .* refused/],
     ['outside/root', /security; file .* is not in or below/],
   ];

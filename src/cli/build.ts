@@ -1,6 +1,6 @@
 import { statSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
+import { parseFlags } from './args.js';
 import { KtsError, UsageError } from '../errors.js';
 import { build, type BuildOptions } from '../kustomize/build.js';
 import { serialize, writeDirectory } from '../kustomize/output.js';
@@ -8,17 +8,51 @@ import type { Resource } from '../kustomize/resource.js';
 
 const HELP = `usage: kts build [DIR] [flags]
 
-Builds the kustomization in DIR (default: the current directory) exactly as \`kustomize build\` does.
+Builds the kustomization in DIR (default: the current directory) exactly as \`kustomize build\` and
+\`kubectl kustomize\` do, with their flags and flag syntax (-o=FILE, --flag=false, --load_restrictor).
 
 flags:
   -o, --output PATH              write to PATH instead of stdout; an existing directory gets one file per resource
   --load-restrictor VALUE        LoadRestrictionsRootOnly (default) or LoadRestrictionsNone
   --reorder VALUE                legacy (default) or none; a kustomization's sortOptions wins
   --enable-managedby-label       add app.kubernetes.io/managed-by to every resource
+  --enable-helm                  render helmCharts by running \`helm template\` (as kustomize does)
+  --helm-command CMD             the helm to run (default: helm)
+  --helm-api-versions V          Capabilities.APIVersions for charts that set none (repeatable)
+  --helm-kube-version V          Capabilities.KubeVersion for charts that set none
+  --helm-debug                   pass --debug to helm
+  --stack-trace                  print the stack of an error after its one-line message
+Refused (kts does not run plugins): --enable-alpha-plugins, --enable-exec, --network, --network-name,
+  --mount, -e/--env, --as-current-user.
 `;
 
 const RESTRICTORS = ['LoadRestrictionsRootOnly', 'LoadRestrictionsNone'] as const;
 const REORDERS = ['legacy', 'none'] as const;
+
+/** kustomize's flags for exec and container (KRM function) plugins: kts runs no plugins. */
+const PLUGIN_FLAGS = {
+  'enable-alpha-plugins': { type: 'boolean' },
+  'enable-exec': { type: 'boolean' },
+  network: { type: 'boolean' },
+  'network-name': { type: 'string' },
+  mount: { type: 'string', multiple: true },
+  env: { type: 'string', short: 'e', multiple: true },
+  'as-current-user': { type: 'boolean' },
+} as const;
+
+const FLAGS = {
+  output: { type: 'string', short: 'o' },
+  'load-restrictor': { type: 'string' },
+  reorder: { type: 'string' },
+  'enable-managedby-label': { type: 'boolean' },
+  'enable-helm': { type: 'boolean' },
+  'helm-command': { type: 'string' },
+  'helm-api-versions': { type: 'string', multiple: true },
+  'helm-kube-version': { type: 'string' },
+  'helm-debug': { type: 'boolean' },
+  'stack-trace': { type: 'boolean' },
+  ...PLUGIN_FLAGS,
+} as const;
 
 function isDirectory(path: string): boolean {
   try {
@@ -28,41 +62,37 @@ function isDirectory(path: string): boolean {
   }
 }
 
-function parse(argv: string[]): { dir: string; output?: string; options: BuildOptions } | undefined {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        output: { type: 'string', short: 'o' },
-        'load-restrictor': { type: 'string' },
-        reorder: { type: 'string' },
-        'enable-managedby-label': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+function oneOf<T extends string>(flag: string, value: string | undefined, legal: readonly T[]): T | undefined {
+  if (value !== undefined && !(legal as readonly string[]).includes(value)) throw new UsageError(`illegal flag value --${flag} ${value}; legal values: ${legal.join(', ')}`);
+  return value as T | undefined;
+}
+
+interface BuildArgs {
+  dir: string;
+  output?: string;
+  stackTrace: boolean;
+  options: BuildOptions;
+}
+
+function parse(argv: string[]): BuildArgs | undefined {
+  const parsed = parseFlags(argv, FLAGS, HELP);
+  if (!parsed) return undefined;
   const { values, positionals } = parsed;
-  if (values.help) return undefined;
   if (positionals.length > 1) throw new UsageError(`build takes one directory, got ${positionals.length}: ${positionals.join(' ')}`);
-  const restrictor = values['load-restrictor'];
-  if (restrictor !== undefined && !(RESTRICTORS as readonly string[]).includes(restrictor)) {
-    throw new UsageError(`--load-restrictor must be one of ${RESTRICTORS.join(', ')}, got '${restrictor}'`);
-  }
-  const reorder = values.reorder;
-  if (reorder !== undefined && !(REORDERS as readonly string[]).includes(reorder)) {
-    throw new UsageError(`--reorder must be one of ${REORDERS.join(', ')}, got '${reorder}'`);
+  for (const flag of Object.keys(PLUGIN_FLAGS)) {
+    if (values[flag as keyof typeof PLUGIN_FLAGS] !== undefined) throw new UsageError(`--${flag} refused: kts does not run kustomize plugins (exec, container or Go)`);
   }
   return {
     dir: positionals[0] ?? '.',
     output: values.output,
+    stackTrace: values['stack-trace'] ?? false,
     options: {
-      loadRestrictor: restrictor as BuildOptions['loadRestrictor'],
-      reorder: reorder as BuildOptions['reorder'],
+      loadRestrictor: oneOf('load-restrictor', values['load-restrictor'], RESTRICTORS),
+      reorder: oneOf('reorder', values.reorder, REORDERS),
       enableManagedByLabel: values['enable-managedby-label'] ?? false,
+      helm: values['enable-helm']
+        ? { command: values['helm-command'] || 'helm', apiVersions: values['helm-api-versions'], kubeVersion: values['helm-kube-version'], debug: values['helm-debug'] }
+        : undefined,
     },
   };
 }
@@ -83,11 +113,14 @@ export const command: Command = {
   summary: 'Build a kustomization directory (kustomize build compatible)',
   async run(argv: string[]): Promise<number> {
     const args = parse(argv);
-    if (!args) {
-      process.stdout.write(HELP);
-      return 0;
+    if (!args) return 0;
+    let resources: Resource[];
+    try {
+      resources = build(args.dir, args.options);
+    } catch (e) {
+      if (args.stackTrace && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+      throw e;
     }
-    const resources = build(args.dir, args.options);
     // `kts build | head` closes the pipe early: that is not a failure.
     process.stdout.on('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EPIPE') process.exit(0);

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
+import { parseArgv } from './args.js';
 import { UsageError } from '../errors.js';
 import { clusterFlagOptions, clusterFlagsHelp, connectOptionsFrom, durationFlag, positiveInt } from '../cluster/flags.js';
 
@@ -31,7 +32,7 @@ type Options = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options
 
 function parse(argv: string[], options: Options): { values: Record<string, unknown>; positionals: string[] } {
   try {
-    return parseArgs({ args: argv, allowPositionals: true, options });
+    return parseArgv(argv, options);
   } catch (e) {
     throw new UsageError(`env: ${(e as Error).message}`);
   }

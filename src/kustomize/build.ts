@@ -2,6 +2,7 @@ import type { Kustomization, SortOptions } from './kustomization.js';
 import { loadKustomization, toKustomization } from './kustomization.js';
 import { displayPath, Loader, type LoadRestrictor } from './loader.js';
 import { transformHashes } from './hash.js';
+import type { HelmConfig } from './helm.js';
 import { annotateOrigins, annotateTransformations, removeBuildAnnotations } from './metadata.js';
 import { metadataOf, type Json, type Resource } from './resource.js';
 import { sortResources } from './sort.js';
@@ -18,6 +19,8 @@ export interface BuildOptions {
   loadRestrictor?: LoadRestrictor;
   reorder?: 'legacy' | 'none';
   enableManagedByLabel?: boolean;
+  /** --enable-helm: render `helmCharts` by running helm. */
+  helm?: HelmConfig;
 }
 
 /** kubectl's embedded kustomize reports its version as `(devel)`. */
@@ -63,7 +66,7 @@ function run(target: KustTarget, options: BuildOptions): Resource[] {
 export function build(dir: string, options: BuildOptions = {}): Resource[] {
   const ldr = Loader.at(dir, options.loadRestrictor);
   const loaded = loadKustomization(ldr);
-  const state = { schemaSet: false, buildMetadata: loaded.kustomization.buildMetadata ?? [] };
+  const state = { schemaSet: false, buildMetadata: loaded.kustomization.buildMetadata ?? [], helm: options.helm };
   const target = new KustTarget(ldr, loaded, '', state, true);
   return run(target, options);
 }
@@ -73,6 +76,6 @@ export function buildKustomization(kustomization: object, dir: string, options: 
   const ldr = Loader.at(dir, options.loadRestrictor);
   const file = displayPath(ldr.abs('kustomization.yaml'));
   const k = toKustomization(JSON.parse(JSON.stringify(kustomization)) as Json, file);
-  const target = new KustTarget(ldr, { kustomization: k, fileName: 'kustomization.yaml', file }, '', { schemaSet: false, buildMetadata: k.buildMetadata ?? [] }, true);
+  const target = new KustTarget(ldr, { kustomization: k, fileName: 'kustomization.yaml', file }, '', { schemaSet: false, buildMetadata: k.buildMetadata ?? [], helm: options.helm }, true);
   return run(target, options);
 }

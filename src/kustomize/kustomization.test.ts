@@ -58,10 +58,17 @@ test('an empty kustomization is an error, as in kustomize v5.5.0', () => {
   assert.equal(toKustomization({ resources: [] }, 'k').resources, []);
 });
 
-test('helm charts are refused naming the field; helmGlobals alone runs nothing; inventory is unknown in v5.5.0', () => {
-  fails(() => toKustomization({ helmCharts: [{ name: 'x' }] }, 'k'), (e) => e.field === 'helmCharts' && e.code === 'refused');
-  fails(() => toKustomization({ helmChartInflationGenerator: [{}] }, 'k'), (e) => e.field === 'helmChartInflationGenerator');
+test('helm fields are checked as kustomize declares them; the legacy generator folds into helmCharts; inventory is unknown in v5.5.0', () => {
+  fails(() => toKustomization({ helmCharts: [{ name: 'x', bogus: 1 }] }, 'k'), (e) => e.field === 'helmCharts[0].bogus' && /unknown field/.test(e.message));
+  fails(() => toKustomization({ helmCharts: [{ name: 'x', includeCRDs: 'yes' }] }, 'k'), (e) => e.field === 'helmCharts[0].includeCRDs');
   assert.ok(toKustomization({ helmGlobals: { chartHome: 'x' }, helmCharts: [] }, 'k'));
+  const k = toKustomization(
+    { helmCharts: [{ name: 'a' }], helmChartInflationGenerator: [{ chartName: 'b', chartVersion: '1', chartRepoUrl: 'https://r', values: 'v.yaml', releaseName: 'rb', releaseNamespace: 'ignored', chartHome: 'home', helmHome: 'cfg' }] },
+    'k',
+  );
+  assert.equal(k.helmCharts, [{ name: 'a' }, { name: 'b', version: '1', repo: 'https://r', valuesFile: 'v.yaml', releaseName: 'rb' }]);
+  assert.equal(k.helmGlobals, { chartHome: 'home', configHome: 'cfg' });
+  assert.not.ok('helmChartInflationGenerator' in k);
   fails(() => toKustomization({ inventory: { type: 'ConfigMap' } }, 'k'), (e) => e.field === 'inventory' && /unknown field/.test(e.message));
 });
 

@@ -2,6 +2,7 @@ import { KtsError } from '../errors.js';
 import type { Json, JsonObject } from './resource.js';
 import { parseYamlDocuments } from './yaml/parse.js';
 import { displayPath, type Loader } from './loader.js';
+import type { HelmChart, HelmGlobals } from './helm.js';
 
 // The Kustomization/Component file: typed, checked field by field as kustomize's strict JSON
 // decoding does (unknown fields are errors; Go matches field names case-insensitively), then
@@ -104,6 +105,18 @@ export interface Kustomization {
   transformers?: string[];
   validators?: string[];
   buildMetadata?: string[];
+  helmGlobals?: HelmGlobals;
+  helmCharts?: HelmChart[];
+}
+
+interface LegacyHelmChart {
+  chartName?: string;
+  chartVersion?: string;
+  chartRepoUrl?: string;
+  chartHome?: string;
+  helmHome?: string;
+  values?: string;
+  releaseName?: string;
 }
 
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -139,6 +152,26 @@ const generatorArgs = {
 const fieldSpec = obj({ group: 'string', version: 'string', kind: 'string', path: 'string', create: 'bool' });
 const patch = obj({ path: 'string', patch: 'string', target: selector, options: 'any' });
 
+const helmChart = {
+  name: 'string',
+  version: 'string',
+  repo: 'string',
+  releaseName: 'string',
+  namespace: 'string',
+  additionalValuesFiles: 'strings',
+  valuesFile: 'string',
+  valuesInline: 'any',
+  valuesMerge: 'string',
+  includeCRDs: 'bool',
+  skipHooks: 'bool',
+  apiVersions: 'strings',
+  kubeVersion: 'string',
+  nameTemplate: 'string',
+  skipTests: 'bool',
+  debug: 'bool',
+} satisfies Record<string, Schema>;
+const helmGlobals = { chartHome: 'string', configHome: 'string' } satisfies Record<string, Schema>;
+
 const KUSTOMIZATION_SCHEMA: Record<string, Schema> = {
   apiVersion: 'string',
   kind: 'string',
@@ -165,9 +198,23 @@ const KUSTOMIZATION_SCHEMA: Record<string, Schema> = {
   bases: 'strings',
   configMapGenerator: list(obj(generatorArgs)),
   secretGenerator: list(obj({ ...generatorArgs, type: 'string' })),
-  helmGlobals: 'any',
-  helmCharts: 'any',
-  helmChartInflationGenerator: 'any',
+  helmGlobals: obj(helmGlobals),
+  helmCharts: list(obj(helmChart)),
+  helmChartInflationGenerator: list(
+    obj({
+      chartName: 'string',
+      chartVersion: 'string',
+      chartRepoUrl: 'string',
+      chartHome: 'string',
+      chartRepoName: 'string',
+      helmBin: 'string',
+      helmHome: 'string',
+      values: 'string',
+      releaseName: 'string',
+      releaseNamespace: 'string',
+      extraArgs: 'strings',
+    }),
+  ),
   generatorOptions,
   configurations: 'strings',
   generators: 'strings',
@@ -234,9 +281,6 @@ function check(value: Json, schema: Schema, file: string, field: string): Json {
   return out;
 }
 
-/** Fields that would make kustomize run helm: refused when they ask for any chart. */
-const HELM_FIELDS = ['helmCharts', 'helmChartInflationGenerator'];
-
 /**
  * Checks and normalizes a kustomization object read from `file` (or given in memory), folding
  * the legacy fields (bases, imageTags, env) into their successors as kustomize does.
@@ -245,12 +289,6 @@ export function toKustomization(raw: Json, file: string): Kustomization {
   if (raw === null || raw === undefined) raw = {};
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new KtsError('kustomization', 'a kustomization must be a YAML map', { file });
   const k = check(raw, { fields: KUSTOMIZATION_SCHEMA }, file, '') as JsonObject;
-  for (const field of HELM_FIELDS) {
-    const v = k[field];
-    if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) {
-      throw new KtsError('refused', 'helm charts are not supported: kts never runs external programs during a build', { file, field });
-    }
-  }
   if (isEmpty(k)) throw new KtsError('kustomization', 'kustomization is empty', { file });
   const kind = typeof k.kind === 'string' && k.kind ? k.kind : 'Kustomization';
   const apiVersion = typeof k.apiVersion === 'string' && k.apiVersion ? k.apiVersion : kind === 'Component' ? COMPONENT_VERSION : KUSTOMIZATION_VERSION;
@@ -265,6 +303,7 @@ export function toKustomization(raw: Json, file: string): Kustomization {
   delete out.bases;
   if (out.imageTags) out.images = [...(out.images ?? []), ...out.imageTags];
   delete out.imageTags;
+  foldLegacyHelm(out);
   for (const gens of [out.configMapGenerator, out.secretGenerator]) {
     for (const g of gens ?? []) {
       if (g.env) g.envs = [...(g.envs ?? []), g.env];
@@ -280,6 +319,32 @@ export function toKustomization(raw: Json, file: string): Kustomization {
     }
   }
   return out;
+}
+
+/** A HelmChartInflationGenerator plugin config (chart and globals inline), type-checked; unknown fields are ignored as in kustomize. */
+export function toHelmPluginConfig(raw: JsonObject, file: string, field: string): HelmChart & HelmGlobals {
+  const fields: Record<string, Schema> = { ...helmChart, ...helmGlobals };
+  const known = Object.fromEntries(Object.entries(raw).filter(([k]) => matchField(k, fields)));
+  return check(known, { fields }, file, field) as HelmChart & HelmGlobals;
+}
+
+/**
+ * kustomize's SplitHelmParameters: the deprecated helmChartInflationGenerator entries become
+ * helmCharts (only name, version, repo, values file and release name carry over) and their
+ * chartHome/helmHome fill helmGlobals when it is unset, the last entry winning.
+ */
+function foldLegacyHelm(k: Kustomization & { helmChartInflationGenerator?: LegacyHelmChart[] }): void {
+  const legacy = k.helmChartInflationGenerator ?? [];
+  delete k.helmChartInflationGenerator;
+  if (legacy.length === 0) return;
+  const globals: HelmGlobals = {};
+  for (const old of legacy) {
+    if (old.helmHome) globals.configHome = old.helmHome;
+    if (old.chartHome) globals.chartHome = old.chartHome;
+  }
+  k.helmGlobals ??= globals;
+  const charts = legacy.map((old) => ({ name: old.chartName, version: old.chartVersion, repo: old.chartRepoUrl, valuesFile: old.values, releaseName: old.releaseName }));
+  k.helmCharts = [...(k.helmCharts ?? []), ...charts];
 }
 
 /**

@@ -35,7 +35,7 @@ test('unknown builtins and external plugins are refused naming the entry', () =>
     () => builtinTransformer({ apiVersion: 'example.com/v1', kind: 'Exec', metadata: { name: 'x' } }, ctx, ref),
     (e: unknown) => e instanceof KtsError && e.code === 'plugin-refused' && e.field === 'transformers[0]',
   );
-  assert.throws(() => builtinGenerator({ apiVersion: 'builtin', kind: 'HelmChartInflationGenerator', metadata: { name: 'x' } }, ctx, ref, 'k'), /helm charts are not supported/);
+  assert.throws(() => builtinGenerator({ apiVersion: 'builtin', kind: 'HelmChartInflationGenerator', metadata: { name: 'x' }, name: 'c' }, ctx, ref, 'k'), /must specify --enable-helm/);
 });
 
 test('a plugin config error names the plugin as kustomize does', () => {

@@ -2,8 +2,9 @@ import { KtsError } from '../errors.js';
 import type { TransformerConfig } from './fieldspec/defaults.js';
 import { parseFieldSpecs, type FieldSpec } from './fieldspec/fieldspec.js';
 import { generate, makeIamServiceAccount } from './generators.js';
+import { inflateChart, type HelmConfig } from './helm.js';
 import { transformHashes } from './hash.js';
-import type { GeneratorArgs, GeneratorOptions, Kustomization, Selector } from './kustomization.js';
+import { toHelmPluginConfig, type GeneratorArgs, type GeneratorOptions, type Kustomization, type Selector } from './kustomization.js';
 import { basename } from 'node:path';
 import { displayPath, type Loader, type Referrer } from './loader.js';
 import type { MergeSchema } from './merge/schema.js';
@@ -34,6 +35,8 @@ export interface PluginContext {
   tconfig?: TransformerConfig;
   /** The patch-merge schema in force (openapi field), when not the builtin one. */
   schema?: MergeSchema;
+  /** Set by --enable-helm. */
+  helm?: HelmConfig;
 }
 
 export interface Transformer {
@@ -312,7 +315,11 @@ export function builtinGenerator(config: JsonObject, ctx: PluginContext, ref: Re
     return [{ obj, previous: [], origin: { path: '', configuredIn, configuredBy: configuredBy(kind, config) } }];
   }
   if (kind !== 'ConfigMapGenerator' && kind !== 'SecretGenerator') {
-    if (kind === 'HelmChartInflationGenerator') throw new KtsError('refused', 'helm charts are not supported: kts never runs external programs during a build', ref);
+    if (kind === 'HelmChartInflationGenerator') {
+      const origin = { path: '', configuredIn, configuredBy: configuredBy(kind, config) };
+      const chart = toHelmPluginConfig(config, ref.file ?? ctx.file, ref.field ?? '');
+      return inflateChart(chart, chart, ctx.ldr, ctx.helm, ref).map((r) => ({ ...r, origin }));
+    }
     throw new KtsError('plugin-unknown', `unable to load builtin ${kind}.builtin.[noGrp]`, ref);
   }
   const c = new Config(config, ref);

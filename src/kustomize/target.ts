@@ -2,6 +2,7 @@ import { KtsError } from '../errors.js';
 import type { TransformerConfig } from './fieldspec/defaults.js';
 import { configFromCrdSchemas, emptyTransformerConfig, mergeTransformerConfigs, parseTransformerConfig, transformerConfigWith } from './fieldspec/config.js';
 import { generate, mergeOptions } from './generators.js';
+import { inflateChart, type HelmConfig } from './helm.js';
 import { loadKustomization, type Kustomization, type LoadedKustomization } from './kustomization.js';
 import { displayPath, isRemote, Loader, type Referrer } from './loader.js';
 import { builtinGenerator, builtinTransformer, kustomizationTransformers, type PluginContext, type Transformer } from './plugins.js';
@@ -54,6 +55,8 @@ export interface BuildState {
   schemaSet: boolean;
   /** The top kustomization's buildMetadata, in force for the whole build. */
   buildMetadata: string[];
+  /** Set by --enable-helm: how to run helm for `helmCharts`. */
+  helm?: HelmConfig;
 }
 
 export class KustTarget {
@@ -89,7 +92,7 @@ export class KustTarget {
   }
 
   private ctx(): PluginContext {
-    return { ldr: this.ldr, file: this.file, configuredIn: joinOrigin(this.originPath, this.fileName), schema: this.state.schema };
+    return { ldr: this.ldr, file: this.file, configuredIn: joinOrigin(this.originPath, this.fileName), schema: this.state.schema, helm: this.state.helm };
   }
 
   /** Accumulates this kustomization into `acc` (a fresh one, or the parent's for a Component). */
@@ -212,6 +215,13 @@ export class KustTarget {
       const r = generate('Secret', withOptions(args, k), this.ldr, ref);
       r.origin = { path: '', configuredIn: this.ctx().configuredIn, configuredBy: { apiVersion: 'builtin', kind: 'SecretGenerator', name: '' } };
       generated.push({ r, ref });
+    }
+    for (const [i, chart] of (k.helmCharts ?? []).entries()) {
+      const ref = { file: this.file, field: `helmCharts[${i}]` };
+      for (const r of inflateChart(chart, k.helmGlobals ?? {}, this.ldr, this.state.helm, ref)) {
+        r.origin = { path: '', configuredIn: this.ctx().configuredIn, configuredBy: { apiVersion: 'builtin', kind: 'HelmChartInflationGenerator', name: '' } };
+        generated.push({ r, ref });
+      }
     }
     for (const { config, ref, configuredIn } of this.pluginConfigs(k.generators ?? [], 'generators')) {
       for (const r of builtinGenerator(config, this.ctx(), ref, configuredIn)) generated.push({ r, ref });
