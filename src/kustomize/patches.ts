@@ -4,7 +4,7 @@ import type { Loader, Referrer } from './loader.js';
 import { applyJson6902, parseJson6902, type Json6902Operation } from './merge/json6902.js';
 import type { MergeSchema } from './merge/schema.js';
 import { applySmPatchToResource } from './merge/strategic.js';
-import { resIdString, type ResMap } from './resmap.js';
+import { currentId, matchKey, resIdString, type ResMap } from './resmap.js';
 import { displayPath } from './loader.js';
 import { idOf, type Json, type JsonObject, type Resource } from './resource.js';
 import { parseObjects } from './resources.js';
@@ -155,11 +155,15 @@ export function applyPatchTransformer(rm: ResMap, p: LoadedPatch, schema?: Merge
 }
 
 function applyJsonOps(rm: ResMap, selected: Resource[], ops: Json6902Operation[], file: string, storeIds: boolean): void {
+  // The map's indexes survive unless an id moved (most patches change specs, not names).
+  let moved = false;
   for (const r of selected) {
+    const before = matchKey(currentId(r));
     if (storeIds) storePreviousId(r);
     r.obj = applyJson6902(r.obj, ops, { file });
+    if (matchKey(currentId(r)) !== before) moved = true;
   }
-  rm.invalidate();
+  if (moved) rm.invalidate();
 }
 
 /** kustomize's PatchStrategicMergeTransformer: each path is inline patch text or a patch file. */

@@ -205,7 +205,7 @@ const TRANSFORMERS: Record<string, TransformerFactory> = {
       replica: { name: typeof replica.name === 'string' ? replica.name : '', count: typeof count === 'number' ? count : 0 },
       fieldSpecs: c.fieldSpecs(),
     };
-    return (rs) => transformReplicaCount(rs, cfg);
+    return { map: (rm) => transformReplicaCount(rm, cfg) };
   },
   PatchTransformer: (obj, ctx, ref) => {
     const c = new Config(obj, ref);

@@ -30,6 +30,7 @@ export class ResMap {
   private list: Resource[];
   private byCurrent: Map<string, Resource> | undefined;
   private byAny: Map<string, Resource[]> | undefined;
+  private byName: Map<string, Resource[]> | undefined;
 
   constructor(resources: Resource[] = []) {
     this.list = [];
@@ -47,14 +48,14 @@ export class ResMap {
   /** Replaces the whole list (after a transformer ran); ids may have changed. */
   setResources(resources: Resource[]): void {
     this.list = resources;
-    this.byCurrent = undefined;
-    this.byAny = undefined;
+    this.invalidate();
   }
 
   /** Call after resources were changed in place (renamed, re-namespaced). */
   invalidate(): void {
     this.byCurrent = undefined;
     this.byAny = undefined;
+    this.byName = undefined;
   }
 
   private currentIndex(): Map<string, Resource> {
@@ -92,6 +93,21 @@ export class ResMap {
     return this.anyIndex().get(matchKey(id)) ?? [];
   }
 
+  /** Resources that have or had the name `name`, in list order (a transformer per `replicas:` entry looks them up). */
+  getByAnyName(name: string): readonly Resource[] {
+    if (!this.byName) {
+      this.byName = new Map();
+      for (const r of this.list) {
+        for (const n of new Set([...r.previous.map((id) => id.name), currentId(r).name])) {
+          const at = this.byName.get(n);
+          if (at) at.push(r);
+          else this.byName.set(n, [r]);
+        }
+      }
+    }
+    return this.byName.get(name) ?? [];
+  }
+
   /** Appends, refusing a resource whose id is already registered (kustomize's conflict error). */
   append(r: Resource): void {
     const id = currentId(r);
@@ -103,6 +119,7 @@ export class ResMap {
     this.list.push(r);
     index.set(key, r);
     if (this.byAny) this.indexAny(r);
+    this.byName = undefined;
   }
 
   appendAll(resources: Iterable<Resource>): void {

@@ -27,9 +27,8 @@ export interface Json6902Operation {
 }
 
 // Loaded on first use: most builds have no JSON patch, and start-up time counts.
-const require = createRequire(import.meta.url);
 let fjpLib: typeof import('fast-json-patch') | undefined;
-const fjp = (): typeof import('fast-json-patch') => (fjpLib ??= require('fast-json-patch') as typeof import('fast-json-patch'));
+const fjp = (): typeof import('fast-json-patch') => (fjpLib ??= createRequire(import.meta.url)('fast-json-patch') as typeof import('fast-json-patch'));
 
 const OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
 

@@ -28,6 +28,15 @@ export interface ImageTagConfig {
  * Go also accepts a repeated `^`, which makes a name like `*` match every image.
  */
 export function isImageMatched(image: string, name: string): boolean {
+  return patternOf(name).test(image);
+}
+
+/** Compiled once per name: a build applies each `images:` entry to every container. */
+const patterns = new Map<string, RegExp>();
+
+function patternOf(name: string): RegExp {
+  const known = patterns.get(name);
+  if (known) return known;
   const rest = '(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$';
   // `^*X` / `^?X` may repeat the anchor zero times: X anywhere; `^+X` is just `^X`
   const unanchored = /^[*?]/.test(name);
@@ -38,7 +47,8 @@ export function isImageMatched(image: string, name: string): boolean {
   } catch {
     throw new KtsError('images', `invalid image name '${name}': not a valid pattern`, { field: 'images' });
   }
-  return pattern.test(image);
+  patterns.set(name, pattern);
+  return pattern;
 }
 
 /** Splits `[host[:port]/]path[:tag][@digest]` into name, tag and digest (kustomize image.Split). */
@@ -97,7 +107,9 @@ function updateContainerLists(node: Json, t: ImageTag): void {
     return;
   }
   if (!isObject(node)) return;
-  for (const [key, value] of Object.entries(node)) {
+  for (const key of Object.keys(node)) {
+    const value = node[key]!;
+    if (typeof value !== 'object' || value === null) continue;
     updateContainerLists(value, t);
     if ((key === 'containers' || key === 'initContainers') && Array.isArray(value)) {
       for (const c of value) {

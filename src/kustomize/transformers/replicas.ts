@@ -4,8 +4,8 @@
 import { KtsError } from '../../errors.js';
 import type { FieldSpec } from '../fieldspec/fieldspec.js';
 import { applyFieldSpec, expectScalar, gvkSelects } from '../fieldspec/fieldspec.js';
-import type { Resource } from '../resource.js';
 import { idOf } from '../resource.js';
+import type { ResMap } from '../resmap.js';
 import { previousIds } from './ids.js';
 
 export interface ReplicaCountConfig {
@@ -14,12 +14,16 @@ export interface ReplicaCountConfig {
   fieldSpecs: readonly FieldSpec[];
 }
 
-/** Sets the count (in place; returns the same list); fails when no resource matches any spec. */
-export function transformReplicaCount(resources: Resource[], cfg: ReplicaCountConfig): Resource[] {
+/**
+ * Sets the count in place; fails when no resource matches any spec. Candidates come from the
+ * map's name index, which stays valid across the transformers of a long `replicas:` list.
+ */
+export function transformReplicaCount(rm: ResMap, cfg: ReplicaCountConfig): void {
   const { name, count } = cfg.replica;
+  const candidates = rm.getByAnyName(name);
   let found = false;
   for (const fs of cfg.fieldSpecs) {
-    for (const res of resources) {
+    for (const res of candidates) {
       const ids = [...previousIds(res), idOf(res.obj)];
       if (!ids.some((id) => id.name === name && gvkSelects(fs, id))) continue;
       found = true;
@@ -40,5 +44,6 @@ export function transformReplicaCount(resources: Resource[], cfg: ReplicaCountCo
       field: 'replicas',
     });
   }
-  return resources;
+  // A spec reaching into metadata could have renamed something (the index is by name).
+  if (cfg.fieldSpecs.some((fs) => fs.path.startsWith('metadata'))) rm.invalidate();
 }
