@@ -23,6 +23,8 @@ export interface GitServer {
   beforeReceivePack?: (repoPath: string) => void | Promise<void>;
   /** Number of receive-pack POSTs (push attempts) seen so far. */
   pushAttempts: number;
+  /** Number of upload-pack POSTs (clones and fetches) seen so far. */
+  fetches: number;
   close(): Promise<void>;
 }
 
@@ -107,6 +109,7 @@ export async function startGitServer(opts: { username?: string; password?: strin
       return;
     }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (req.method === 'POST' && url.pathname.endsWith('/git-upload-pack')) server.fetches++;
     if (req.method === 'POST' && url.pathname.endsWith('/git-receive-pack')) {
       server.pushAttempts++;
       const repo = join(root, decodeURIComponent(url.pathname.slice(0, -'/git-receive-pack'.length)));
@@ -184,6 +187,7 @@ export async function startGitServer(opts: { username?: string; password?: strin
     username,
     password,
     pushAttempts: 0,
+    fetches: 0,
     repoUrl: (name) => `${base}/${name}.git`,
     createRepo(name, { branch = 'main', files } = {}) {
       const path = join(root, `${name}.git`);

@@ -5,6 +5,7 @@ import { KtsError, UsageError } from '../errors.js';
 import { build, type BuildOptions } from '../kustomize/build.js';
 import { serialize, writeDirectory } from '../kustomize/output.js';
 import type { Resource } from '../kustomize/resource.js';
+import { LOCK_FILE } from '../remote/lock.js';
 
 const HELP = `usage: kts build [DIR] [flags]
 
@@ -22,6 +23,8 @@ flags:
   --helm-kube-version V          Capabilities.KubeVersion for charts that set none
   --helm-debug                   pass --debug to helm
   --stack-trace                  print the stack of an error after its one-line message
+  --offline                      build remote references from the cache only (KTS_CACHE_DIR), never the network
+  --update-lock                  resolve remote references afresh and write ${LOCK_FILE} beside the kustomization
 Refused (kts does not run plugins): --enable-alpha-plugins, --enable-exec, --network, --network-name,
   --mount, -e/--env, --as-current-user.
 `;
@@ -51,6 +54,8 @@ const FLAGS = {
   'helm-kube-version': { type: 'string' },
   'helm-debug': { type: 'boolean' },
   'stack-trace': { type: 'boolean' },
+  offline: { type: 'boolean' },
+  'update-lock': { type: 'boolean' },
   ...PLUGIN_FLAGS,
 } as const;
 
@@ -72,6 +77,8 @@ interface BuildArgs {
   output?: string;
   stackTrace: boolean;
   options: BuildOptions;
+  offline: boolean;
+  updateLock: boolean;
 }
 
 function parse(argv: string[]): BuildArgs | undefined {
@@ -82,10 +89,13 @@ function parse(argv: string[]): BuildArgs | undefined {
   for (const flag of Object.keys(PLUGIN_FLAGS)) {
     if (values[flag as keyof typeof PLUGIN_FLAGS] !== undefined) throw new UsageError(`--${flag} refused: kts does not run kustomize plugins (exec, container or Go)`);
   }
+  if (values.offline && values['update-lock']) throw new UsageError('--update-lock resolves references on the network; it cannot be combined with --offline');
   return {
     dir: positionals[0] ?? '.',
     output: values.output,
     stackTrace: values['stack-trace'] ?? false,
+    offline: values.offline ?? false,
+    updateLock: values['update-lock'] ?? false,
     options: {
       loadRestrictor: oneOf('load-restrictor', values['load-restrictor'], RESTRICTORS),
       reorder: oneOf('reorder', values.reorder, REORDERS),
@@ -116,7 +126,9 @@ export const command: Command = {
     if (!args) return 0;
     let resources: Resource[];
     try {
-      resources = build(args.dir, args.options);
+      // isomorphic-git itself loads only when a repository has to be fetched.
+      const { buildRemote } = await import('../remote/source.js');
+      resources = await buildRemote(args.dir, args, (remote) => build(args.dir, { ...args.options, remote }));
     } catch (e) {
       if (args.stackTrace && e instanceof Error) process.stderr.write(`${e.stack}\n`);
       throw e;

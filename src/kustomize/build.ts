@@ -1,6 +1,6 @@
 import type { Kustomization, SortOptions } from './kustomization.js';
 import { loadKustomization, toKustomization } from './kustomization.js';
-import { displayPath, Loader, type LoadRestrictor } from './loader.js';
+import { displayPath, Loader, type LoadRestrictor, type RemoteSource } from './loader.js';
 import { transformHashes } from './hash.js';
 import type { HelmConfig } from './helm.js';
 import { annotateOrigins, annotateTransformations, removeBuildAnnotations } from './metadata.js';
@@ -21,6 +21,8 @@ export interface BuildOptions {
   enableManagedByLabel?: boolean;
   /** --enable-helm: render `helmCharts` by running helm. */
   helm?: HelmConfig;
+  /** Fetches remote references; without one, a build refuses them. */
+  remote?: RemoteSource;
 }
 
 /** kubectl's embedded kustomize reports its version as `(devel)`. */
@@ -64,7 +66,7 @@ function run(target: KustTarget, options: BuildOptions): Resource[] {
 
 /** Builds the kustomization in `dir`. */
 export function build(dir: string, options: BuildOptions = {}): Resource[] {
-  const ldr = Loader.at(dir, options.loadRestrictor);
+  const ldr = Loader.at(dir, options.loadRestrictor, options.remote);
   const loaded = loadKustomization(ldr);
   const state = { schemaSet: false, buildMetadata: loaded.kustomization.buildMetadata ?? [], helm: options.helm };
   const target = new KustTarget(ldr, loaded, '', state, true);
@@ -73,7 +75,7 @@ export function build(dir: string, options: BuildOptions = {}): Resource[] {
 
 /** Builds an in-memory kustomization as if it were the kustomization file in `dir`. */
 export function buildKustomization(kustomization: object, dir: string, options: BuildOptions = {}): Resource[] {
-  const ldr = Loader.at(dir, options.loadRestrictor);
+  const ldr = Loader.at(dir, options.loadRestrictor, options.remote);
   const file = displayPath(ldr.abs('kustomization.yaml'));
   const k = toKustomization(JSON.parse(JSON.stringify(kustomization)) as Json, file);
   const target = new KustTarget(ldr, { kustomization: k, fileName: 'kustomization.yaml', file }, '', { schemaSet: false, buildMetadata: k.buildMetadata ?? [], helm: options.helm }, true);

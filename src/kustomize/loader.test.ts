@@ -49,9 +49,10 @@ test('remote references are recognized and refused', () => {
   assert.ok(isRemote('https://github.com/org/repo//path?ref=v1'));
   assert.ok(isRemote('github.com/org/repo'));
   assert.ok(isRemote('git@github.com:org/repo.git'));
-  assert.ok(isRemote('s3://bucket/kustomization'));
+  assert.not.ok(isRemote('s3://bucket/kustomization'));
   assert.not.ok(isRemote('../base'));
-  assert.throws(() => Loader.at(root).child('https://example.com/x', ref), (e: unknown) => e instanceof KtsError && e.code === 'remote');
+  assert.throws(() => Loader.at(root).load('https://example.com/x', ref), (e: unknown) => e instanceof KtsError && e.code === 'remote');
+  assert.throws(() => Loader.at(root).child('https://example.com/org/repo', ref), (e: unknown) => e instanceof KtsError && e.code === 'remote');
 });
 
 test.run();

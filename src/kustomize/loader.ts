@@ -1,10 +1,14 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { KtsError } from '../errors.js';
+import { isRemoteFile, isRepoSpec, parseRepoSpec, type RepoSpec } from './repospec.js';
 
 // File access for one kustomization root, as kustomize's FileLoader: files must lie in or below
 // the root (LoadRestrictionsRootOnly) unless restrictions are off; directories (bases,
 // components) may lie anywhere, but never at or above a root already being visited (a cycle).
+// Remote references go to an injected RemoteSource (the engine itself never touches the network):
+// an http(s) file is fetched whole; a git reference becomes a root inside the fetched tree that,
+// as in kustomize, loads files only below itself and directories only inside its repository.
 
 export type LoadRestrictor = 'LoadRestrictionsRootOnly' | 'LoadRestrictionsNone';
 
@@ -14,11 +18,23 @@ export interface Referrer {
   field: string;
 }
 
-const REMOTE = /^(git@|git::|github\.com\/|gitlab\.com\/|bitbucket\.org\/)|:\/\//;
+/** Fetches what remote references name; synchronous, so the caller fetches ahead (src/remote/). */
+export interface RemoteSource {
+  /** The body of an http(s) URL, or a KtsError (kustomize's "URL is a git repository" included). */
+  file(url: string, ref?: Referrer): Buffer;
+  /** A local directory holding the whole tree of the repository at the spec's ref. */
+  repo(spec: RepoSpec, ref?: Referrer): string;
+}
 
-/** kustomize fetches these over the network; we refuse them. */
+/** kustomize fetches these over the network. */
 export function isRemote(path: string): boolean {
-  return REMOTE.test(path);
+  return isRemoteFile(path) || isRepoSpec(path);
+}
+
+/** The repository a remote root was loaded from, and where its tree lies. */
+interface ContainingRepo {
+  raw: string;
+  dir: string;
 }
 
 /** A path as the user should read it in a message: relative to the working directory when below it. */
@@ -42,13 +58,16 @@ export class Loader {
     readonly restrictor: LoadRestrictor,
     /** The loader that referred to this one, for cycle detection. */
     private readonly parent?: Loader,
+    readonly remote?: RemoteSource,
+    /** Set for roots inside a fetched repository: they may not reach outside it. */
+    private readonly repo?: ContainingRepo,
   ) {}
 
   /** A loader at an existing directory (the build target). */
-  static at(dir: string, restrictor: LoadRestrictor = 'LoadRestrictionsRootOnly'): Loader {
+  static at(dir: string, restrictor: LoadRestrictor = 'LoadRestrictionsRootOnly', remote?: RemoteSource): Loader {
     const root = realDir(resolve(dir));
     if (!root) throw new KtsError('not-a-directory', `'${dir}' is not a directory`, { file: dir });
-    return new Loader(root, restrictor);
+    return new Loader(root, restrictor, undefined, remote);
   }
 
   /** Absolute path of `path` relative to this root. */
@@ -63,7 +82,10 @@ export class Loader {
 
   /** Reads a file's bytes, enforcing the load restrictor. */
   loadBytes(path: string, ref?: Referrer): Buffer {
-    if (isRemote(path)) throw remoteError(path, ref);
+    if (isRemoteFile(path)) {
+      if (!this.remote) throw remoteError(path, ref);
+      return this.remote.file(path, ref);
+    }
     const full = this.abs(path);
     let real: string;
     try {
@@ -96,9 +118,17 @@ export class Loader {
 
   /** A loader rooted at the directory `path`; undefined when it is not a directory. */
   child(path: string, ref?: Referrer): Loader | undefined {
-    if (isRemote(path)) throw remoteError(path, ref);
+    const spec = parseRepoSpec(path);
+    if (!('error' in spec)) return this.repoChild(spec, ref);
     const root = realDir(this.abs(path));
     if (!root) return undefined;
+    if (this.repo && !within(root, this.repo.dir)) {
+      throw new KtsError(
+        'load-restrictor',
+        `security; bases in kust targets sourced by repo '${this.repo.raw}' may not reach outside of the repo, but they're trying to reach '${displayPath(root)}'`,
+        where(ref),
+      );
+    }
     for (let l: Loader | undefined = this; l; l = l.parent) {
       if (within(l.root, root)) {
         const chain: string[] = [];
@@ -107,7 +137,27 @@ export class Loader {
         throw new KtsError('cycle', `cycle detected: ${chain.join(' -> ')} ('${displayPath(root)}' contains a kustomization being built)`, where(ref));
       }
     }
-    return new Loader(root, this.restrictor, this);
+    return new Loader(root, this.restrictor, this, this.remote, this.repo);
+  }
+
+  /** kustomize's newLoaderAtGitClone: the kustomization root inside a fetched repository. */
+  private repoChild(spec: RepoSpec, ref?: Referrer): Loader {
+    if (!this.remote) throw remoteError(spec.raw, ref);
+    for (let l: Loader | undefined = this; l; l = l.parent) {
+      if (l.repo && l.repo.raw.startsWith(spec.raw)) {
+        throw new KtsError('cycle', `cycle detected: URI '${spec.raw}' referenced by previous URI '${l.repo.raw}'`, where(ref));
+      }
+    }
+    const dir = realpathSync(this.remote.repo(spec, ref));
+    const full = join(dir, spec.kustRootPath);
+    const root = realDir(full);
+    if (!root) {
+      const what = this.isFile(full) ? `refers to file '${spec.kustRootPath}'; expecting directory` : 'is not a directory in the repository';
+      throw new KtsError('missing-file', `'${spec.raw}' ${what}`, where(ref));
+    }
+    if (!within(root, dir)) throw new KtsError('load-restrictor', `'${spec.raw}' refers to directory outside of repo`, where(ref));
+    // Remote roots never load files from outside themselves, whatever --load-restrictor says.
+    return new Loader(root, 'LoadRestrictionsRootOnly', this, this.remote, { raw: spec.raw, dir });
   }
 }
 
@@ -124,5 +174,5 @@ function referredBy(ref?: Referrer): string {
 }
 
 function remoteError(path: string, ref?: Referrer): KtsError {
-  return new KtsError('remote', `remote resource '${path}' refused: kts never fetches from the network during a build`, where(ref));
+  return new KtsError('remote', `remote resource '${path}' refused: this build has no remote source (the kts CLI fetches remote references)`, where(ref));
 }

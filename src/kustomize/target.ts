@@ -4,7 +4,8 @@ import { configFromCrdSchemas, emptyTransformerConfig, mergeTransformerConfigs, 
 import { generate, mergeOptions } from './generators.js';
 import { inflateChart, type HelmConfig } from './helm.js';
 import { loadKustomization, type Kustomization, type LoadedKustomization } from './kustomization.js';
-import { displayPath, isRemote, Loader, type Referrer } from './loader.js';
+import { displayPath, Loader, type Referrer } from './loader.js';
+import { isRemoteFile, isRepoSpec } from './repospec.js';
 import { builtinGenerator, builtinTransformer, kustomizationTransformers, type PluginContext, type Transformer } from './plugins.js';
 import { absorb, ResMap } from './resmap.js';
 import type { Json, JsonObject, Resource } from './resource.js';
@@ -173,12 +174,21 @@ export class KustTarget {
   private accumulateResources(into: ResMap, paths: string[], field: string, parent: Acc | undefined): void {
     for (const [i, path] of paths.entries()) {
       const ref = { file: this.file, field: `${field}[${i}]` };
-      if (isRemote(path)) {
-        throw new KtsError('remote', `remote resource '${path}' refused: kts never fetches from the network during a build`, ref);
+      // As kustomize: a URL is first fetched as a file; when that fails, it may still name a repository.
+      const url = isRemoteFile(path);
+      let text: string | undefined;
+      if (url) {
+        try {
+          text = this.ldr.load(path, ref);
+          if (isRepoSpec(path)) parseResources(text, path);
+        } catch (e) {
+          if (!(e instanceof KtsError) || !isRepoSpec(path)) throw e;
+          text = undefined;
+        }
       }
-      if (this.ldr.isFile(path)) {
-        const file = displayPath(this.ldr.abs(path));
-        const resources = parseResources(this.ldr.load(path, ref), file);
+      if (text !== undefined || (!url && this.ldr.isFile(path))) {
+        const file = url ? path : displayPath(this.ldr.abs(path));
+        const resources = parseResources(text ?? this.ldr.load(path, ref), file);
         const origin = joinOrigin(this.originPath, path);
         for (const r of resources) r.origin = { path: origin };
         try {
