@@ -3,6 +3,7 @@ import type { Command } from './command.js';
 import { parseArgv } from './args.js';
 import { UsageError } from '../errors.js';
 import { clusterFlagOptions, clusterFlagsHelp, connectOptionsFrom, durationFlag, positiveInt } from '../cluster/flags.js';
+import { redactUrl } from '../net/redact.js';
 
 const HELP = `usage: kts env up ENV [--branch BRANCH] [flags]   create/label the preview namespace, apply the render (with prune);
                                                   the branch defaults to the CI context, as for kts render
@@ -155,7 +156,7 @@ async function gc(argv: string[]): Promise<number> {
       const branches = await remoteBranches(remote);
       if (branches.size === 0) {
         const { KtsError } = await import('../errors.js');
-        throw new KtsError('git', `git remote ${remote} has no branches; refusing to treat every preview as stale`, { field: '--keep-from-git' });
+        throw new KtsError('git', `git remote ${redactUrl(remote)} has no branches; refusing to treat every preview as stale`, { field: '--keep-from-git' });
       }
       for (const b of branches) liveBranches.add(b);
     }

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { KtsError, UsageError } from '../errors.js';
+import { redactUrl } from '../net/redact.js';
 
 /** Branch names from `git ls-remote --heads` output. */
 export function parseLsRemote(output: string): string[] {
@@ -16,7 +17,7 @@ export function parseLsRemote(output: string): string[] {
  * one external program kts runs, with arguments it builds itself and no shell.
  */
 export function remoteBranches(remote: string, timeoutMs = 30_000): Promise<Set<string>> {
-  if (!remote || remote.startsWith('-')) throw new UsageError(`--keep-from-git: invalid remote '${remote}'`);
+  if (!remote || remote.startsWith('-')) throw new UsageError(`--keep-from-git: invalid remote '${redactUrl(remote)}'`);
   return new Promise((resolve, reject) => {
     execFile(
       'git',
@@ -25,7 +26,7 @@ export function remoteBranches(remote: string, timeoutMs = 30_000): Promise<Set<
       (err, stdout, stderr) => {
         if (err) {
           const why = (stderr || err.message).trim().split('\n').pop();
-          reject(new KtsError('git', `git ls-remote ${remote} failed: ${why}`, { field: '--keep-from-git' }));
+          reject(new KtsError('git', redactUrl(`git ls-remote ${remote} failed: ${why}`), { field: '--keep-from-git' }));
         } else {
           resolve(new Set(parseLsRemote(stdout)));
         }

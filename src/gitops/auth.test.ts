@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { credentialsFromEnv, identityFrom, redactUrl, splitUrlCredentials } from './auth.js';
+import { redactUrl } from '../net/redact.js';
+import { credentialsFromEnv, identityFrom, splitUrlCredentials } from './auth.js';
 
 test('credentialsFromEnv: token as the basic-auth password', () => {
   assert.equal(credentialsFromEnv({ KTS_GIT_TOKEN: 't', GIT_TOKEN: 'other' }), { username: 'kts', password: 't' });
@@ -28,3 +29,13 @@ test('identityFrom: flag, then environment, then a bot identity', () => {
 });
 
 test.run();
+
+test('a source repository with credentials is recorded without them', async () => {
+  const { publishMessage } = await import('./publish.js');
+  const message = publishMessage(
+    { env: 'ci', folder: 'ci', sourceRepository: 'https://user:TOKEN123@git.example/app.git', commit: 'abc' } as Parameters<typeof publishMessage>[0],
+    { added: [], changed: [], removed: [] } as unknown as Parameters<typeof publishMessage>[1],
+  );
+  assert.match(message, /Source: https:\/\/git\.example\/app\.git @ abc/);
+  assert.not.match(message, /TOKEN123|user/);
+});

@@ -1,6 +1,7 @@
 // Credentials and identity for deploy-repository commits, from flags and the environment. The token
 // only ever travels in the Authorization header; every URL we print goes through redactUrl.
 import { UsageError } from '../errors.js';
+import { redactUrl } from '../net/redact.js';
 
 export interface Credentials {
   username: string;
@@ -36,11 +37,6 @@ export function splitUrlCredentials(url: string): { url: string; credentials?: C
   parsed.username = '';
   parsed.password = '';
   return { url: parsed.toString(), credentials };
-}
-
-/** The text with user names and passwords removed from every URL in it, safe to print. */
-export function redactUrl(text: string): string {
-  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1');
 }
 
 /** `Name <email>` from a flag, else GIT_AUTHOR_NAME/EMAIL (or KTS_GIT_AUTHOR_*), else a bot identity. */

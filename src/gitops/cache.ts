@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { redactUrl } from './auth.js';
+import { redactUrl } from '../net/redact.js';
 
 const STALE_AFTER_MS = 60 * 60 * 1000;
 /** Lock files this process holds (a lock with our pid that is not here is left from an earlier run). */

@@ -2,7 +2,8 @@
 // cache, output) and how they become GitOptions. Flags win over environment variables.
 import type { ParseArgsConfig } from 'node:util';
 import { UsageError } from '../errors.js';
-import { credentialsFromEnv, identityFrom, redactUrl, splitUrlCredentials } from './auth.js';
+import { redactUrl } from '../net/redact.js';
+import { credentialsFromEnv, identityFrom, splitUrlCredentials } from './auth.js';
 import { defaultCacheRoot } from './cache.js';
 import { progressReporter, type ProgressReporter } from './progress.js';
 import type { GitOptions } from './transaction.js';

@@ -6,6 +6,7 @@ import { fileNames } from './files.js';
 import { METADATA_FILE, type PublishMetadata } from './metadata.js';
 import { changeListing, changeSummary, planPublish, type FolderChange, type PublishPlan } from './plan.js';
 import { transact, type GitOptions } from './transaction.js';
+import { redactUrl } from '../net/redact.js';
 
 export interface PublishTarget {
   /** Environment name (for the metadata and the message). */
@@ -45,6 +46,11 @@ export function manifestFiles(resources: Resource[]): Map<string, string> {
   return new Map(names.map((name, i) => [name, serialize([resources[i]])]));
 }
 
+/** The source repository as recorded in the deploy repository: never with credentials. */
+function sourceOf(target: PublishTarget): string | undefined {
+  return target.sourceRepository === undefined ? undefined : redactUrl(target.sourceRepository);
+}
+
 export function publishMessage(target: PublishTarget, change: FolderChange): string {
   const source = target.commit ? target.commit.slice(0, 12) : 'unknown commit';
   const build = target.build ? `, build ${target.build}` : '';
@@ -53,7 +59,7 @@ export function publishMessage(target: PublishTarget, change: FolderChange): str
     '',
     `Environment: ${target.env}`,
     ...(target.branch ? [`Branch: ${target.branch}`] : []),
-    `Source: ${[target.sourceRepository, target.commit].filter(Boolean).join(' @ ') || 'unknown'}`,
+    `Source: ${[sourceOf(target), target.commit].filter(Boolean).join(' @ ') || 'unknown'}`,
     ...(target.build ? [`Build: ${target.build}`] : []),
     '',
     ...changeListing(change),
@@ -66,7 +72,7 @@ export async function publishResources(resources: Resource[], target: PublishTar
   const metadata: PublishMetadata = {
     environment: target.env,
     branch: target.branch,
-    source: { repository: target.sourceRepository, commit: target.commit },
+    source: { repository: sourceOf(target), commit: target.commit },
     build: target.build,
     renderedAt: target.renderedAt ?? new Date().toISOString(),
     tool: `kts ${version}`,

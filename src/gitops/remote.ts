@@ -7,14 +7,16 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { deflate } from 'node:zlib';
 import { KtsError } from '../errors.js';
-import { redactUrl, type Credentials, type Identity } from './auth.js';
+import { redactUrl } from '../net/redact.js';
+import { gitHttp } from '../net/http.js';
+import type { Credentials, Identity } from './auth.js';
 import { blobId } from './blob-id.js';
 import { leaseCache, type CacheLease } from './cache.js';
 import { syncFs as fs } from './sync-fs.js';
 import type { FileSource } from './plan.js';
 
 type Git = typeof import('isomorphic-git');
-type HttpClient = typeof import('isomorphic-git/http/node').default;
+type HttpClient = typeof gitHttp;
 
 /** The complete new content of one folder of the repository; `files: null` removes the folder. */
 export interface FolderEdit {
@@ -59,9 +61,10 @@ export class DeployRepo {
   ) {}
 
   static async open(options: RemoteOptions): Promise<DeployRepo> {
-    const [git, http] = await Promise.all([import('isomorphic-git'), import('isomorphic-git/http/node')]);
+    const git = await import('isomorphic-git');
     const lease = leaseCache(options.cacheRoot, options.url, options.ref);
-    return new DeployRepo(git.default ?? git, http.default, lease, options);
+    // Our client, not simple-get: credentials must never follow a redirect to another origin.
+    return new DeployRepo(git.default ?? git, gitHttp, lease, options);
   }
 
   get displayUrl(): string {
