@@ -1,6 +1,6 @@
 // `npm run bench`: times `kts build` against `kubectl kustomize` (bench/build.ts: small overlays,
 // a large CRD file, gen-tree scaling), then the publish and apply benchmarks.
-// Flags: --quick (smaller sizes), --no-kubectl, --only build|publish|apply.
+// Flags: --quick (smaller sizes), --no-kubectl, --only build|publish|remote|apply.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -31,6 +31,13 @@ async function main(): Promise<void> {
     await optional<{ benchPublish(): Promise<{ firstMs: number; changeMs: number }> }>('publish.js', async (m) => {
       const r = await m.benchPublish();
       console.log(`publish 1,000 resources: first ${r.firstMs.toFixed(0)} ms, one-resource change ${r.changeMs.toFixed(0)} ms`);
+    });
+  }
+  if (!only || only === 'remote') {
+    await optional<{ benchRemote(kubectl: boolean): Promise<{ ktsFirstMs: number; ktsSecondMs: number; ktsOfflineMs: number; kubectlMs?: number }> }>('remote.js', async (m) => {
+      const r = await m.benchRemote(hasKubectl());
+      const k = r.kubectlMs === undefined ? '' : `; kubectl kustomize ${r.kubectlMs.toFixed(0)} ms every build`;
+      console.log(`4 remote git bases: kts first ${r.ktsFirstMs.toFixed(0)} ms, second ${r.ktsSecondMs.toFixed(0)} ms, --offline ${r.ktsOfflineMs.toFixed(0)} ms${k}`);
     });
   }
   if (!only || only === 'apply') {

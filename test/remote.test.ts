@@ -155,6 +155,10 @@ test('a second build of an unchanged tree fetches nothing: refs resolve, commits
   const before = git.fetches;
   const again = await Promise.all(DIRS.map((d) => build(d)));
   for (const [i, d] of DIRS.entries()) assert.fixture(again[i].stdout, built.get(d)!, d);
+  // kts render builds environments with the same remote source and cache.
+  const rendered = await ktsAsync(['render', join(work, 'nested')], { env });
+  assert.is(rendered.code, 0, rendered.stderr);
+  assert.match(rendered.stdout, /name: tag-web\n  namespace: nested\n/);
   assert.is(git.fetches, before);
 });
 

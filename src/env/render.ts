@@ -54,10 +54,11 @@ export function resolveRender(opts: RenderOptions): Resolved {
   return { envName: config.name, config, context: { ...context, placeholders }, plan };
 }
 
-// The engine is loaded lazily so that `kts context` never pays for it.
+// The engine is loaded lazily so that `kts context` never pays for it; remote references are
+// fetched (or pinned by a lock file) as for `kts build`.
 const engineBuilder: Builder = async (kustomization, dir) => {
-  const { buildKustomization } = await import('../index.js');
-  return buildKustomization(kustomization, dir);
+  const [{ buildKustomization }, { buildRemote }] = await Promise.all([import('../index.js'), import('../remote/source.js')]);
+  return buildRemote(dir, {}, (remote) => buildKustomization(kustomization, dir, { remote }));
 };
 
 /** Resources after the build, with what kustomize cannot express applied. */

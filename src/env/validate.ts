@@ -4,6 +4,7 @@ import { isKtsError } from '../errors.js';
 import { formatId, idKey, idOf, type Json, type JsonObject, type Resource } from '../kustomize/resource.js';
 import { parseYamlDocuments } from '../kustomize/yaml/parse.js';
 import { schema, schemaProblems, type Problem } from './schema.js';
+import { isRemote } from '../kustomize/loader.js';
 
 // `kts validate`: every problem at once (not the first), each naming a file and a field — the
 // kustomization files against schemas/kustomization.schema.json, then the rendered objects
@@ -11,10 +12,6 @@ import { schema, schemaProblems, type Problem } from './schema.js';
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 const PATH_LISTS = ['resources', 'components', 'bases', 'crds'] as const;
-
-function isRemote(p: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(p) || p.startsWith('git@') || /^(github|gitlab|bitbucket)\.(com|org)\//.test(p);
-}
 
 function isDir(p: string): boolean {
   try {

@@ -1,24 +1,14 @@
 // Credentials and identity for deploy-repository commits, from flags and the environment. The token
 // only ever travels in the Authorization header; every URL we print goes through redactUrl.
 import { UsageError } from '../errors.js';
+import { credentialsFromEnv, type Credentials } from '../net/credentials.js';
 import { redactUrl } from '../net/redact.js';
 
-export interface Credentials {
-  username: string;
-  password: string;
-}
+export { credentialsFromEnv, type Credentials };
 
 export interface Identity {
   name: string;
   email: string;
-}
-
-/** Token-as-password basic auth from KTS_GIT_TOKEN / GIT_TOKEN (username KTS_GIT_USERNAME / GIT_USERNAME). */
-export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): Credentials | undefined {
-  const password = env.KTS_GIT_TOKEN || env.GIT_TOKEN;
-  if (!password) return undefined;
-  // Hosting services ignore the user name for tokens but basic auth needs one.
-  return { username: env.KTS_GIT_USERNAME || env.GIT_USERNAME || 'kts', password };
 }
 
 /** Splits credentials embedded in a URL (`https://user:token@host/x.git`) from the URL itself. */

@@ -12,7 +12,7 @@ import { gitHttp } from '../net/http.js';
 import type { Credentials, Identity } from './auth.js';
 import { blobId } from './blob-id.js';
 import { leaseCache, type CacheLease } from './cache.js';
-import { syncFs as fs } from './sync-fs.js';
+import { syncFs as fs } from '../net/sync-fs.js';
 import type { FileSource } from './plan.js';
 
 type Git = typeof import('isomorphic-git');

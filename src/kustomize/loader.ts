@@ -26,7 +26,7 @@ export interface RemoteSource {
   repo(spec: RepoSpec, ref?: Referrer): string;
 }
 
-/** kustomize fetches these over the network. */
+/** kustomize fetches these over the network: an http(s) file or a git repository. */
 export function isRemote(path: string): boolean {
   return isRemoteFile(path) || isRepoSpec(path);
 }
@@ -174,5 +174,5 @@ function referredBy(ref?: Referrer): string {
 }
 
 function remoteError(path: string, ref?: Referrer): KtsError {
-  return new KtsError('remote', `remote resource '${path}' refused: this build has no remote source (the kts CLI fetches remote references)`, where(ref));
+  return new KtsError('remote', `remote reference '${path}' refused: this build was given no remote source (kts build fetches them)`, where(ref));
 }

@@ -1,7 +1,7 @@
 // Which credentials a remote reference may carry. A kustomization comes from a pull request, so a
 // token from the environment goes only to the hosts its owner listed in KTS_GIT_TOKEN_HOSTS, never to
 // whatever host a kustomization names; userinfo written in a URL goes only to that URL's origin.
-import { credentialsFromEnv } from '../gitops/auth.js';
+import { credentialsFromEnv } from '../net/credentials.js';
 
 export type AuthHeaders = Record<string, string>;
 

@@ -8,7 +8,7 @@ import { KtsError } from '../errors.js';
 import { cloneUrl, type RepoSpec } from '../kustomize/repospec.js';
 import { redactUrl } from '../net/redact.js';
 import { gitHttp, type HttpRequest } from '../net/http.js';
-import { syncFs as fs } from '../gitops/sync-fs.js';
+import { syncFs as fs } from '../net/sync-fs.js';
 import { sha256, type Cache } from './cache.js';
 import { authFor, withoutUserinfo } from './credentials.js';
 
