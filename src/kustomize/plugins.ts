@@ -236,7 +236,7 @@ const TRANSFORMERS: Record<string, TransformerFactory> = {
     const imageTag: ImageTag = { name: t.str('name') };
     for (const k of ['newName', 'newTag', 'digest', 'tagSuffix'] as const) if (t.str(k)) imageTag[k] = t.str(k);
     const cfg = { imageTag, fieldSpecs: c.fieldSpecs() };
-    return (rs) => transformImageTag(rs, cfg);
+    return { map: (rm) => transformImageTag(rm, cfg) };
   },
   ReplacementTransformer: (obj, ctx, ref) => {
     const replacements = loadReplacements(new Config(obj, ref).get('replacements'), { file: ref.file, field: `${ref.field}.replacements`, inKustomization: false }, reader(ctx));

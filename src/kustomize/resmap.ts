@@ -31,6 +31,7 @@ export class ResMap {
   private byCurrent: Map<string, Resource> | undefined;
   private byAny: Map<string, Resource[]> | undefined;
   private byName: Map<string, Resource[]> | undefined;
+  private derivedFacts = new Map<string, WeakMap<JsonObject, unknown>>();
 
   constructor(resources: Resource[] = []) {
     this.list = [];
@@ -56,6 +57,7 @@ export class ResMap {
     this.byCurrent = undefined;
     this.byAny = undefined;
     this.byName = undefined;
+    this.derivedFacts.clear();
   }
 
   private currentIndex(): Map<string, Resource> {
@@ -106,6 +108,20 @@ export class ResMap {
       }
     }
     return this.byName.get(name) ?? [];
+  }
+
+  /**
+   * A fact `compute` derives from a resource object (where its container images are), kept until
+   * the list changes or the object is replaced (patches make new objects), so a transformer per
+   * `images:` entry does not walk every resource again.
+   */
+  derived<T>(name: string, obj: JsonObject, compute: (obj: JsonObject) => T): T {
+    let facts = this.derivedFacts.get(name);
+    if (!facts) this.derivedFacts.set(name, (facts = new WeakMap()));
+    if (facts.has(obj)) return facts.get(obj) as T;
+    const fact = compute(obj);
+    facts.set(obj, fact);
+    return fact;
   }
 
   /** Appends, refusing a resource whose id is already registered (kustomize's conflict error). */

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { defaultTransformerConfig } from '../fieldspec/defaults.js';
+import { ResMap } from '../resmap.js';
 import { isImageMatched, splitImage, transformImageTag, updateImage } from './images.js';
 import { resources } from './testing.js';
 
@@ -66,12 +67,16 @@ metadata: {name: p}
 spec: {containers: null}
 `);
   const fieldSpecs = [...defaultTransformerConfig().images, { path: 'spec/imageRef', kind: 'Custom' }];
-  transformImageTag(rs, { imageTag: { name: 'nginx', newName: 'r.io/nginx', newTag: 'v2' }, fieldSpecs });
+  const rm = new ResMap(rs);
+  transformImageTag(rm, { imageTag: { name: 'nginx', newName: 'r.io/nginx', newTag: 'v2' }, fieldSpecs });
+  transformImageTag(rm, { imageTag: { name: 'r.io/nginx', tagSuffix: '-rc' }, fieldSpecs });
   const [d, c, crd, p] = rs.map((r) => r.obj as any);
-  assert.equal(d.spec.template.spec.initContainers[0].image, 'r.io/nginx:v2');
-  assert.equal(d.spec.template.spec.containers.map((x: any) => x.image), ['r.io/nginx:v2', 'redis']);
-  assert.is(c.spec.deep.containers[0].image, 'r.io/nginx:v2');
-  assert.is(c.spec.imageRef, 'r.io/nginx:v2');
+  // Workload containers are reached twice, by the container walk and by the default field specs:
+  // kustomize appends a tagSuffix twice there too (checked with kubectl kustomize).
+  assert.equal(d.spec.template.spec.initContainers[0].image, 'r.io/nginx:v2-rc-rc');
+  assert.equal(d.spec.template.spec.containers.map((x: any) => x.image), ['r.io/nginx:v2-rc-rc', 'redis']);
+  assert.is(c.spec.deep.containers[0].image, 'r.io/nginx:v2-rc');
+  assert.is(c.spec.imageRef, 'r.io/nginx:v2-rc');
   assert.is(crd.spec.containers[0].image, 'nginx');
   assert.equal(p.spec.containers, []);
 });

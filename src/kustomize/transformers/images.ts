@@ -5,7 +5,8 @@
 import { KtsError } from '../../errors.js';
 import type { FieldSpec } from '../fieldspec/fieldspec.js';
 import { applyFieldSpecs, expectScalar } from '../fieldspec/fieldspec.js';
-import type { Json, JsonObject, Resource } from '../resource.js';
+import type { Json, JsonObject } from '../resource.js';
+import type { ResMap } from '../resmap.js';
 
 export interface ImageTag {
   /** The image name to match, without tag or digest. */
@@ -100,38 +101,37 @@ function isObject(v: Json | undefined): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Every `image` of every element of any `containers`/`initContainers` list (kustomize LegacyFilter). */
-function updateContainerLists(node: Json, t: ImageTag): void {
+/** Every element of any `containers`/`initContainers` list anywhere in a resource (kustomize LegacyFilter). */
+function containersOf(node: Json, out: JsonObject[] = []): JsonObject[] {
   if (Array.isArray(node)) {
-    for (const el of node) updateContainerLists(el, t);
-    return;
+    for (const el of node) if (typeof el === 'object' && el !== null) containersOf(el, out);
+    return out;
   }
-  if (!isObject(node)) return;
+  if (!isObject(node)) return out;
   for (const key of Object.keys(node)) {
     const value = node[key]!;
     if (typeof value !== 'object' || value === null) continue;
-    updateContainerLists(value, t);
+    containersOf(value, out);
     if ((key === 'containers' || key === 'initContainers') && Array.isArray(value)) {
-      for (const c of value) {
-        if (isObject(c) && typeof c.image === 'string') {
-          const next = updateImage(c.image, t);
-          if (next !== undefined) c.image = next;
-        }
-      }
+      for (const c of value) if (isObject(c)) out.push(c);
     }
   }
+  return out;
 }
 
-/** Applies one image tag (in place; returns the same list). */
-export function transformImageTag(resources: Resource[], cfg: ImageTagConfig): Resource[] {
-  for (const res of resources) {
+/** Applies one image tag in place. The containers of each resource are found once for all `images:` entries. */
+export function transformImageTag(rm: ResMap, cfg: ImageTagConfig): void {
+  for (const res of rm.resources()) {
     if (res.obj.kind === 'CustomResourceDefinition') continue;
-    updateContainerLists(res.obj, cfg.imageTag);
+    for (const c of rm.derived('containers', res.obj, containersOf)) {
+      if (typeof c.image !== 'string') continue;
+      const next = updateImage(c.image, cfg.imageTag);
+      if (next !== undefined) c.image = next;
+    }
     applyFieldSpecs(res.obj, cfg.fieldSpecs, (value) => {
       expectScalar(value, 'image');
       if (typeof value !== 'string') return undefined;
       return updateImage(value, cfg.imageTag);
     });
   }
-  return resources;
 }
