@@ -105,13 +105,22 @@ const wait = scenario(async () => {
 
 const faults = scenario(async () => {
   const patchOf = (name: string) => (r: { verb?: string; namespace?: string; name?: string }) => r.verb === 'patch' && r.namespace === 'faults' && r.name === name;
-  const f500 = kube.inject({ match: patchOf('a'), status: 500, times: 2 });
+  const f503 = kube.inject({ match: patchOf('a'), status: 503, times: 2 });
   const f429 = kube.inject({ match: patchOf('b'), status: 429, retryAfterSeconds: 1, times: 1 });
   const drop = kube.inject({ match: patchOf('c'), drop: true, times: 1 });
-  const slow = kube.inject({ match: patchOf('d'), delayMs: 4000, times: 1 });
+  // Headroom for a loaded machine: a 4 s timeout for an answer held back 10 s.
+  const slow = kube.inject({ match: patchOf('d'), delayMs: 10_000, times: 1 });
   const started = Date.now();
-  const run = await applyJson('faults', [ns('faults'), cm('faults', 'a'), cm('faults', 'b'), cm('faults', 'c'), cm('faults', 'd')], '--request-timeout', '2s');
-  return { run, ms: Date.now() - started, hits: [f500.hits, f429.hits, drop.hits, slow.hits] };
+  const run = await applyJson('faults', [ns('faults'), cm('faults', 'a'), cm('faults', 'b'), cm('faults', 'c'), cm('faults', 'd')], '--request-timeout', '4s');
+  return { run, ms: Date.now() - started, hits: [f503.hits, f429.hits, drop.hits, slow.hits] };
+});
+
+// A field the schema does not declare: a real v1.26 server answers 500 on every try.
+const permanent = scenario(async () => {
+  const typo = { ...cm('permanent', 'typo'), spec: { replicas: 1 } };
+  const run = await applyJson('permanent', [ns('permanent'), typo]);
+  const patches = kube.requests.filter((r) => r.verb === 'patch' && r.namespace === 'permanent' && r.name === 'typo');
+  return { run, patches };
 });
 
 const partial = scenario(async () => {
@@ -248,10 +257,10 @@ test('--wait succeeds, fails naming the condition, and times out naming what it 
   assert.is(failed.code, 1);
   assert.match(failed.stderr, /apps\/v1 Deployment w-fail\/web: rollout failed: condition Progressing=False \(ProgressDeadlineExceeded\)/, failed.stdout + failed.stderr);
   assert.is(slow.code, 1);
-  assert.match(slow.stderr, /timed out after 1s waiting for 1 rollout\(s\): apps\/v1 Deployment w-slow\/web: 0 of 2 new replicas updated/, slow.stdout + slow.stderr);
+  assert.match(slow.stderr, /timed out after 1s waiting for 1 rollout\(s\): apps\/v1 Deployment w-slow\/web: 0 of 2 updated replicas available/, slow.stdout + slow.stderr);
 });
 
-test('transient faults (500, 429 with Retry-After, a dropped connection, a slow response) are retried', async () => {
+test('transient faults (503, 429 with Retry-After, a dropped connection, a slow response) are retried', async () => {
   const { run, ms, hits } = await faults();
   assert.is(run.code, 0, run.stderr);
   assert.equal(hits, [2, 1, 1, 1]);
@@ -259,8 +268,16 @@ test('transient faults (500, 429 with Retry-After, a dropped connection, a slow 
   assert.ok(run.report.retries >= 5, String(run.report.retries));
   assert.ok(ms >= 1000, 'Retry-After was honoured');
   assert.match(run.stderr, /HTTP 429; retry 1 in 1000 ms/);
-  assert.match(run.stderr, /PATCH \/api\/v1\/namespaces\/faults\/configmaps\/d: no response within 2s; retry 1/);
+  assert.match(run.stderr, /PATCH \/api\/v1\/namespaces\/faults\/configmaps\/d: no response within 4s; retry 1/);
   assert.equal(new Set(run.report.objects.map((o) => o.action)), new Set(['created']));
+});
+
+test('a permanent server error (500: field not declared in schema) fails at once, without retries', async () => {
+  const { run, patches } = await permanent();
+  assert.is(run.code, 1);
+  assert.is(run.report.retries, 0);
+  assert.equal(patches.map((p) => p.status), [500]);
+  assert.match(run.stderr, /v1 ConfigMap permanent\/typo: failed to create typed patch object \(permanent\/typo; \/v1, Kind=ConfigMap\): \.spec: field not declared in schema \(HTTP 500\)/);
 });
 
 test('a partly failed apply is reported, stops before later stages, and a re-run completes it', async () => {

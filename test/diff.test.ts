@@ -7,8 +7,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { hasProgram, ktsAsync, type CliResult } from './helpers/cli.js';
 import { startGitServer, type GitServer } from './git-server.js';
+import { kubectl, kubectlAvailable } from './kube/kubectl.js';
 import { startKubeServer, type KubeServer } from './kube/server.js';
-import { appKustomization, ktsEnv, makeProject, SECRET_VALUE, type Project } from './publish-fixture.js';
+import { appKustomization, DEPLOYMENT, ktsEnv, makeProject, SECRET_VALUE, type Project } from './publish-fixture.js';
 
 const haveGit = hasProgram('git');
 if (!haveGit) console.log('skipping the deploy-repository part of test/diff.test.ts: git is not installed');
@@ -40,7 +41,7 @@ function noSecrets(r: CliResult): void {
 test.before(async () => {
   project = makeProject();
   cache = mkdtempSync(join(tmpdir(), 'kts-diff-cache-'));
-  kube = await startKubeServer();
+  kube = await startKubeServer({ namespaceDeletionDelayMs: 0 });
   if (haveGit) {
     git = await startGitServer();
     git.createRepo('deploy', { files: { 'README.md': 'deploy repo\n' } });
@@ -107,13 +108,21 @@ test('against the repo: errors exit with 2 and one line', async () => {
 
 test('against the cluster: applied environment shows no differences, then changes and prunes', async () => {
   project.write('app/kustomization.yaml', appKustomization());
+  // The preview namespace does not exist yet: apply would fail, so the diff says so (exit 2), it does not show "added".
+  const missing = await diffCluster('--output', 'json');
+  assert.is(missing.code, 2, missing.stderr);
+  const report = JSON.parse(missing.stdout) as { summary: { added: number }; problems: { id: { namespace: string }; message: string }[] };
+  assert.is(report.summary.added, 0);
+  assert.is(report.problems.length, 4);
+  const namespace = report.problems[0]!.id.namespace;
+  assert.match(missing.stderr, `kts: apps/v1 Deployment ${namespace}/web: namespaces "${namespace}" not found (HTTP 404)`);
+
+  // A preview namespace is created by `kts env up`; here the test creates it directly.
+  kube.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
   const before = await diffCluster('--output', 'json');
   assert.is(before.code, 1, before.stderr);
   assert.is((JSON.parse(before.stdout) as { summary: { added: number } }).summary.added, 4);
 
-  // A preview namespace is created by `kts env up`; here the test creates it directly.
-  const namespace = (JSON.parse(before.stdout) as { changes: { id: { namespace: string } }[] }).changes[0]!.id.namespace;
-  kube.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
   const applied = await kts(['apply', 'ci']);
   assert.is(applied.code, 0, applied.stderr);
   const same = await diffCluster();
@@ -127,6 +136,42 @@ test('against the cluster: applied environment shows no differences, then change
   assert.match(changed.stdout, /  - v1 Service .*\/web/);
   assert.not.match(changed.stdout, /managedFields|resourceVersion|creationTimestamp/);
   noSecrets(changed);
+});
+
+test('against the cluster: a kubectl scale is a conflict on spec.replicas naming its manager; a refused new object is an error, not "added"', async () => {
+  if (!kubectlAvailable) return console.log('SKIP the kubectl scale part of test/diff.test.ts: kubectl is not on PATH');
+  project.write('app/kustomization.yaml', appKustomization());
+  project.write('app/deployment.yaml', DEPLOYMENT.replace('spec:\n  selector:', 'spec:\n  replicas: 2\n  selector:'));
+  const applied = await kts(['apply', 'ci']);
+  assert.is(applied.code, 0, applied.stderr);
+  const namespace = /Deployment (\S+)\/web/.exec(applied.stdout)![1]!;
+  const scaled = await kubectl(kube, ['scale', 'deployment/web', '-n', namespace, '--replicas=5']);
+  assert.is(scaled.code, 0, scaled.stderr);
+
+  const conflict = await diffCluster('--color', 'never');
+  assert.is(conflict.code, 2, conflict.stdout + conflict.stderr);
+  assert.is(
+    conflict.stderr,
+    `kts: apps/v1 Deployment ${namespace}/web: conflict: .spec.replicas is owned by field manager "kubectl" (subresource scale) (kts apply --force-conflicts would take them over)\n`,
+  );
+  assert.match(conflict.stdout, /-  replicas: 5\n\+  replicas: 2/, 'the diff shows what --force-conflicts would change');
+  const json = JSON.parse((await diffCluster('--output', 'json')).stdout) as { problems: { conflicts: unknown }[] };
+  assert.equal(json.problems[0]!.conflicts, [{ field: '.spec.replicas', manager: 'kubectl', subresource: 'scale' }]);
+  const applyRefused = await kts(['apply', 'ci']);
+  assert.is(applyRefused.code, 1, 'apply fails as the diff said');
+  const forced = await diffCluster('--force-conflicts');
+  assert.is(forced.code, 1, forced.stderr);
+  assert.is(forced.stderr, '');
+
+  project.write('app/extra.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra}\nspec: {replicas: 1}\n');
+  project.write('app/kustomization.yaml', appKustomization().replace('- deployment.yaml', '- deployment.yaml\n- extra.yaml'));
+  const refused = await diffCluster('--output', 'json', '--force-conflicts');
+  assert.is(refused.code, 2, refused.stderr);
+  const out = JSON.parse(refused.stdout) as { summary: { added: number }; problems: { message: string }[] };
+  assert.is(out.summary.added, 0, 'a new object the server refuses is not "added"');
+  assert.match(refused.stderr, `kts: v1 ConfigMap ${namespace}/extra: failed to create typed patch object (${namespace}/extra; /v1, Kind=ConfigMap): .spec: field not declared in schema (HTTP 500)`);
+  project.remove('app/extra.yaml');
+  project.write('app/deployment.yaml', DEPLOYMENT);
 });
 
 test.run();

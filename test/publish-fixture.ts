@@ -26,6 +26,25 @@ secretGenerator:
 `;
 }
 
+/** The app's Deployment (no replicas: the server's default applies). */
+export const DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: shop/web
+      - name: sidecar
+        image: busybox:1.36
+`;
+
 const files: Record<string, string> = {
   'kts.yaml': `apiVersion: kts.dev/v1alpha1
 kind: Environments
@@ -43,23 +62,7 @@ environments:
     namespace: shop
 `,
   'app/kustomization.yaml': appKustomization(),
-  'app/deployment.yaml': `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-      - name: web
-        image: shop/web
-      - name: sidecar
-        image: busybox:1.36
-`,
+  'app/deployment.yaml': DEPLOYMENT,
   'app/service.yaml': `apiVersion: v1
 kind: Service
 metadata:

@@ -5,6 +5,8 @@ import { contextFlagOptions, contextFlagsHelp, renderFromFlags } from '../env/fl
 import { computeChanges, hasDifferences } from '../diff/changes.js';
 import { formatJson, formatMarkdown, formatTerminal } from '../diff/format.js';
 import { withoutBuildAnnotations } from '../diff/normalize.js';
+import type { ApplyProblem } from '../diff/cluster.js';
+import { formatId } from '../kustomize/resource.js';
 
 const help = `usage: kts diff ENV --against repo|cluster [flags]
 
@@ -12,8 +14,12 @@ Renders ENV as 'kts render' does and shows what a deploy would change:
   --against repo       compared with the environment's folder in the deploy repository
                        (same --repo/--ref/--path as 'kts publish')
   --against cluster    compared with the live objects: each object is applied as a server-side dry
-                       run and compared with the live one, server-managed fields ignored; members of
-                       the environment's ApplySet that 'kts apply --prune' would delete show as removed
+                       run, as 'kts apply' would, and compared with the live one, server-managed
+                       fields ignored; members of the environment's ApplySet that 'kts apply --prune'
+                       would delete show as removed. What apply would fail on is listed on stderr,
+                       one line per object: field-manager conflicts (each field with the manager,
+                       and subresource, that owns it) and the server's refusals
+  --force-conflicts    dry-run as 'kts apply --force-conflicts' (conflicted fields are taken over)
   --from-repo          with --against cluster: preview 'kts apply ENV --from-repo', the environment's
                        folder as the deploy repository holds it instead of a render of the checkout
   --output text|markdown|json   terminal report (default), pull-request comment, or structured changes
@@ -22,7 +28,8 @@ Renders ENV as 'kts render' does and shows what a deploy would change:
   --with-build-annotations   also compare kts.dev/commit and kts.dev/build (ignored by default: they
                        change on every object with every build)
 Secret values are never shown: changed values appear as '*** (before)' / '*** (after)'.
-Exit codes (as kubectl diff): 0 no differences, 1 differences found, 2 an error.
+Exit codes (as kubectl diff): 0 no differences, 1 differences found, 2 an error (also when
+apply would fail on an object: a conflict or a refusal; the report still shows everything else).
 
 Deploy repository flags: --repo URL (or KTS_DEPLOY_REPO), --ref BRANCH (default main), --path TEMPLATE,
   --cache-dir DIR, --no-cache; KTS_GIT_TOKEN authenticates.
@@ -46,6 +53,7 @@ async function run(argv: string[]): Promise<number> {
         context: { type: 'string' },
         kubeconfig: { type: 'string' },
         namespace: { type: 'string', short: 'n' },
+        'force-conflicts': { type: 'boolean' },
         'with-build-annotations': { type: 'boolean' },
         'from-repo': { type: 'boolean' } }, help);
   if (!parsed) return 0;
@@ -62,6 +70,7 @@ async function run(argv: string[]): Promise<number> {
 
   if (values['from-repo'] && against !== 'cluster') throw new UsageError(`--from-repo previews a deploy of the repository's folder: use it with --against cluster`);
   const rendered = values['from-repo'] ? await (await import('./from-repo.js')).resourcesFromRepo(positionals[0]!, values) : await renderFromFlags(positionals[0]!, values);
+  let problems: ApplyProblem[] = [];
   let before;
   let after = rendered.resources.map((r) => r.obj);
   let target: string;
@@ -82,16 +91,19 @@ async function run(argv: string[]): Promise<number> {
       import('../diff/cluster.js'),
     ]);
     const client = await connect(connectOptionsFrom(values));
-    const sides = await clusterSides(client, rendered.envName, rendered.resources, values.namespace ?? rendered.namespace);
+    const sides = await clusterSides(client, rendered.envName, rendered.resources, { namespace: values.namespace ?? rendered.namespace, force: values['force-conflicts'] });
     before = sides.before;
     after = sides.after;
+    problems = sides.problems;
     target = `the cluster (${client.server})`;
   }
   const changes = values['with-build-annotations'] ? computeChanges(before, after) : computeChanges(before.map(withoutBuildAnnotations), after.map(withoutBuildAnnotations));
   const title = `kts diff: ${rendered.envName} against ${target}`;
-  if (output === 'json') process.stdout.write(formatJson(changes));
-  else if (output === 'markdown') process.stdout.write(formatMarkdown(changes, { title, limit }));
+  if (output === 'json') process.stdout.write(formatJson(changes, problems));
+  else if (output === 'markdown') process.stdout.write(formatMarkdown(changes, { title, limit, problems }));
   else process.stdout.write(formatTerminal(changes, { title, color: color === 'always' || (color === 'auto' && process.stdout.isTTY === true) }));
+  for (const p of problems) process.stderr.write(`kts: ${formatId(p.id)}: ${p.message}\n`);
+  if (problems.length) return EXIT_DIFF_ERROR;
   return hasDifferences(changes) ? 1 : 0;
 }
 

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { apiError, immutableFields } from './apierror.js';
+import { apiError, fieldConflicts, immutableFields } from './apierror.js';
 
 const apiException = (code: number, body: unknown) => Object.assign(new Error(`HTTP-Code: ${code}`), { code, body: JSON.stringify(body) });
 
@@ -14,8 +14,8 @@ test('a server-side apply conflict names each field and its manager', () => {
       code: 409,
       details: {
         causes: [
-          { type: 'FieldManagerConflict', message: 'conflict with "kubectl-edit" using apps/v1', field: '.spec.replicas' },
-          { type: 'FieldManagerConflict', message: 'conflict with "hpa-controller" using apps/v1', field: '.spec.template.spec.containers[name="web"].image' },
+          { reason: 'FieldManagerConflict', message: 'conflict with "kubectl-edit" using apps/v1', field: '.spec.replicas' },
+          { reason: 'FieldManagerConflict', message: 'conflict with "hpa-controller" using apps/v1', field: '.spec.template.spec.containers[name="web"].image' },
         ],
       },
     }),
@@ -26,6 +26,43 @@ test('a server-side apply conflict names each field and its manager', () => {
     e.message,
     'apps/v1 Deployment ns/web: conflict: .spec.replicas is owned by field manager "kubectl-edit"; .spec.template.spec.containers[name="web"].image is owned by field manager "hpa-controller" (re-run with --force-conflicts to take these fields over)',
   );
+});
+
+test('a conflict with a manager that wrote through a subresource names it (kubectl scale)', () => {
+  const err = apiException(409, {
+    kind: 'Status',
+    reason: 'Conflict',
+    code: 409,
+    message: 'Apply failed with 1 conflict: conflict with "kubectl-scale" with subresource "scale" using apps/v1: .spec.replicas',
+    details: { causes: [{ reason: 'FieldManagerConflict', message: 'conflict with "kubectl-scale" with subresource "scale" using apps/v1', field: '.spec.replicas' }] },
+  });
+  assert.equal(fieldConflicts(err), [{ field: '.spec.replicas', manager: 'kubectl-scale', subresource: 'scale' }]);
+  assert.match(apiError(err, 'x').message, /^x: conflict: \.spec\.replicas is owned by field manager "kubectl-scale" \(subresource scale\)/);
+  assert.equal(fieldConflicts(apiException(422, { kind: 'Status', code: 422 })), []);
+});
+
+test('an immutable Job template is one short line naming the field, not the Go struct dump', () => {
+  const dump = `core.PodTemplateSpec{ObjectMeta:v1.ObjectMeta{Name:"", ${'GenerateName:"", '.repeat(200)}}}`;
+  const err = apiException(422, {
+    kind: 'Status',
+    reason: 'Invalid',
+    code: 422,
+    message: `Job.batch "tests" is invalid: spec.template: Invalid value: ${dump}: field is immutable`,
+    details: { name: 'tests', group: 'batch', kind: 'Job', causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: ${dump}: field is immutable`, field: 'spec.template' }] },
+  });
+  assert.is(apiError(err, 'batch/v1 Job ci/tests').message, 'batch/v1 Job ci/tests: Job.batch "tests" is invalid: spec.template: field is immutable (HTTP 422)');
+  const secret = apiException(422, {
+    kind: 'Status',
+    code: 422,
+    message: 'Secret "tls" is invalid: type: Invalid value: "kubernetes.io/tls": field is immutable',
+    details: { causes: [{ reason: 'FieldValueInvalid', message: 'Invalid value: "kubernetes.io/tls": field is immutable', field: 'type' }] },
+  });
+  assert.is(apiError(secret, 'v1 Secret a/tls').message, 'v1 Secret a/tls: Secret "tls" is invalid: type: Invalid value: "kubernetes.io/tls": field is immutable (HTTP 422)');
+});
+
+test('a multi-line server message becomes one line', () => {
+  const err = apiException(500, { kind: 'Status', code: 500, message: 'failed to create typed patch object (a/b; /v1, Kind=ConfigMap): errors:\n  .x: field not declared in schema\n  .y: field not declared in schema' });
+  assert.is(apiError(err, 'v1 ConfigMap a/b').message, 'v1 ConfigMap a/b: failed to create typed patch object (a/b; /v1, Kind=ConfigMap): errors: .x: field not declared in schema .y: field not declared in schema (HTTP 500)');
 });
 
 test('other API errors carry the Status message and HTTP code', () => {

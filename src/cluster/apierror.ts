@@ -1,10 +1,12 @@
 // Turns what the client library throws (ApiException with a Kubernetes Status body, node-fetch
 // errors, plain Errors) into one readable KtsError line naming the object. Conflicts from
-// server-side apply say which field and which field manager.
+// server-side apply say which field and which field manager; a 422 names each field, without the
+// kilobytes of Go struct dump a real server quotes for an immutable Job template.
 import { KtsError } from '../errors.js';
 
+/** metav1.StatusCause as sent: its type is under `reason`. */
 interface StatusCause {
-  type?: string;
+  reason?: string;
   message?: string;
   field?: string;
 }
@@ -30,20 +32,53 @@ function parseStatus(body: unknown): Status | undefined {
   return v && typeof v === 'object' ? (v as Status) : undefined;
 }
 
-/** `conflict with "kubectl-client-side-apply" using apps/v1` → the manager name. */
-function managerOf(message: string | undefined): string | undefined {
-  return message?.match(/conflict with "([^"]+)"/)?.[1];
+/** A field another manager owns, from a server-side apply conflict. */
+export interface FieldConflict {
+  field: string;
+  manager: string;
+  /** The subresource the manager wrote through, e.g. `scale` for `kubectl scale`. */
+  subresource?: string;
 }
 
-/** Describes the field-manager conflicts of a 409 from server-side apply, or undefined if it is not one. */
-function describeConflicts(status: Status): string | undefined {
-  const causes = (status.details?.causes ?? []).filter((c) => c.type === 'FieldManagerConflict' || managerOf(c.message));
-  if (causes.length === 0) return undefined;
-  const parts = causes.map((c) => {
-    const manager = managerOf(c.message);
-    return `${c.field ?? '(unknown field)'} is owned by field manager "${manager ?? 'unknown'}"`;
-  });
-  return `conflict: ${parts.join('; ')} (re-run with --force-conflicts to take these fields over)`;
+/** The field-manager conflicts of a failed server-side apply (409 with FieldManagerConflict causes); empty for any other error. */
+export function fieldConflicts(err: unknown): FieldConflict[] {
+  if (httpCode(err) !== 409) return [];
+  const status = parseStatus((err as { body?: unknown }).body);
+  return (status?.details?.causes ?? [])
+    .filter((c) => c.reason === 'FieldManagerConflict')
+    .map((c) => {
+      // `conflict with "kubectl-scale" with subresource "scale" using apps/v1`
+      const m = /conflict with "([^"]+)"(?: with subresource "([^"]+)")?/.exec(c.message ?? '');
+      return { field: c.field ?? '(unknown field)', manager: m?.[1] ?? 'unknown', ...(m?.[2] ? { subresource: m[2] } : {}) };
+    });
+}
+
+/** `.spec.replicas is owned by field manager "kubectl-scale" (subresource scale)`. */
+export function describeConflict(c: FieldConflict): string {
+  return `${c.field} is owned by field manager "${c.manager}"${c.subresource ? ` (subresource ${c.subresource})` : ''}`;
+}
+
+/** One line of at most ~300 characters. */
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 300 ? `${line.slice(0, 299)}…` : line;
+}
+
+/** A cause's message; a long quoted value (`Invalid value: core.PodTemplateSpec{…}: field is immutable`) is left out. */
+function causeMessage(message: string): string {
+  const v = /^Invalid value: ([\s\S]*): ([^:]*)$/.exec(message);
+  return v && v[1]!.length > 60 ? v[2]! : oneLine(message);
+}
+
+/** The Status message on one line; an invalid object's causes as `field: why`. */
+function statusMessage(status: Status, code: number): string | undefined {
+  const causes = status.details?.causes ?? [];
+  const message = status.message ?? '';
+  const at = message.indexOf(' is invalid: ');
+  if (code === 422 && causes.length && at > 0) {
+    return oneLine(`${message.slice(0, at)} is invalid: ${causes.map((c) => `${c.field ?? '(unknown field)'}: ${causeMessage(c.message ?? '')}`).join(', ')}`);
+  }
+  return message ? oneLine(message) : undefined;
 }
 
 /**
@@ -74,11 +109,9 @@ export function classifyError(err: unknown, server?: string): { code: string; de
   const status = httpCode(err);
   if (status !== undefined) {
     const body = parseStatus((err as { body?: unknown }).body);
-    if (status === 409) {
-      const conflicts = body && describeConflicts(body);
-      if (conflicts) return { code: 'apply-conflict', detail: conflicts };
-    }
-    const reason = body?.message || body?.reason || 'request failed';
+    const conflicts = fieldConflicts(err);
+    if (conflicts.length) return { code: 'apply-conflict', detail: `conflict: ${conflicts.map(describeConflict).join('; ')} (re-run with --force-conflicts to take these fields over)` };
+    const reason = (body && statusMessage(body, status)) || body?.reason || 'request failed';
     return { code: status === 409 ? 'api-conflict' : 'api-error', detail: `${reason} (HTTP ${status})` };
   }
   const e = err as { message?: string; code?: string };

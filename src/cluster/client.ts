@@ -1,7 +1,7 @@
 // The only module that touches @kubernetes/client-node, loaded with a dynamic import so that
 // commands which never talk to a cluster never pay for it. It adds what the library leaves out:
-// retries (429 with Retry-After, 5xx, dropped connections) in the HTTP layer, whether an apply
-// created the object (HTTP 201), strict field validation like `kubectl apply --server-side`, and
+// retries (429, 502-504, 5xx with Retry-After, dropped connections) in the HTTP layer, whether
+// an apply created the object (HTTP 201), strict field validation like `kubectl apply --server-side`, and
 // plain JSON in and out (the typed models would silently drop fields they do not know).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync } from 'node:fs';
@@ -157,7 +157,7 @@ export async function connect(opts: ConnectOptions = {}): Promise<KubeClient> {
           await sleep(delay);
           continue;
         }
-        if (isRetryableStatus(rsp.httpStatusCode)) {
+        if (isRetryableStatus(rsp.httpStatusCode, rsp.headers['retry-after'])) {
           const delay = nextDelay(attempt, policy, retryAfterMs(rsp.headers['retry-after']));
           if (delay !== undefined) {
             await rsp.body.text().catch(() => '');

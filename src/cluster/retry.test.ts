@@ -2,9 +2,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { backoffMs, isRetryableNetworkError, isRetryableStatus, nextDelay, retryAfterMs } from './retry.js';
 
-test('429 and 5xx (but 501) are retried; 4xx are not', () => {
-  for (const s of [429, 500, 502, 503, 504]) assert.ok(isRetryableStatus(s), String(s));
-  for (const s of [400, 401, 403, 404, 409, 422, 501]) assert.not.ok(isRetryableStatus(s), String(s));
+test('429, 502, 503, 504 and any 5xx with Retry-After are retried; a plain 500, 501 and 4xx are final', () => {
+  for (const s of [429, 502, 503, 504]) assert.ok(isRetryableStatus(s), String(s));
+  assert.ok(isRetryableStatus(500, '1'));
+  for (const s of [400, 401, 403, 404, 409, 422, 500, 501]) assert.not.ok(isRetryableStatus(s), String(s));
+  assert.not.ok(isRetryableStatus(422, '1'));
+  assert.not.ok(isRetryableStatus(501, '1'));
 });
 
 test('dropped connections are retried; refused connections, aborts and other errors are not', () => {

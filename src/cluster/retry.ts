@@ -1,5 +1,7 @@
-// When to retry an API request and how long to wait: 429 and 5xx responses (honouring
-// Retry-After) and dropped connections, with capped exponential backoff and jitter.
+// When to retry an API request and how long to wait: answers that say "later" (429, the
+// gateway and availability errors 502/503/504, any 5xx with Retry-After, as client-go) and
+// dropped connections, with capped exponential backoff and jitter. Any other answer is final: a
+// 500 such as "field not declared in schema" fails the same way every time, as it does in kubectl.
 // Every request we send (apply-patch, get, list, delete) is idempotent, so a retry is safe.
 
 export interface RetryPolicy {
@@ -11,8 +13,9 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseMs: 250, maxMs: 8000 };
 
-export function isRetryableStatus(status: number): boolean {
-  return status === 429 || (status >= 500 && status !== 501);
+export function isRetryableStatus(status: number, retryAfter?: string): boolean {
+  if (status === 429 || status === 502 || status === 503 || status === 504) return true;
+  return status >= 500 && status !== 501 && retryAfterMs(retryAfter) !== undefined;
 }
 
 // Not ECONNREFUSED: nothing listens there, which waiting will not change (kubectl fails at once too).

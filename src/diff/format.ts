@@ -1,5 +1,6 @@
 import { formatId } from '../kustomize/resource.js';
 import { type Change, summarize } from './changes.js';
+import type { ApplyProblem } from './cluster.js';
 import { unifiedDiff } from './unified.js';
 
 // Three renderings of the same list of changes: a terminal report, a pull-request comment and
@@ -48,10 +49,11 @@ const cell = (s: string): string => (s ? `\`${s.replace(/\|/g, '\\|')}\`` : '');
  * object with its diff. Sections that would push the text past `limit` characters are left out
  * and a note says how many.
  */
-export function formatMarkdown(changes: Change[], opts: { title: string; limit?: number }): string {
+export function formatMarkdown(changes: Change[], opts: { title: string; limit?: number; problems?: ApplyProblem[] }): string {
   const limit = opts.limit ?? COMMENT_LIMIT;
   const s = summarize(changes);
   const changed = changes.filter((c) => c.action !== 'unchanged');
+  const problems = opts.problems ?? [];
   const head = [
     `### ${opts.title}`,
     '',
@@ -59,6 +61,7 @@ export function formatMarkdown(changes: Change[], opts: { title: string; limit?:
     '|---:|---:|---:|---:|',
     `| ${s.added} | ${s.changed} | ${s.removed} | ${s.unchanged} |`,
     '',
+    ...(problems.length ? [`**\`kts apply\` would fail on ${problems.length} object${problems.length === 1 ? '' : 's'}:**`, '', ...problems.map((p) => `- \`${formatId(p.id)}\`: ${p.message}`), ''] : []),
   ];
   if (changed.length === 0) return `${[...head, 'No differences.'].join('\n')}\n`;
   const table = ['| change | kind | namespace | name |', '|---|---|---|---|', ...changed.map((c) => `| ${MD_ACTION[c.action]} | ${c.id.kind} | ${cell(c.id.namespace)} | ${cell(c.id.name)} |`), ''];
@@ -89,8 +92,8 @@ export interface JsonChange {
   diff?: string;
 }
 
-/** Machine-readable: the summary and every change with its (masked) unified diff. */
-export function formatJson(changes: Change[]): string {
+/** Machine-readable: the summary, every change with its (masked) unified diff, and what apply would fail on. */
+export function formatJson(changes: Change[], problems: ApplyProblem[] = []): string {
   const list: JsonChange[] = changes.map((c) => (c.action === 'unchanged' ? { id: c.id, action: c.action } : { id: c.id, action: c.action, diff: unifiedDiff(c) }));
-  return `${JSON.stringify({ summary: summarize(changes), changes: list }, null, 2)}\n`;
+  return `${JSON.stringify({ summary: summarize(changes), changes: list, problems }, null, 2)}\n`;
 }

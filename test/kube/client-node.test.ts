@@ -41,7 +41,7 @@ test('server-side apply through KubernetesObjectApi: create, no-op, conflict (40
   assert.is(status.kind, 'Status');
   assert.is(status.reason, 'Conflict');
   assert.is(status.message, 'Apply failed with 1 conflict: conflict with "kts": .data.a');
-  assert.equal((status.details as JsonObject).causes, [{ type: 'FieldManagerConflict', message: 'conflict with "kts"', field: '.data.a' }]);
+  assert.equal((status.details as JsonObject).causes, [{ reason: 'FieldManagerConflict', message: 'conflict with "kts"', field: '.data.a' }]);
 
   const forced = await api.patch(cm({ a: '2' }), undefined, undefined, 'other', true, PatchStrategy.ServerSideApply);
   assert.equal(forced.data, { a: '2' });

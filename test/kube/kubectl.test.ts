@@ -172,7 +172,10 @@ test('rollout status follows the simulated controller: complete, then a failed p
   let r = await kubectl(kube, ['rollout', 'status', 'deployment/web', '-n', 'shop', '--timeout=5s']);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, 'deployment "web" successfully rolled out');
+  // A rollout that has completed stays so; the next generation fails.
   kube.setRolloutState({ kind: 'Deployment', namespace: 'shop', name: 'web' }, 'failed');
+  r = await kubectl(kube, ['apply', '--server-side', '-f', '-'], { input: APP.split('---')[1]!.replace('nginx:1.27', 'nginx:1.28') });
+  assert.is(r.code, 0, r.stderr);
   r = await kubectl(kube, ['rollout', 'status', 'deployment/web', '-n', 'shop', '--timeout=5s']);
   assert.is(r.code, 1);
   assert.match(r.stderr, 'deployment "web" exceeded its progress deadline');

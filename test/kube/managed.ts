@@ -66,7 +66,7 @@ function describe(m: Manager): string {
 }
 
 function conflictError(conflicts: { manager: Manager; path: string }[]) {
-  const causes: StatusCause[] = conflicts.map((c) => ({ type: 'FieldManagerConflict', message: `conflict with ${describe(c.manager)}`, field: c.path }));
+  const causes: StatusCause[] = conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${describe(c.manager)}`, field: c.path }));
   if (conflicts.length === 1) {
     const c = conflicts[0]!;
     return errors.applyConflict(`Apply failed with 1 conflict: conflict with ${describe(c.manager)}: ${c.path}`, causes);

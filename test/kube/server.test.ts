@@ -9,7 +9,7 @@ import { type KubeServer, startKubeServer } from './server.js';
 const test = suite<{ kube: KubeServer }>('Kubernetes API test server over HTTP');
 
 test.before(async (ctx) => {
-  ctx.kube = await startKubeServer({ namespaceDeletionDelayMs: 30, crdEstablishDelayMs: 30 });
+  ctx.kube = await startKubeServer({ namespaceDeletionDelayMs: 30, crdEstablishDelayMs: 400 });
 });
 test.after(async ({ kube }) => kube.close());
 
@@ -302,9 +302,12 @@ test('CRDs: custom resources are served once the CRD is Established, and go with
   };
   assert.is((await call(kube, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd)).status, 201);
   assert.is((await call(kube, 'GET', '/apis/example.com/v1/gadgets')).status, 404, 'not served before Established');
-  await new Promise((r) => setTimeout(r, 60));
-  const got = await call(kube, 'GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.example.com');
-  assert.ok(((got.body.status as JsonObject).conditions as JsonObject[]).some((c) => c.type === 'Established' && c.status === 'True'));
+  const established = async () => {
+    const got = await call(kube, 'GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.example.com');
+    return (((got.body.status as JsonObject | undefined)?.conditions as JsonObject[] | undefined) ?? []).some((c) => c.type === 'Established' && c.status === 'True');
+  };
+  for (let i = 0; i < 100 && !(await established()); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(await established());
   const g = await call(kube, 'PATCH', '/apis/example.com/v1/gadgets/g1?fieldManager=kts', JSON.stringify({ apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'g1' }, spec: { on: true } }), 'application/apply-patch+yaml');
   assert.is(g.status, 201);
   assert.is(meta(g.body).generation, 1);
@@ -323,23 +326,30 @@ test('rollouts: status follows setRolloutState, also for later generations; Jobs
   kube.setRolloutState({ kind: 'Deployment', namespace: 'default', name: 'web' }, 'progressing');
   await call(kube, 'PATCH', `${DEPLOY}/web`, { spec: { replicas: 4 } }, 'application/merge-patch+json');
   st = kube.get('apps/v1', 'Deployment', 'default', 'web')!.status as JsonObject;
-  assert.equal([st.observedGeneration, st.updatedReplicas, st.unavailableReplicas], [2, 0, 4]);
+  assert.equal([st.observedGeneration, st.updatedReplicas, st.readyReplicas, st.unavailableReplicas], [2, 4, 3, 1], 'the new pod never gets ready');
   kube.setRolloutState({ kind: 'Deployment', namespace: 'default', name: 'web' }, 'failed');
   st = kube.get('apps/v1', 'Deployment', 'default', 'web')!.status as JsonObject;
   assert.ok((st.conditions as JsonObject[]).some((c) => c.type === 'Progressing' && c.status === 'False' && c.reason === 'ProgressDeadlineExceeded'));
   kube.setRolloutState({ kind: 'Deployment', namespace: 'default', name: 'web' }, 'pending');
+  await call(kube, 'PATCH', `${DEPLOY}/web`, { spec: { replicas: 2 } }, 'application/merge-patch+json');
   st = kube.get('apps/v1', 'Deployment', 'default', 'web')!.status as JsonObject;
-  assert.ok(Number(st.observedGeneration) < 2);
+  assert.ok(Number(st.observedGeneration) < 3);
 
   kube.setRolloutState({ kind: 'Job', namespace: 'default', name: 'migrate' }, 'progressing');
-  await call(kube, 'POST', '/apis/batch/v1/namespaces/default/jobs', { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate' }, spec: { template: { spec: { containers: [{ name: 'm', image: 'm' }], restartPolicy: 'Never' } } } });
+  const job = (name: string, backoffLimit: number) => ({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name }, spec: { backoffLimit, template: { spec: { containers: [{ name: 'm', image: 'm' }], restartPolicy: 'Never' } } } });
+  await call(kube, 'POST', '/apis/batch/v1/namespaces/default/jobs', job('migrate', 6));
   assert.is((kube.get('batch/v1', 'Job', 'default', 'migrate')!.status as JsonObject).active, 1);
   kube.completeJob('default', 'migrate');
-  const job = kube.get('batch/v1', 'Job', 'default', 'migrate')!.status as JsonObject;
-  assert.is(job.succeeded, 1);
-  assert.ok((job.conditions as JsonObject[]).some((c) => c.type === 'Complete' && c.status === 'True'));
-  kube.completeJob('default', 'migrate', false);
-  assert.ok(((kube.get('batch/v1', 'Job', 'default', 'migrate')!.status as JsonObject).conditions as JsonObject[]).some((c) => c.type === 'Failed'));
+  const done = kube.get('batch/v1', 'Job', 'default', 'migrate')!.status as JsonObject;
+  assert.is(done.succeeded, 1);
+  assert.ok((done.conditions as JsonObject[]).some((c) => c.type === 'Complete' && c.status === 'True'));
+
+  kube.setRolloutState({ kind: 'Job', namespace: 'default', name: 'broken' }, 'progressing');
+  await call(kube, 'POST', '/apis/batch/v1/namespaces/default/jobs', job('broken', 1));
+  kube.completeJob('default', 'broken', false);
+  const failed = kube.get('batch/v1', 'Job', 'default', 'broken')!.status as JsonObject;
+  assert.is(failed.failed, 2, 'a pod per try, up to the backoff limit');
+  assert.ok((failed.conditions as JsonObject[]).some((c) => c.type === 'Failed' && c.reason === 'BackoffLimitExceeded'));
 });
 
 test('faults: 500, 429 with Retry-After, dropped connections, slow answers; the request log', async ({ kube }) => {

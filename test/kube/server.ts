@@ -25,6 +25,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Json, JsonObject } from '../../src/kustomize/resource.js';
 import { clone, isObject } from './fieldset.js';
 import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, gvOf, openApiDocument, openApiIndex, type ResourceType } from './resources.js';
+import type { PodBehaviour, PodMatch } from './pods.js';
 import type { RolloutState } from './rollout.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { ClusterState, type ListOptions, type PatchType, type WatchEvent } from './state.js';
@@ -33,14 +34,17 @@ import { ApiError, errors, REASONS } from './status.js';
 import { isApiRequest, table } from './table.js';
 
 export type { RolloutState } from './rollout.js';
+export type { PodBehaviour, PodMatch } from './pods.js';
 
 export interface KubeServerOptions {
-  /** How long a deleted namespace stays Terminating before it and its objects are gone (default 100 ms). */
+  /** How long a deleted namespace stays Terminating before it and its objects are gone (default 3 s, as a small real cluster). */
   namespaceDeletionDelayMs?: number;
   /** Delay before a created CRD is Established and its kinds are served (default 0: at once). */
   crdEstablishDelayMs?: number;
   /** How workload rollouts go unless set per object with setRolloutState (default 'complete'). */
   rollout?: RolloutState;
+  /** A Deployment that has not rolled out gets ProgressDeadlineExceeded after this long (default: its spec.progressDeadlineSeconds, 600 s). */
+  progressDeadlineMs?: number;
   /** Answer aggregated discovery when asked (default true); false serves only the legacy documents. */
   aggregatedDiscovery?: boolean;
   /** Bearer token written into the kubeconfig (default: random). A request with another token gets 401. */
@@ -85,7 +89,7 @@ export interface Fault {
   times?: number;
   /** Answer with this status and a Status body (500, 503, 429…). */
   status?: number;
-  /** Retry-After for 429/503 answers (default 1). */
+  /** Retry-After for 429/503 answers (default 1); given, it is sent with any status. */
   retryAfterSeconds?: number;
   /** Close the connection without an answer. */
   drop?: boolean;
@@ -138,7 +142,13 @@ export interface KubeServer {
   seed(...objs: JsonObject[]): JsonObject[];
   /** How a Deployment/StatefulSet/DaemonSet rollout or a Job goes, now and for its later generations. */
   setRolloutState(ref: ObjectRef, state: RolloutState): void;
-  /** Completes (or fails) a Job. */
+  /**
+   * How the containers of matching pods behave from now on (the latest matching rule wins over the
+   * rollout state): `ready`, `starting`, `ImagePullBackOff`, `ErrImagePull`, `CrashLoopBackOff`,
+   * `CreateContainerConfigError`, `succeeded`, `failed`, or `{ waiting: reason, message }`.
+   */
+  setPodBehaviour(match: PodMatch, behaviour: PodBehaviour): void;
+  /** Completes (or fails) a Job: its running pod ends so. */
   completeJob(namespace: string, name: string, succeeded?: boolean): void;
   /** Writes another kubeconfig for the server (e.g. with another default namespace); returns its path. */
   writeKubeconfig(path: string, opts?: { namespace?: string; context?: string; token?: string }): string;
@@ -167,9 +177,10 @@ const VERSION = {
 
 export async function startKubeServer(options: KubeServerOptions = {}): Promise<KubeServer> {
   const state = new ClusterState({
-    namespaceDeletionDelayMs: options.namespaceDeletionDelayMs ?? 100,
+    namespaceDeletionDelayMs: options.namespaceDeletionDelayMs ?? 3000,
     crdEstablishDelayMs: options.crdEstablishDelayMs ?? 0,
     rollout: options.rollout ?? 'complete',
+    progressDeadlineMs: options.progressDeadlineMs,
   });
   const token = options.token ?? randomBytes(16).toString('hex');
   const dir = mkdtempSync(join(tmpdir(), 'kube-test-'));
@@ -249,7 +260,8 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
               : fault.status === 500
                 ? errors.internal('injected fault')
                 : new ApiError(fault.status, REASONS[fault.status] ?? 'Unknown', `injected fault (${fault.status})`);
-        send(res, err.code, err.toStatus(), fault.status === 429 || fault.status === 503 ? { 'Retry-After': String(retry) } : {});
+        const withRetryAfter = fault.status === 429 || fault.status === 503 || fault.retryAfterSeconds !== undefined;
+        send(res, err.code, err.toStatus(), withRetryAfter ? { 'Retry-After': String(retry) } : {});
         return;
       }
     }
@@ -386,7 +398,11 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
     const ns = r.namespace ?? '';
     const body = info.body;
     const accept = req.headers.accept ?? '';
-    const write = { fieldManager: q.get('fieldManager') ?? undefined, userAgent: (req.headers['user-agent'] ?? '').split('/')[0] || undefined };
+    const write = {
+      fieldManager: q.get('fieldManager') ?? undefined,
+      userAgent: (req.headers['user-agent'] ?? '').split('/')[0] || undefined,
+      fieldValidation: q.get('fieldValidation') ?? undefined,
+    };
     if (r.subresource === 'scale') return serveScale(r, res, q, info, write);
     if (info.verb === 'get') return sendObject(res, 200, state.get(t, ns, r.name!), accept, q, t);
     if (info.verb === 'list') {
@@ -421,6 +437,7 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
           ...write,
           dryRun: dryRun(q, body),
           preconditions: { uid: typeof pre.uid === 'string' ? pre.uid : undefined, resourceVersion: typeof pre.resourceVersion === 'string' ? pre.resourceVersion : undefined },
+          propagationPolicy: typeof opts.propagationPolicy === 'string' ? opts.propagationPolicy : opts.orphanDependents === true ? 'Orphan' : (q.get('propagationPolicy') ?? undefined),
         });
         // A deletion that waits (namespaces, finalizers) answers with the object: 200, or 202 when
         // the client asked for cascading deletion with orphanDependents=false (as the real server).
@@ -633,8 +650,11 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
     setRolloutState(ref, rollout) {
       state.setRolloutState(ref.kind, ref.namespace ?? '', ref.name, rollout);
     },
+    setPodBehaviour(match, behaviour) {
+      state.setPodBehaviour(match, behaviour);
+    },
     completeJob(namespace, name, succeeded = true) {
-      state.setRolloutState('Job', namespace, name, succeeded ? 'complete' : 'failed');
+      state.finishJob(namespace, name, succeeded);
     },
     writeKubeconfig,
     async close() {

@@ -2,7 +2,7 @@
 // with resourceVersion, uid, generation, managedFields, dry runs, namespace lifecycle, CRDs that
 // start serving their kinds once Established, and simulated controller status. No HTTP here.
 
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import jsonPatch, { type Operation } from 'fast-json-patch';
 import type { Json, JsonObject } from '../../src/kustomize/resource.js';
 import { clone, deepEqual, type FieldSetOptions, isObject } from './fieldset.js';
@@ -11,7 +11,12 @@ import { mergePatch, strategicMergePatch } from './merge.js';
 import { gvOf, Registry, type ResourceType } from './resources.js';
 import { ROLLOUT_KINDS, type RolloutState, rolloutStatus } from './rollout.js';
 import { type FieldRequirement, labelsOf, matches, matchesFields, type Requirement } from './selectors.js';
+import { limitRangeRefusal, quotaRefusal, quotaStatus } from './admission.js';
+import { unsupportedValues } from './enums.js';
+import type { PodBehaviour, PodMatch } from './pods.js';
+import { goValue, undeclaredFields, withoutUndeclared } from './schema.js';
 import { ApiError, errors, type StatusCause } from './status.js';
+import { Controllers } from './workloads.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -32,6 +37,8 @@ export interface WriteOptions {
   userAgent?: string;
   /** Test seeding only: keep the creationTimestamp the object carries (to simulate old objects). */
   keepCreationTimestamp?: boolean;
+  /** The fieldValidation query parameter: `Strict` refuses undeclared fields of ordinary writes, otherwise they are dropped. */
+  fieldValidation?: string;
 }
 
 export interface ListOptions {
@@ -46,6 +53,14 @@ export interface StateOptions {
   namespaceDeletionDelayMs: number;
   crdEstablishDelayMs: number;
   rollout: RolloutState;
+  /** Overrides every Deployment's spec.progressDeadlineSeconds. */
+  progressDeadlineMs?: number;
+}
+
+export interface DeleteOptions extends WriteOptions {
+  preconditions?: { uid?: string; resourceVersion?: string };
+  /** Orphan, Background or Foreground; the default is Background, but Orphan for Jobs (batch/v1's legacy default). */
+  propagationPolicy?: string;
 }
 
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -73,13 +88,52 @@ export class ClusterState {
   private listeners = new Set<(e: WatchEvent) => void>();
   private rolloutOverrides = new Map<string, RolloutState>();
   private timers = new Set<NodeJS.Timeout>();
+  private controllers: Controllers;
 
   constructor(readonly opts: StateOptions) {
+    this.controllers = new Controllers(
+      {
+        list: (kind, namespace) => this.stored(this.builtin(kind), namespace),
+        find: (kind, namespace, name) => {
+          const t = this.builtin(kind);
+          const o = this.find(t, namespace, name);
+          return o && this.present(t, o);
+        },
+        create: (kind, namespace, obj) => this.create(this.builtin(kind), namespace, obj, { dryRun: false, fieldManager: 'kube-controller-manager' }),
+        updateSpec: (kind, namespace, name, spec) => {
+          const t = this.builtin(kind);
+          const next = this.get(t, namespace, name);
+          next.spec = spec;
+          this.update(t, namespace, name, next, { dryRun: false, fieldManager: 'kube-controller-manager' });
+        },
+        writeStatus: (kind, namespace, name, status, manager) => {
+          const t = this.builtin(kind);
+          const o = this.find(t, namespace, name);
+          if (o) this.writeStatus(t, o, status, manager);
+        },
+        delete: (kind, namespace, name) => void this.delete(this.builtin(kind), namespace, name, { dryRun: false, fieldManager: 'kube-controller-manager' }),
+        rolloutState: (kind, namespace, name) => this.rolloutOverrides.get(`${kind}/${namespace}/${name}`) ?? this.opts.rollout,
+        terminating: (namespace) => {
+          const ns = this.find(this.builtin('Namespace'), '', namespace);
+          return !ns || meta(ns).deletionTimestamp !== undefined;
+        },
+        refreshQuotas: (namespace) => this.refreshQuotas(namespace),
+        later: (ms, fn) => this.later(ms, fn),
+        now,
+      },
+      { progressDeadlineMs: opts.progressDeadlineMs },
+    );
     for (const ns of SYSTEM_NAMESPACES) this.create(this.type('', 'v1', 'namespaces'), '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, { dryRun: false, fieldManager: 'kube-apiserver' });
   }
 
   get resourceVersion(): number {
     return this.rv;
+  }
+
+  private builtin(kind: string): ResourceType {
+    const t = this.registry.all().find((r) => r.kind === kind && !r.custom);
+    if (!t) throw new Error(`kind ${kind} is not served`);
+    return t;
   }
 
   type(group: string, version: string, plural: string): ResourceType {
@@ -138,14 +192,22 @@ export class ClusterState {
     return obj;
   }
 
-  private remove(t: ResourceType, obj: JsonObject): void {
+  private remove(t: ResourceType, obj: JsonObject, orphan = false): void {
     const m = meta(obj);
-    this.bucket(t).delete(`${m.namespace ?? ''}/${m.name}`);
+    // Already gone (e.g. collected with its owner while its namespace is emptied).
+    if (!this.bucket(t).delete(`${m.namespace ?? ''}/${m.name}`)) return;
     ++this.rv;
     const gone = clone(obj);
     meta(gone).resourceVersion = String(this.rv);
     this.emit('DELETED', t, gone);
-    this.afterDelete(t, obj);
+    this.afterDelete(t, obj, orphan);
+  }
+
+  /** The stored objects (not copies) of a built-in kind in a namespace, unsorted: for the simulated controllers, which only read them. */
+  private stored(t: ResourceType, namespace: string): JsonObject[] {
+    const out: JsonObject[] = [];
+    for (const o of this.bucket(t).values()) if (meta(o).namespace === namespace) out.push(o);
+    return out;
   }
 
   /** The stored object (not a copy), in the storage version; undefined when absent. */
@@ -252,6 +314,7 @@ export class ClusterState {
       }
     }
     if (t.kind === 'CustomResourceDefinition' && !t.custom) this.validateCrd(obj, invalid);
+    if (!t.custom) causes.push(...unsupportedValues(t.kind, obj));
     if (causes.length) throw errors.invalid(t.kind, t.group, name, causes);
   }
 
@@ -276,7 +339,7 @@ export class ClusterState {
     if (!ns) throw errors.notFound({ group: '', resource: 'namespaces', name: namespace });
     if (meta(ns).deletionTimestamp) {
       const why = `unable to create new content in namespace ${namespace} because it is being terminated`;
-      throw errors.forbidden(this.target(t, name), why, [{ type: 'NamespaceTerminating', message: why, field: 'metadata.namespace' }]);
+      throw errors.forbidden(this.target(t, name), why, [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }]);
     }
   }
 
@@ -356,13 +419,14 @@ export class ClusterState {
   // Writes -----------------------------------------------------------------------------------
 
   create(t: ResourceType, namespace: string, body: Json, opts: WriteOptions): JsonObject {
-    const obj = this.checkBody(t, body, namespace);
+    const obj = this.declared(t, this.checkBody(t, body, namespace), opts);
     const m = meta(obj);
-    if (!m.name && typeof m.generateName === 'string') m.name = m.generateName + randomSuffix();
+    if (!m.name && typeof m.generateName === 'string') m.name = m.generateName + nameSuffix(this.rv);
     this.validate(t, obj);
     const name = String(m.name);
     this.checkNamespace(t, namespace, name);
     if (this.find(t, namespace, name)) throw errors.alreadyExists(this.target(t, name));
+    if (t.kind === 'Pod' && !t.custom) this.admitPod(namespace, obj, typeof m.generateName === 'string' && name.startsWith(m.generateName) ? m.generateName : name);
     const created = m.creationTimestamp;
     this.initialize(t, obj);
     if (opts.keepCreationTimestamp && typeof created === 'string') meta(obj).creationTimestamp = created;
@@ -376,7 +440,7 @@ export class ClusterState {
 
   update(t: ResourceType, namespace: string, name: string, body: Json, opts: WriteOptions, subresource?: string): JsonObject {
     const old = this.mustFind(t, namespace, name);
-    const obj = this.checkBody(t, body, namespace, name);
+    const obj = this.declared(t, this.checkBody(t, body, namespace, name), opts);
     meta(obj).name = name;
     return this.commitUpdate(t, old, obj, opts, subresource, 'update');
   }
@@ -389,8 +453,19 @@ export class ClusterState {
       throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`);
     }
     const next = this.patched(t, name, this.present(t, old), type, patch);
-    const obj = this.checkBody(t, next, namespace, name);
+    const obj = this.declared(t, this.checkBody(t, next, namespace, name), opts);
     return this.commitUpdate(t, old, obj, opts, subresource, type === 'json' ? 'json-patch' : 'patch');
+  }
+
+  /** What an ordinary write keeps of undeclared fields: nothing (or a 400 under fieldValidation=Strict). */
+  private declared(t: ResourceType, obj: JsonObject, opts: WriteOptions): JsonObject {
+    if (opts.fieldValidation !== 'Strict') return withoutUndeclared(t, obj);
+    const unknown = undeclaredFields(t, obj);
+    if (unknown.length) {
+      const fields = unknown.map((p) => `unknown field "${p.slice(1)}"`).join(', ');
+      throw errors.badRequest(`${t.kind} in version "${t.version}" cannot be handled as a ${t.kind}: strict decoding error: ${fields}`);
+    }
+    return obj;
   }
 
   private patched(t: ResourceType, name: string, current: JsonObject, type: Exclude<PatchType, 'apply'>, patch: Json): Json {
@@ -444,6 +519,14 @@ export class ClusterState {
       if (subresource) throw errors.notFound(this.target(t, name));
       this.validate(t, applied);
       this.checkNamespace(t, namespace, name);
+    }
+    // Server-side apply converts the applied object to its schema type first; v1.26 passes the
+    // conversion error on as a plain error: HTTP 500, whatever fieldValidation says.
+    const unknown = undeclaredFields(t, applied);
+    if (unknown.length) {
+      const errs = unknown.map((p) => `${p}: field not declared in schema`);
+      const gvk = `${t.group}/${t.version}, Kind=${t.kind}`;
+      throw errors.unclassified(`failed to create typed patch object (${namespace}/${name}; ${gvk}): ${errs.length === 1 ? errs[0] : `errors:\n  ${errs.join('\n  ')}`}`);
     }
     const base = old ? this.present(t, old) : undefined;
     const fieldSet = this.fieldSet(t, subresource);
@@ -529,7 +612,7 @@ export class ClusterState {
     return this.present(t, this.find(t, String(om.namespace ?? ''), String(om.name)) ?? stored);
   }
 
-  delete(t: ResourceType, namespace: string, name: string, opts: WriteOptions & { preconditions?: { uid?: string; resourceVersion?: string } }): { object: JsonObject; immediate: boolean } {
+  delete(t: ResourceType, namespace: string, name: string, opts: DeleteOptions): { object: JsonObject; immediate: boolean } {
     const obj = this.mustFind(t, namespace, name);
     const m = meta(obj);
     const pre = opts.preconditions;
@@ -539,8 +622,9 @@ export class ClusterState {
     }
     const finalizers = Array.isArray(m.finalizers) ? m.finalizers : [];
     const graceful = (!t.custom && t.kind === 'Namespace') || finalizers.length > 0;
+    const orphan = opts.propagationPolicy === 'Orphan' || (opts.propagationPolicy === undefined && !t.custom && t.kind === 'Job');
     if (!graceful) {
-      if (!opts.dryRun) this.remove(t, obj);
+      if (!opts.dryRun) this.remove(t, obj, orphan);
       return { object: this.present(t, obj), immediate: true };
     }
     if (m.deletionTimestamp || opts.dryRun) return { object: this.present(t, obj), immediate: false };
@@ -581,6 +665,27 @@ export class ClusterState {
 
   // Controllers ------------------------------------------------------------------------------
 
+  /** LimitRange defaults and limits, then quotas (as the admission plugins); a refusal is a 403 naming the pod as sent. */
+  private admitPod(namespace: string, pod: JsonObject, shownName: string): void {
+    const quotas = this.stored(this.builtin('ResourceQuota'), namespace);
+    const refusal =
+      limitRangeRefusal(pod, this.stored(this.builtin('LimitRange'), namespace)) ?? (quotas.length ? quotaRefusal(pod, quotas, this.stored(this.builtin('Pod'), namespace)) : undefined);
+    if (refusal) throw errors.forbidden({ group: '', resource: 'pods', name: shownName }, refusal);
+  }
+
+  /** The quota controller: `status.used` of the namespace's quotas. */
+  private refreshQuotas(namespace: string): void {
+    const t = this.builtin('ResourceQuota');
+    const quotas = this.stored(t, namespace);
+    if (quotas.length === 0) return;
+    const pods = this.stored(this.builtin('Pod'), namespace);
+    for (const q of quotas) {
+      const status = quotaStatus(q, pods);
+      const stored = this.find(t, namespace, String(meta(q).name));
+      if (stored && !deepEqual(status, q.status)) this.writeStatus(t, stored, status, 'kube-controller-manager');
+    }
+  }
+
   private afterWrite(t: ResourceType, old: JsonObject | undefined, obj: JsonObject): void {
     const m = meta(obj);
     const spec = isObject(obj.spec) ? obj.spec : {};
@@ -593,17 +698,33 @@ export class ClusterState {
     if (t.kind === 'CustomResourceDefinition') {
       this.later(this.opts.crdEstablishDelayMs, () => this.establish(String(m.name)));
     }
-    if (ROLLOUT_KINDS.has(t.kind) && (!old || meta(old).generation !== m.generation)) {
-      this.runController(t, String(m.namespace ?? ''), String(m.name));
-    }
+    const specChanged = !old || meta(old).generation !== m.generation;
+    if (ROLLOUT_KINDS.has(t.kind) && specChanged) this.runController(t, String(m.namespace ?? ''), String(m.name));
+    if (t.namespaced) this.controllers.written(t.kind, String(m.namespace), String(m.name), specChanged, !old);
   }
 
-  private afterDelete(t: ResourceType, obj: JsonObject): void {
+  private afterDelete(t: ResourceType, obj: JsonObject, orphan: boolean): void {
+    const m = meta(obj);
+    if (t.namespaced && !orphan) this.collectDependents(String(m.namespace), String(m.uid));
+    if (t.namespaced && !t.custom) this.controllers.deleted(t.kind, obj);
     if (t.custom || t.kind !== 'CustomResourceDefinition') return;
     const name = String(meta(obj).name);
     const types = this.registry.all().filter((r) => r.custom && `${r.plural}.${r.group}` === name);
     if (types[0]) for (const o of [...this.bucket(types[0]).values()]) this.remove(types[0], o);
     this.registry.setCustom(name, undefined);
+  }
+
+  /** The garbage collector (background propagation): objects whose ownerReferences name a deleted owner go too. */
+  private collectDependents(namespace: string, uid: string): void {
+    for (const t of this.storedTypes()) {
+      if (!t.namespaced) continue;
+      for (const o of [...this.bucket(t).values()]) {
+        const refs = meta(o).ownerReferences;
+        if (meta(o).namespace === namespace && Array.isArray(refs) && refs.some((r) => isObject(r) && r.uid === uid)) {
+          this.delete(t, namespace, String(meta(o).name), { dryRun: false, fieldManager: 'kube-controller-manager' });
+        }
+      }
+    }
   }
 
   private establish(name: string): void {
@@ -632,10 +753,11 @@ export class ClusterState {
     this.commitUpdate(t, obj, next, { dryRun: false, fieldManager: manager }, 'status', 'update');
   }
 
+  /** StatefulSets and DaemonSets get a status only (no pods); Deployments and Jobs run in workloads.ts unless pending. */
   private runController(t: ResourceType, namespace: string, name: string): void {
     const obj = this.find(t, namespace, name);
-    if (!obj) return;
     const state = this.rolloutOverrides.get(`${t.kind}/${namespace}/${name}`) ?? this.opts.rollout;
+    if (!obj || ((t.kind === 'Deployment' || t.kind === 'Job') && state !== 'pending')) return;
     const status = rolloutStatus(this.present(t, obj), state, now());
     if (status) this.writeStatus(t, obj, status, 'kube-controller-manager');
   }
@@ -647,6 +769,19 @@ export class ClusterState {
     this.rolloutOverrides.set(`${kind}/${namespace}/${name}`, state);
     if (!this.find(t, namespace, name)) return;
     this.runController(t, namespace, name);
+    this.controllers.resync([namespace]);
+  }
+
+  /** Pods matching `match` behave so from now on; live pods and their workloads follow at once. */
+  setPodBehaviour(match: PodMatch, behaviour: PodBehaviour): void {
+    const namespaces = this.list(this.builtin('Namespace'), {}).map((n) => String(meta(n).name));
+    this.controllers.setPodBehaviour(match, behaviour, match.namespace !== undefined ? [match.namespace] : namespaces);
+  }
+
+  /** Ends a Job's running pods, succeeded or failed. */
+  finishJob(namespace: string, name: string, succeeded: boolean): void {
+    this.rolloutOverrides.set(`Job/${namespace}/${name}`, succeeded ? 'complete' : 'failed');
+    this.controllers.finishJob(namespace, name, succeeded);
   }
 }
 
@@ -662,8 +797,9 @@ function normalize(t: ResourceType, obj: JsonObject): void {
 function validateUpdate(t: ResourceType, old: JsonObject, next: JsonObject): void {
   const causes: StatusCause[] = [];
   const spec = (o: JsonObject) => (isObject(o.spec) ? o.spec : {});
-  const immutable = (field: string, a: Json | undefined, b: Json | undefined) => {
-    if (!deepEqual(a, b)) causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(b ?? null)}: field is immutable`, field });
+  // The real message quotes the new value as Go prints it: for a Job's template, some 3 KB.
+  const immutable = (field: string, a: Json | undefined, b: Json | undefined, goType?: string) => {
+    if (!deepEqual(a, b)) causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${goType ? goValue(b, goType) : JSON.stringify(b ?? null)}: field is immutable`, field });
   };
   switch (t.kind) {
     case 'Deployment':
@@ -685,7 +821,7 @@ function validateUpdate(t: ResourceType, old: JsonObject, next: JsonObject): voi
     }
     case 'Job':
       immutable('spec.selector', spec(old).selector, spec(next).selector);
-      immutable('spec.template', spec(old).template, spec(next).template);
+      immutable('spec.template', spec(old).template, spec(next).template, 'V1PodTemplateSpec');
       immutable('spec.completions', spec(old).completions, spec(next).completions);
       break;
     case 'Service':
@@ -703,6 +839,7 @@ function validateUpdate(t: ResourceType, old: JsonObject, next: JsonObject): voi
     }
     case 'ConfigMap':
     case 'Secret':
+      if (t.kind === 'Secret') immutable('type', old.type, next.type);
       if (old.immutable === true) {
         for (const f of ['data', 'binaryData', 'stringData']) {
           if (!deepEqual(old[f], next[f])) causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: field is immutable when `immutable` is set', field: f });
@@ -744,9 +881,11 @@ function scaleOf(obj: JsonObject): JsonObject {
   };
 }
 
-function randomSuffix(): string {
+/** The 5 characters generateName appends; derived from the resourceVersion counter, so runs repeat. */
+function nameSuffix(seed: number): string {
   const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+  const h = createHash('sha256').update(String(seed)).digest();
   let s = '';
-  for (let i = 0; i < 5; i++) s += alphabet[Math.floor(Math.random() * alphabet.length)];
+  for (let i = 0; i < 5; i++) s += alphabet[h[i]! % alphabet.length];
   return s;
 }

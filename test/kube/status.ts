@@ -3,8 +3,8 @@
 
 import type { JsonObject } from '../../src/kustomize/resource.js';
 
+/** metav1.StatusCause: its Go field `Type` is serialized as `reason`. */
 export interface StatusCause {
-  type?: string;
   reason?: string;
   message: string;
   field?: string;
@@ -30,7 +30,9 @@ export class ApiError extends Error {
   }
 
   toStatus(): JsonObject {
-    const s: JsonObject = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, reason: this.reason };
+    // Errors the server does not classify (plain Go errors) carry no reason.
+    const s: JsonObject = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message };
+    if (this.reason) s.reason = this.reason;
     if (this.details) s.details = JSON.parse(JSON.stringify(this.details)) as JsonObject;
     s.code = this.code;
     return s;
@@ -91,5 +93,7 @@ export const errors = {
   notFoundPath: () => new ApiError(404, 'NotFound', 'the server could not find the requested resource'),
   tooManyRequests: (seconds: number) =>
     new ApiError(429, 'TooManyRequests', 'the server has received too many requests and has asked us to try again later', { retryAfterSeconds: seconds }),
+  /** A plain Go error the apiserver passes on as it is: HTTP 500 without a reason (e.g. from server-side apply's typed conversion). */
+  unclassified: (message: string) => new ApiError(500, '', message),
   internal: (message: string) => new ApiError(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] }),
 };

@@ -52,7 +52,44 @@ const EXTRA: Record<string, Column[]> = {
     { name: 'Up-to-date', type: 'integer', cell: (o) => num(obj(o.status).updatedReplicas) },
     { name: 'Available', type: 'integer', cell: (o) => num(obj(o.status).availableReplicas) },
   ],
+  ReplicaSet: [
+    { name: 'Desired', type: 'integer', cell: (o) => num(obj(o.spec).replicas) },
+    { name: 'Current', type: 'integer', cell: (o) => num(obj(o.status).replicas) },
+    { name: 'Ready', type: 'integer', cell: (o) => num(obj(o.status).readyReplicas) },
+  ],
+  Pod: [
+    { name: 'Ready', type: 'string', cell: (o) => `${containerStatuses(o).filter((c) => c.ready === true).length}/${(obj(o.spec).containers as Json[] | undefined)?.length ?? 0}` },
+    { name: 'Status', type: 'string', cell: podStatusColumn },
+    { name: 'Restarts', type: 'string', cell: (o) => String(containerStatuses(o).reduce((s, c) => s + num(c.restartCount), 0)) },
+  ],
+  Job: [
+    { name: 'Status', type: 'string', cell: (o) => jobStatusColumn(o) },
+    { name: 'Completions', type: 'string', cell: (o) => `${num(obj(o.status).succeeded)}/${num(obj(o.spec).completions) || 1}` },
+  ],
 };
+
+function containerStatuses(o: JsonObject): JsonObject[] {
+  const cs = obj(o.status).containerStatuses;
+  return Array.isArray(cs) ? cs.filter(isObject) : [];
+}
+
+/** As kubectl's printer: a waiting or terminated container's reason wins over the phase. */
+function podStatusColumn(o: JsonObject): string {
+  let reason = String(obj(o.status).phase ?? 'Pending');
+  for (const c of containerStatuses(o)) {
+    const state = obj(c.state);
+    if (isObject(state.waiting) && state.waiting.reason) reason = String(state.waiting.reason);
+    else if (isObject(state.terminated) && state.terminated.reason) reason = String(state.terminated.reason);
+  }
+  return reason;
+}
+
+function jobStatusColumn(o: JsonObject): string {
+  const conditions = Array.isArray(obj(o.status).conditions) ? (obj(o.status).conditions as Json[]).filter(isObject) : [];
+  if (conditions.some((c) => c.type === 'Complete' && c.status === 'True')) return 'Complete';
+  if (conditions.some((c) => c.type === 'Failed' && c.status === 'True')) return 'Failed';
+  return 'Running';
+}
 
 export function table(t: ResourceType, items: JsonObject[], includeObject: string, resourceVersion: string): JsonObject {
   const columns: Column[] = [
