@@ -3,6 +3,7 @@
 // `kts build` never pays for git or cluster code. Each module parses its own flags.
 import type { Command } from './src/cli/command.js';
 import { EXIT_FAILURE, EXIT_USAGE, isKtsError, UsageError } from './src/errors.js';
+import { suggest } from './src/cli/suggest.js';
 
 
 const commands: Record<string, () => Promise<{ command: Command }>> = {
@@ -18,27 +19,54 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   diff: () => import('./src/cli/diff.js'),
 };
 
-function usage(): string {
-  return `usage: kts <command> [flags]\n\ncommands: ${Object.keys(commands).join(', ')}\nRun 'kts <command> --help' for a command's flags.\nExit codes: 0 success, 1 failure (bad input, failed build/apply/publish, differences for diff), 2 usage error.\n`;
+/** `kts version` and `kts help` answer from here; every other command is a module of its own. */
+const builtins: Record<string, string> = {
+  version: 'Print the kts version (also: kts --version)',
+  help: "Show the help of kts or of a command: kts help [COMMAND]",
+};
+
+/** The top-level help: each command with its one-line summary (read from the command modules). */
+async function usage(): Promise<string> {
+  const summaries = await Promise.all(Object.entries(commands).map(async ([name, load]) => [name, (await load()).command.summary] as const));
+  const rows = [...summaries, ...Object.entries(builtins)];
+  const width = Math.max(...rows.map(([name]) => name.length));
+  const list = rows.map(([name, summary]) => `  ${name.padEnd(width)}  ${summary}`).join('\n');
+  return `usage: kts <command> [flags]\n\ncommands:\n${list}\n\nRun 'kts help <command>' or 'kts <command> --help' for a command's flags.\nExit codes: 0 success, 1 failure (bad input, failed build/apply/publish, differences for diff), 2 usage error.\n`;
+}
+
+async function printVersion(): Promise<number> {
+  const { version } = await import('./src/version.js');
+  process.stdout.write(`${version}\n`);
+  return 0;
+}
+
+function unknownCommand(name: string): UsageError {
+  const near = suggest(name, [...Object.keys(commands), ...Object.keys(builtins)]);
+  return new UsageError(`unknown command '${name}'${near ? ` (did you mean '${near}'?)` : ''}`);
 }
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(usage());
+  if (!name || name === '--help' || name === '-h') {
+    process.stdout.write(await usage());
     return name ? 0 : EXIT_USAGE;
   }
-  if (name === '--version') {
-    const { version } = await import('./src/version.js');
-    process.stdout.write(`${version}\n`);
-    return 0;
+  if (name === '--version' || name === 'version') return printVersion();
+  if (name === 'help') {
+    const topic = rest[0];
+    if (!topic) {
+      process.stdout.write(await usage());
+      return 0;
+    }
+    if (topic === 'version' || topic === 'help') {
+      process.stdout.write(`kts ${topic}: ${builtins[topic]}\n`);
+      return 0;
+    }
+    if (!Object.hasOwn(commands, topic)) throw unknownCommand(topic);
+    return (await commands[topic]!()).command.run(['--help']);
   }
-  const load = commands[name];
-  if (!load) {
-    process.stderr.write(`kts: unknown command '${name}'\n${usage()}`);
-    return EXIT_USAGE;
-  }
-  const { command } = await load();
+  if (!Object.hasOwn(commands, name)) throw unknownCommand(name);
+  const { command } = await commands[name]!();
   return command.run(rest);
 }
 
@@ -49,7 +77,7 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     if (err instanceof UsageError) {
       // Commands attach their help to usage errors; the first line says what is wrong.
-      const name = process.argv[2] && process.argv[2] in commands ? `kts ${process.argv[2]}` : 'kts';
+      const name = process.argv[2] && Object.hasOwn(commands, process.argv[2]) ? `kts ${process.argv[2]}` : 'kts';
       process.stderr.write(`kts: ${err.toLine().split('\n')[0]}\nRun '${name} --help' for usage.\n`);
       process.exitCode = err.exitCode;
     } else if (isKtsError(err)) {

@@ -171,7 +171,8 @@ test('gc deletes previews past --max-age, then the oldest beyond --max-envs, onl
   assert.equal(JSON.parse(r.byAge.stdout).deleted, [{ namespace: 'gc-old', env: 'gcenv', branch: 'feature/old', reason: 'last deployed 4d4h ago (max age 3d)' }]);
   assert.equal(r.afterAge.filter((n) => n !== 'gc-old'), ['gc-mid', 'gc-new', 'gc-newest']);
   assert.is(r.dryCount.code, 0);
-  assert.match(r.dryCount.stdout, /deleted gc-mid \(dry run\): beyond the 2 most recently deployed previews/);
+  assert.match(r.dryCount.stdout, /would delete gc-mid: beyond the 2 most recently deployed previews/);
+  assert.not.match(r.dryCount.stdout, /\bdeleted gc-/);
   assert.equal(r.afterDry, ['gc-mid', 'gc-new', 'gc-newest'], 'a dry run deletes nothing');
   assert.equal(JSON.parse(r.byCount.stdout).deleted.map((d: { namespace: string }) => d.namespace), ['gc-mid']);
   assert.equal(r.afterCount.filter((n) => n !== 'gc-mid'), ['gc-new', 'gc-newest']);

@@ -116,6 +116,13 @@ test('kts validate lists every problem and exits 1', () => {
     assert.match(r.stderr, /app\/kustomization.yaml: commonLabel: unknown field\n/);
     assert.match(r.stderr, /app\/kustomization.yaml: resources\[1\]: 'gone.yaml' does not exist\n/);
     assert.match(r.stderr, /2 problems found\n$/);
+    const json = kts(['validate', join(tmp, 'app'), '--json']);
+    assert.is(json.code, 1);
+    assert.is(json.stderr, '');
+    const report = JSON.parse(json.stdout) as { ok: boolean; problems: { file: string; field: string; message: string }[] };
+    assert.is(report.ok, false);
+    assert.equal(report.problems.map((p) => p.field), ['commonLabel', 'resources[1]']);
+    assert.match(report.problems[1]!.message, "'gone.yaml' does not exist");
     writeFileSync(join(tmp, 'app', 'kustomization.yaml'), 'resources: [cm.yaml]\ncommonLabels: {team: has space}\n');
     const objects = kts(['validate', join(tmp, 'app')]);
     assert.is(objects.code, 1, objects.stderr);
@@ -131,6 +138,11 @@ test('kts validate passes on the example environments and overlays', () => {
     assert.is(r.code, 0, `${target}: ${r.stderr}`);
     assert.match(r.stdout, /^ok: \d+ kustomization files, \d+ objects\n$/);
   }
+  const json = kts(['validate', 'production', '--json', '--branch', 'main', '--commit', SHA, '--build', '1'], { env: noCiEnv });
+  assert.is(json.code, 0, json.stderr);
+  const report = JSON.parse(json.stdout) as { ok: boolean; files: number; objects: number; problems: unknown[] };
+  assert.equal([report.ok, report.problems], [true, []]);
+  assert.ok(report.files > 0 && report.objects > 0);
 });
 
 test('kts validate and kts render refuse one host template over the two-host Ingress: the rules would collapse', () => {

@@ -59,12 +59,13 @@ function head(): string {
   return gitIn(bare, ['rev-parse', 'main']).trim();
 }
 
-/** One line, exit 1, no stack trace, no token. */
+/** One error line after the progress lines (`kts: fetching …`), exit 1, no stack trace, no token. */
 function assertFailure(r: CliResult, pattern: RegExp) {
   assert.is(r.code, 1, `expected exit 1, got ${r.code}: ${r.stderr}`);
   assert.is(r.stdout, '');
-  assert.is(r.stderr.trim().split('\n').length, 1, `expected one line: ${r.stderr}`);
-  assert.match(r.stderr, pattern);
+  const errors = r.stderr.split('\n').filter((l) => l && !l.endsWith('…'));
+  assert.is(errors.length, 1, `expected one line: ${r.stderr}`);
+  assert.match(`${errors[0]}\n`, pattern);
   assert.not.match(r.stderr, /\bat .*\.(ts|js):\d+/);
   assert.not.ok(r.stderr.includes(server.password), 'the token must never be printed');
 }
@@ -123,6 +124,8 @@ test('publishing the same render again is a no-op: no commit, exit 0, a message 
   const r = await publish('ci', ['--branch', 'feature/x', '--commit', SHA1, '--build', '7']);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, `${FOLDER} in ${server.repoUrl('deploy')} (main) is up to date: nothing to publish`);
+  assert.match(r.stderr, /^kts: fetching main from \S+…\n/, 'a CI log (stderr not a terminal) gets one line per step');
+  assert.not.match(r.stderr, /\r|\x1b/, 'no terminal control characters in a log');
   assert.is(head(), before);
 });
 

@@ -168,7 +168,7 @@ async function gc(argv: string[]): Promise<number> {
     const out = { deleted: result.removed.map((d) => ({ namespace: d.preview.namespace, env: d.preview.env, branch: d.preview.branch, reason: d.reason })), kept: result.kept.map((p) => p.namespace) };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } else {
-    progress.info(`${result.removed.length} previews deleted${values['dry-run'] ? ' (dry run)' : ''}, ${result.kept.length} kept`);
+    progress.info(values['dry-run'] ? `${result.removed.length} previews would be deleted (dry run), ${result.kept.length} kept` : `${result.removed.length} previews deleted, ${result.kept.length} kept`);
   }
   return 0;
 }

@@ -17,6 +17,8 @@ components and bases) and the built objects (apiVersion, kind and metadata.name 
 namespaces, label and annotation keys/values valid for Kubernetes, no duplicate ids). A directory
 is built as it is; an environment (see kts render) is rendered with its build context, after
 kts.yaml itself is checked. Lists every problem; exits 1 when there is any.
+
+  --json               print {"ok", "files", "objects", "problems": [{"file", "field", "message"}]} on stdout
 ${contextFlagsHelp}`;
 
 function isDirectory(p: string): boolean {
@@ -34,7 +36,7 @@ function line(p: Problem): string {
 export const command: Command = {
   summary: 'Validate kustomization files, kts.yaml and the rendered objects',
   async run(argv: string[]): Promise<number> {
-    const parsed = parseFlags(argv, { ...contextFlagOptions }, help);
+    const parsed = parseFlags(argv, { ...contextFlagOptions, json: { type: 'boolean' } }, help);
     if (!parsed) return 0;
     const { values, positionals } = parsed;
     if (positionals.length !== 1) throw new UsageError(`expected exactly one ENV or DIR\n${help}`);
@@ -86,6 +88,11 @@ export const command: Command = {
       resources = rendered?.resources;
     }
     if (resources) problems.push(...checkObjects(resources, `${target} (rendered)`));
+    if (values.json) {
+      const report = { ok: problems.length === 0, files, objects: resources?.length ?? 0, problems: problems.map((p) => ({ file: p.file, field: p.field, message: p.message })) };
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      return problems.length ? 1 : 0;
+    }
     if (problems.length) {
       process.stderr.write(`${problems.map(line).join('\n')}\n${problems.length} problem${problems.length === 1 ? '' : 's'} found\n`);
       return 1;

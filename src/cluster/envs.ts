@@ -136,7 +136,7 @@ export async function envGc(client: KubeClient, req: GcRequest): Promise<GcResul
   const { remove, keep } = planGc(previews, { ...req, now: req.now ?? Date.now() });
   for (const d of remove) {
     await deleteNamespace(client, d.preview.namespace, { env: d.preview.env, timeoutMs: 0, dryRun: req.dryRun, wait: false, progress: req.progress });
-    req.progress.info(`deleted ${d.preview.namespace}${req.dryRun ? ' (dry run)' : ''}: ${d.reason}`);
+    req.progress.info(`${req.dryRun ? 'would delete' : 'deleted'} ${d.preview.namespace}: ${d.reason}`);
   }
   return { removed: remove, kept: keep };
 }

@@ -125,4 +125,34 @@ test('bad context values are errors naming their source', () => {
   bad({}, { commit: SHA, branch: 'b', build: '1', image: ['shop/web=reg/web'] }, /--image shop\/web=reg\/web: no tag or digest/);
 });
 
+test('--branch refs/heads/x is branch x, as the CI variables are normalised', () => {
+  const c = resolve({}, { branch: 'refs/heads/feature/x', commit: SHA, build: '1' });
+  assert.is(c.branch, 'feature/x');
+  assert.is(c.sources.branch, 'flag --branch (ref prefix stripped)');
+  assert.is(resolve({}, { branch: 'origin/main', commit: SHA, build: '1' }).branch, 'main');
+  assert.is(resolve({}, { branch: 'main', commit: SHA, build: '1' }).sources.branch, 'flag --branch');
+});
+
+test('strict mode (on in CI, or --strict) refuses placeholders for branch, commit and build, naming the variables', () => {
+  const failing = (environ: Record<string, string>, flags: ContextFlags, message: string) => {
+    try {
+      resolve(environ, flags, {});
+      assert.unreachable('should throw');
+    } catch (e) {
+      assert.ok(isKtsError(e), String(e));
+      assert.is(e.message, message);
+    }
+  };
+  failing(
+    { JENKINS_URL: 'http://ci/', GIT_COMMIT: SHA },
+    {},
+    'no branch, build in the CI context (Jenkins detected; --strict=false allows placeholders): set --branch or BRANCH_NAME/GIT_BRANCH/JOB_NAME; --build or BUILD_NUMBER',
+  );
+  failing({}, { strict: true, branch: 'b' }, 'no commit, build in the CI context (--strict): set --commit; --build');
+  const relaxed = resolve({ JENKINS_URL: 'http://ci/', GIT_COMMIT: SHA }, { strict: false });
+  assert.equal(relaxed.placeholders, ['branch', 'build']);
+  assert.is(resolve({ JENKINS_URL: 'http://ci/', GIT_COMMIT: SHA, BRANCH_NAME: 'b', BUILD_NUMBER: '3' }).build, '3');
+  assert.equal(resolve({}, {}, {}).placeholders.slice(0, 3), ['branch', 'commit', 'build'], 'outside CI placeholders stay allowed');
+});
+
 test.run();

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { KtsError } from '../errors.js';
 import type { EnvironmentConfig } from './config.js';
 import { parseImageFlag, type KustomizeImage } from './images.js';
-import { detectProvider, DOMAIN_VAR, nonEmpty, type Provider, type ProviderId } from './providers.js';
+import { detectProvider, DOMAIN_VAR, nonEmpty, stripRefPrefix, type Provider, type ProviderId } from './providers.js';
 import { branchSlug, slugRoom } from './slug.js';
 
 // The build context (branch, commit, build number, domain, …) and where each value came from:
@@ -19,6 +19,8 @@ export interface ContextFlags {
   tag?: string;
   image?: string[];
   domain?: string;
+  /** Refuse placeholders for branch, commit and build; defaults to on when a CI system is detected. */
+  strict?: boolean;
 }
 
 export interface BuildContext {
@@ -85,6 +87,23 @@ function fromProvider(provider: Provider | undefined, field: 'branch' | 'commit'
   return undefined;
 }
 
+/** How to provide a context field: its flag, then the detected CI system's variables (or the domain variable). */
+export function howToSet(field: ContextField, provider: Provider | undefined): string {
+  if (field === 'domain') return `--domain or ${DOMAIN_VAR}`;
+  if (field === 'major') return 'major in kts.yaml';
+  if (field === 'tag') return '--tag';
+  const vars = provider ? provider[field].map((v) => v.name) : [];
+  return vars.length ? `--${field} or ${vars.join('/')}` : `--${field}`;
+}
+
+/** Strict mode (CI): a shared placeholder for branch, commit or build would make jobs overwrite each other's work. */
+function refusePlaceholders(strict: boolean, provider: Provider | undefined, placeholders: ContextField[], explicit: boolean): void {
+  const missing = placeholders.filter((f) => f === 'branch' || f === 'commit' || f === 'build');
+  if (!strict || missing.length === 0) return;
+  const why = explicit ? '--strict' : `${provider!.title} detected; --strict=false allows placeholders`;
+  throw new KtsError('context', `no ${missing.join(', ')} in the CI context (${why}): set ${missing.map((f) => howToSet(f, provider)).join('; ')}`);
+}
+
 export function resolveContext(input: ResolveInput): BuildContext {
   const { flags, environ, env } = input;
   const provider = detectProvider(environ);
@@ -108,7 +127,10 @@ export function resolveContext(input: ResolveInput): BuildContext {
   };
   const flag = (name: keyof ContextFlags) => () => {
     const v = flags[name];
-    return typeof v === 'string' && nonEmpty(v) !== undefined ? { value: v.trim(), source: `flag --${name}` } : undefined;
+    if (typeof v !== 'string' || nonEmpty(v) === undefined) return undefined;
+    // --branch refs/heads/x names branch x, as the CI variables do
+    const value = name === 'branch' ? stripRefPrefix(v.trim()) : v.trim();
+    return { value, source: value === v.trim() ? `flag --${name}` : `flag --${name} (ref prefix stripped)` };
   };
 
   const branch = pick(
@@ -140,6 +162,7 @@ export function resolveContext(input: ResolveInput): BuildContext {
   if (!DOMAIN.test(domain)) {
     throw new KtsError('context', `domain '${domain}' is not a valid domain name`, { field: sources.domain });
   }
+  refusePlaceholders(flags.strict ?? provider !== undefined, provider, placeholders, flags.strict !== undefined);
   const major = pick('major', [() => (env.major !== undefined ? { value: env.major, source: `${configWhere ?? 'config'} major` } : undefined)], PLACEHOLDER.major);
   const tag = flags.tag !== undefined && nonEmpty(flags.tag) !== undefined ? flags.tag.trim() : undefined;
   if (tag !== undefined) sources.tag = 'flag --tag';

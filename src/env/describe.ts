@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
-import type { ContextField, BuildContext } from './context.js';
+import { howToSet, type ContextField, type BuildContext } from './context.js';
+import { providers } from './providers.js';
 import type { Resolved } from './render.js';
 
 // The resolved context as rows of (what, value, where from), for `kts context` and its JSON.
@@ -10,12 +11,11 @@ export interface ContextRow {
   source: string;
 }
 
-const FLAG_FOR: Record<ContextField, string> = { branch: '--branch', commit: '--commit', build: '--build', domain: '--domain', major: 'major in kts.yaml', tag: '--tag' };
-
-/** One line naming the placeholder fields and how to provide them, or undefined when there are none. */
+/** One line naming the placeholder fields and how to provide them (flags and CI variables), or undefined when there are none. */
 export function placeholderWarning(ctx: BuildContext): string | undefined {
   if (ctx.placeholders.length === 0) return undefined;
-  return `no CI context for ${ctx.placeholders.join(', ')}: using placeholders (set ${ctx.placeholders.map((f) => FLAG_FOR[f]).join(', ')})`;
+  const provider = providers.find((p) => p.id === ctx.provider);
+  return `no CI context for ${ctx.placeholders.join(', ')}: using placeholders (set ${ctx.placeholders.map((f) => howToSet(f, provider)).join('; ')})`;
 }
 
 export function describeResolved({ config, context: ctx, plan }: Resolved): ContextRow[] {

@@ -14,6 +14,7 @@ export const contextFlagOptions = {
   image: { type: 'string', multiple: true },
   domain: { type: 'string' },
   config: { type: 'string' },
+  strict: { type: 'boolean' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 export const contextFlagsHelp = `Context flags (override the CI variables):
@@ -24,6 +25,8 @@ export const contextFlagsHelp = `Context flags (override the CI variables):
   --image NAME=REF     image override, e.g. shop/web=registry/web:1.2@sha256:… (repeatable)
   --domain DOMAIN      domain for preview hosts (default: DEVELOPMENT_SERVER_DOMAIN, then kts.yaml)
   --config FILE        kts.yaml to use (default: nearest kts.yaml above the current directory)
+  --strict             refuse placeholders for branch, commit and build (on when a CI system is
+                       detected; --strict=false turns it off)
 `;
 
 function str(values: Record<string, unknown>, key: string): string | undefined {
@@ -43,6 +46,7 @@ export function contextFlagsFrom(values: Record<string, unknown>): { flags: Cont
     if (v !== undefined) flags[key] = v;
   }
   if (images) flags.image = images;
+  if (typeof values.strict === 'boolean') flags.strict = values.strict;
   return { flags, configFile: str(values, 'config') };
 }
 

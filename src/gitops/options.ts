@@ -53,7 +53,7 @@ export function gitSetup(values: Record<string, unknown>, env: NodeJS.ProcessEnv
   const retries = retriesText === undefined ? DEFAULT_RETRIES : Number(retriesText);
   if (!Number.isInteger(retries) || retries < 0 || retries > 100) throw new UsageError(`--retries: expected a whole number 0..100, got '${retriesText}'`);
   const json = values.json === true;
-  const progress = progressReporter(process.stderr, !json && process.stderr.isTTY === true);
+  const progress = progressReporter(process.stderr, !json, process.stderr.isTTY === true);
   return {
     json,
     progress,

@@ -1,5 +1,5 @@
-// Progress for long git steps, on stderr and only on a terminal (CI logs stay quiet; --json output
-// stays machine-readable). Transfer counters overwrite one line instead of scrolling.
+// Progress for long git steps, on stderr (--json output stays machine-readable). On a terminal
+// transfer counters overwrite one line; elsewhere (a CI log) each step is one line and nothing more.
 
 export interface ProgressReporter {
   step(message: string): void;
@@ -8,7 +8,7 @@ export interface ProgressReporter {
   done(): void;
 }
 
-export function progressReporter(out: NodeJS.WritableStream, enabled: boolean): ProgressReporter {
+export function progressReporter(out: NodeJS.WritableStream, enabled: boolean, terminal: boolean): ProgressReporter {
   if (!enabled) return { step() {}, transfer() {}, done() {} };
   let open = false;
   let last = 0;
@@ -22,6 +22,7 @@ export function progressReporter(out: NodeJS.WritableStream, enabled: boolean): 
       out.write(`kts: ${message}…\n`);
     },
     transfer(phase, loaded, total) {
+      if (!terminal) return;
       const now = Date.now();
       if (now - last < 100 && loaded !== total) return;
       last = now;
