@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   apply: () => import('./src/cli/apply.js'),
   env: () => import('./src/cli/env.js'),
   diff: () => import('./src/cli/diff.js'),
+  init: () => import('./src/cli/init.js'),
 };
 
 /** `kts version` and `kts help` answer from here; every other command is a module of its own. */

@@ -19,7 +19,8 @@ export interface FromRepo {
 
 export async function resourcesFromRepo(env: string, values: Record<string, unknown>): Promise<FromRepo> {
   const { flags, configFile } = contextFlagsFrom(values);
-  const resolved = resolveRender({ env, flags, configFile });
+  // only the folder is placed from the context: the build and commit are the published ones
+  const resolved = resolveRender({ env, flags: { strict: false, ...flags }, configFile });
   const folder = folderForRender(typeof values.path === 'string' ? values.path : undefined, { ...resolved, namespace: resolved.plan.namespace });
   const setup = gitSetup({ ...values, json: true });
   const published = await readPublished(setup.git.remote, folder);

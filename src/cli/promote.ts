@@ -53,7 +53,8 @@ export const command: Command = {
     const setup = gitSetup(values);
     const { flags, configFile } = contextFlagsFrom(values);
     // Only the branch and domain place folders; the build and commit given are what must be certified.
-    const where = { ...(flags.branch ? { branch: flags.branch } : {}), ...(flags.domain ? { domain: flags.domain } : {}) };
+    // (placing folders never needs a commit or build, so no strict refusal of placeholders here)
+    const where = { ...(flags.branch ? { branch: flags.branch } : {}), ...(flags.domain ? { domain: flags.domain } : {}), strict: false };
     const folderOf = (env: string, template: string | undefined) => {
       const resolved = resolveRender({ env, flags: where, configFile });
       return { resolved, folder: folderForRender(template, { ...resolved, namespace: resolved.plan.namespace }) };

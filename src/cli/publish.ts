@@ -3,6 +3,7 @@ import { parseFlags } from './args.js';
 import { UsageError } from '../errors.js';
 import { contextFlagOptions, contextFlagsHelp, renderFromFlags } from '../env/flags.js';
 import { placeholderWarning } from '../env/describe.js';
+import { gitopsOf } from '../env/config.js';
 import { DEFAULT_PATH_TEMPLATE, folderForRender } from '../gitops/files.js';
 import { gitFlagOptions, gitFlagsHelp, gitSetup, sourceRepositoryFrom } from '../gitops/options.js';
 import { publishResources, type PublishReport } from '../gitops/publish.js';
@@ -60,6 +61,8 @@ export const command: Command = {
           build: rendered.context.build,
           sourceRepository: values['source-repo'] ?? sourceRepositoryFrom(),
           allowOlder: values['allow-older'],
+          namespace: rendered.namespace,
+          controllers: gitopsOf(rendered.config.configFile),
         },
         setup.git,
       );

@@ -5,6 +5,7 @@ import { resolveRender } from '../env/render.js';
 import { DEFAULT_PATH_TEMPLATE, folderForRender, pathTemplate } from '../gitops/files.js';
 import { gitFlagOptions, gitFlagsHelp, gitSetup } from '../gitops/options.js';
 import { unpublishFolder } from '../gitops/unpublish.js';
+import { gitopsOf } from '../env/config.js';
 
 const help = `usage: kts unpublish ENV --branch NAME --repo URL [flags]
 
@@ -26,7 +27,7 @@ export const command: Command = {
     if (positionals.length !== 1) throw new UsageError(`expected exactly one ENV\n${help}`);
     if (!values.branch) throw new UsageError(`--branch NAME is required\n${help}`);
     const setup = gitSetup(values);
-    const resolved = resolveRender({ env: positionals[0]!, flags: { branch: values.branch }, configFile: values.config });
+    const resolved = resolveRender({ env: positionals[0]!, flags: { branch: values.branch, strict: false }, configFile: values.config });
     const template = pathTemplate(values.path, resolved.config);
     if (!template.includes('<branch-slug>')) {
       // The folder is the same for every branch (production): removing it is not "unpublish a branch".
@@ -35,7 +36,7 @@ export const command: Command = {
     const folder = folderForRender(template, { ...resolved, namespace: resolved.plan.namespace });
     let report;
     try {
-      report = await unpublishFolder(folder, values.branch, setup.git);
+      report = await unpublishFolder(folder, values.branch, setup.git, gitopsOf(resolved.config.configFile));
     } finally {
       setup.progress.done();
     }

@@ -52,6 +52,14 @@ interface RawEnvironment extends Omit<EnvironmentConfig, 'name' | 'components' |
   images?: (string | RawImage)[];
   tagTemplate?: string;
 }
+/** `gitops:`: the controller objects kts publish keeps for every published folder (see gitops/controllers.ts). */
+export interface GitopsConfig {
+  /** Folder of the deploy repository for the controller objects (default `clusters`). */
+  folder?: string;
+  argocd?: { name?: string; namespace?: string; project?: string; server?: string };
+  flux?: { name?: string; namespace?: string; interval?: string };
+}
+
 export interface ProjectConfig {
   file: string;
   /** `file` as errors show it (relative to the working directory). */
@@ -60,7 +68,13 @@ export interface ProjectConfig {
   tagTemplate?: string;
   domain?: string;
   images?: (string | RawImage)[];
+  gitops?: GitopsConfig;
   environments: Record<string, RawEnvironment>;
+}
+
+/** The `gitops:` section of a kts.yaml, if there is a kts.yaml and it has one. */
+export function gitopsOf(file: string | undefined): GitopsConfig | undefined {
+  return file ? loadConfig(file, relative(process.cwd(), file) || CONFIG_FILE).gitops : undefined;
 }
 
 /** Reads and validates a kts.yaml; errors name the file (as `display`) and the field. */

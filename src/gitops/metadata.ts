@@ -7,6 +7,8 @@ export const METADATA_FILE = '.kts-publish';
 export interface PublishMetadata {
   environment: string;
   branch?: string;
+  /** The namespace the folder's objects go to (for the GitOps controller objects). */
+  namespace?: string;
   source: { repository?: string; commit?: string };
   build?: string;
   renderedAt: string;
@@ -20,6 +22,7 @@ export function formatMetadata(meta: PublishMetadata): string {
   const ordered: PublishMetadata = {
     environment: meta.environment,
     ...(meta.branch ? { branch: meta.branch } : {}),
+    ...(meta.namespace ? { namespace: meta.namespace } : {}),
     source: {
       ...(meta.source.repository ? { repository: meta.source.repository } : {}),
       ...(meta.source.commit ? { commit: meta.source.commit } : {}),

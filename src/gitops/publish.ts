@@ -5,6 +5,7 @@ import { version } from '../version.js';
 import { fileNames } from './files.js';
 import { METADATA_FILE, type PublishMetadata } from './metadata.js';
 import { changeListing, changeSummary, planPublish, type FolderChange, type PublishPlan } from './plan.js';
+import { controllerEdit, type ControllerSettings } from './controllers.js';
 import { transact, type GitOptions } from './transaction.js';
 import { redactUrl } from '../net/redact.js';
 
@@ -22,6 +23,10 @@ export interface PublishTarget {
   renderedAt?: string;
   /** Publish even over a newer render (roll back by re-publishing an older build). */
   allowOlder?: boolean;
+  /** The namespace of the render, recorded for the GitOps controller objects. */
+  namespace?: string;
+  /** kts.yaml `gitops:`: keep Argo CD / Flux objects for every published folder in step. */
+  controllers?: ControllerSettings;
 }
 
 export interface PublishReport extends FolderChange {
@@ -72,6 +77,7 @@ export async function publishResources(resources: Resource[], target: PublishTar
   const metadata: PublishMetadata = {
     environment: target.env,
     branch: target.branch,
+    namespace: target.namespace,
     source: { repository: sourceOf(target), commit: target.commit },
     build: target.build,
     renderedAt: target.renderedAt ?? new Date().toISOString(),
@@ -82,8 +88,13 @@ export async function publishResources(resources: Resource[], target: PublishTar
     const current = await view.listFolder(target.folder);
     const metaOid = current.get(METADATA_FILE);
     const plan = planPublish({ current, currentMetadata: metaOid ? await view.readText(metaOid) : undefined, desired, metadata, allowOlder: target.allowOlder });
-    if (plan.status !== 'changed') return { edits: null, result: plan };
-    return { edits: [{ path: target.folder, files: plan.files }], message: publishMessage(target, plan), result: plan };
+    if (plan.status === 'superseded') return { edits: null, result: plan };
+    const published = { folder: target.folder, environment: target.env, ...(target.namespace ? { namespace: target.namespace } : {}) };
+    const controllers = target.controllers ? await controllerEdit(view, target.controllers, { url: opts.remote.url, ref: opts.remote.ref }, { published }) : null;
+    if (plan.status !== 'changed') {
+      return controllers ? { edits: [controllers], message: `update ${controllers.path}: GitOps controller objects\n`, result: plan } : { edits: null, result: plan };
+    }
+    return { edits: [{ path: target.folder, files: plan.files }, ...(controllers ? [controllers] : [])], message: publishMessage(target, plan), result: plan };
   });
   const plan = tx.result;
   return {

@@ -168,7 +168,7 @@ export class DeployRepo {
   /** The tree id at `path` of a commit, undefined when nothing is there. */
   private async treeAt(commit: string | null, path: string): Promise<string | undefined> {
     let oid = await this.commitTree(commit);
-    for (const segment of path.split('/')) {
+    for (const segment of path.split('/').filter(Boolean)) {
       const entry = (await this.tree(oid)).find((e) => e.path === segment);
       if (!entry) return undefined;
       if (entry.type !== 'tree') {

@@ -1,0 +1,123 @@
+// kts.yaml `gitops:`: kts publish and unpublish keep an Argo CD ApplicationSet and Flux objects for
+// every published folder in the deploy repository, in the same commit as the folder. Lifecycle:
+// two previews and production published, one preview unpublished, a re-publish that changes
+// nothing. The objects are validated against the controllers' CRD schemas in ../shared/crds.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseAllDocuments } from 'yaml';
+import { hasProgram, ktsAsync, type CliResult } from './helpers/cli.js';
+import { gitIn, startGitServer, type GitServer } from './git-server.js';
+import { ktsEnv, makeProject, type Project } from './publish-fixture.js';
+import { repoRoot } from './helpers/paths.js';
+
+const haveGit = hasProgram('git');
+if (!haveGit) console.log('skipping test/gitops-controllers.test.ts: the git CLI is not installed');
+const crds = join(repoRoot, '..', 'shared', 'crds');
+const haveCrds = existsSync(crds);
+if (!haveCrds) console.log('test/gitops-controllers.test.ts: ../shared/crds absent, the CRD schema checks are skipped');
+
+const SHA = 'abcdef1234567890abcdef1234567890abcdef12';
+let server: GitServer;
+let project: Project;
+let cache: string;
+let bare: string;
+
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; spec: Record<string, unknown> };
+
+function run(args: string[]): Promise<CliResult> {
+  return ktsAsync([...args, '--config', join(project.dir, 'kts.yaml'), '--repo', server.repoUrl('deploy')], { env: ktsEnv(server, cache) });
+}
+
+const publish = (env: string, branch: string) => run(['publish', env, '--branch', branch, '--commit', SHA, '--build', '3']);
+
+function objects(path: string): Obj[] {
+  return parseAllDocuments(gitIn(bare, ['show', `main:${path}`])).map((d) => d.toJSON() as Obj);
+}
+
+/** The CRD's schema for an object's apiVersion, compiled (formats are not checked, as the API server's structural schema does not either). */
+function validator(file: string, version: string) {
+  const crd = parseAllDocuments(readFileSync(join(crds, file), 'utf8'))[0]!.toJSON() as { spec: { versions: { name: string; schema: { openAPIV3Schema: object } }[] } };
+  const schema = crd.spec.versions.find((v) => v.name === version)!.schema.openAPIV3Schema;
+  return new Ajv({ strict: false, validateFormats: false, allErrors: true }).compile(schema);
+}
+
+function assertValid(objs: Obj[]): void {
+  if (!haveCrds) return;
+  const files: Record<string, string> = {
+    ApplicationSet: 'argocd-applicationset-crd.yaml',
+    GitRepository: 'flux-source.toolkit.fluxcd.io_gitrepositories.yaml',
+    Kustomization: 'flux-kustomize.toolkit.fluxcd.io_kustomizations.yaml',
+  };
+  for (const o of objs) {
+    const validate = validator(files[o.kind]!, o.apiVersion.split('/')[1]!);
+    assert.ok(validate(o), `${o.kind} ${o.metadata.name}: ${JSON.stringify(validate.errors)}`);
+  }
+}
+
+test.before(async () => {
+  if (!haveGit) return;
+  server = await startGitServer();
+  project = makeProject();
+  const config = readFileSync(join(project.dir, 'kts.yaml'), 'utf8');
+  project.write('kts.yaml', `${config}gitops:\n  argocd:\n    project: shop\n  flux:\n    interval: 2m\n`);
+  cache = mkdtempSync(join(tmpdir(), 'kts-gitops-cache-'));
+  bare = server.createRepo('deploy', { files: { 'README.md': 'deploy repository\n' } });
+});
+
+test.after(async () => {
+  if (!haveGit) return;
+  await server.close();
+  project.cleanup();
+  rmSync(cache, { recursive: true, force: true });
+});
+
+test('previews and production appear in the ApplicationSet and the Flux objects, which validate against the CRDs', async () => {
+  if (!haveGit) return;
+  for (const [env, branch] of [['ci', 'feature/a'], ['ci', 'feature/b'], ['production', 'main']] as const) {
+    const r = await publish(env, branch);
+    assert.is(r.code, 0, r.stderr);
+  }
+  const folders = gitIn(bare, ['ls-tree', '-d', '--name-only', 'main', 'ci/']).trim().split('\n');
+  assert.is(folders.length, 2);
+  const [appset] = objects('clusters/argocd-applicationset.yaml');
+  assert.is(appset!.kind, 'ApplicationSet');
+  assert.equal(appset!.metadata, { name: 'kts', namespace: 'argocd' });
+  const git = (appset!.spec.generators as { git: { repoURL: string; revision: string; directories: { path: string }[] } }[])[0]!.git;
+  assert.is(git.repoURL, server.repoUrl('deploy'));
+  assert.is(git.revision, 'main');
+  assert.equal(git.directories, [...folders, 'production'].map((path) => ({ path })));
+  assert.is((appset!.spec.template as { spec: { project: string } }).spec.project, 'shop');
+  const flux = objects('clusters/flux.yaml');
+  assert.equal(flux.map((o) => `${o.kind}/${o.metadata.name}`), ['GitRepository/kts-deploy', ...folders.map((f) => `Kustomization/${f.replace('/', '-')}`), 'Kustomization/production']);
+  assert.equal(flux.slice(1).map((k) => [k.spec.path, k.spec.prune, k.spec.targetNamespace, k.spec.interval]), [
+    ...folders.map((f) => [`./${f}`, true, f.replace('/', '-'), '2m']),
+    ['./production', true, 'shop', '2m'],
+  ]);
+  assertValid([appset!, ...flux]);
+});
+
+test('an unpublished preview leaves both in the same commit; a publish that changes nothing commits nothing', async () => {
+  if (!haveGit) return;
+  const before = gitIn(bare, ['rev-parse', 'main']).trim();
+  const gone = await run(['unpublish', 'ci', '--branch', 'feature/a']);
+  assert.is(gone.code, 0, gone.stderr);
+  const changed = gitIn(bare, ['diff', '--name-only', before, 'main']).trim().split('\n');
+  assert.ok(changed.includes('clusters/argocd-applicationset.yaml') && changed.includes('clusters/flux.yaml'), changed.join(' '));
+  assert.ok(changed.some((f) => f.startsWith('ci/feature-a-')), 'the folder went in the same commit');
+  const remaining = gitIn(bare, ['ls-tree', '-d', '--name-only', 'main', 'ci/']).trim();
+  assert.match(remaining, /^ci\/feature-b-/);
+  const [appset] = objects('clusters/argocd-applicationset.yaml');
+  const dirs = (appset!.spec.generators as { git: { directories: { path: string }[] } }[])[0]!.git.directories.map((d) => d.path);
+  assert.equal(dirs, [remaining, 'production']);
+  assert.equal(objects('clusters/flux.yaml').map((o) => o.spec.path ?? o.kind), ['GitRepository', `./${remaining}`, './production']);
+  const head = gitIn(bare, ['rev-parse', 'main']).trim();
+  const again = await publish('production', 'main');
+  assert.is(again.code, 0, again.stderr);
+  assert.is(gitIn(bare, ['rev-parse', 'main']).trim(), head, 'up to date: no commit');
+});
+
+test.run();
