@@ -226,6 +226,14 @@ test('credentials: only to listed hosts, never across origins on a redirect, nev
   }
 });
 
+test('kts env gc --keep-from-git never prints the password of a remote it cannot read', async () => {
+  if (!haveGit) return;
+  const r = await ktsAsync(['env', 'gc', '--keep-from-git', 'http://ci-bot:pw-SECRET-42@127.0.0.1:1/app.git'], { env });
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stderr, /git ls-remote http:\/\/127\.0\.0\.1:1\/app\.git failed/);
+  assert.not.ok(r.stderr.includes('pw-SECRET-42') || r.stderr.includes('ci-bot'), r.stderr);
+});
+
 test('with both servers stopped, every tree rebuilds --offline from the cache, byte for byte', async () => {
   if (!haveGit) return;
   await git.close();
