@@ -1,10 +1,8 @@
 // Files named by http(s) URLs, fetched with one GET as kustomize does and kept in the cache by
 // SHA-256, with an index from URL to digest so that offline and locked builds need no request.
 import { existsSync, readFileSync } from 'node:fs';
-import { STATUS_CODES } from 'node:http';
 import { KtsError } from '../errors.js';
 import { isRepoSpec } from '../kustomize/repospec.js';
-import { readBody, request } from '../net/http.js';
 import { redactUrl } from '../net/redact.js';
 import { sha256, type Cache } from './cache.js';
 import { authFor } from './credentials.js';
@@ -55,6 +53,8 @@ export class FileFetcher {
       if (entry?.repository) return repositoryResult();
       return { error: new KtsError('offline', `'${shown}' is not in the cache and --offline forbids fetching it`), repository: false };
     }
+    // The HTTP(S) client (and TLS) loads only when a file has to be fetched.
+    const [{ readBody, request }, { STATUS_CODES }] = await Promise.all([import('../net/http.js'), import('node:http')]);
     let status: number;
     let bytes: Buffer;
     try {

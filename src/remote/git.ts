@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { KtsError } from '../errors.js';
 import { cloneUrl, type RepoSpec } from '../kustomize/repospec.js';
 import { redactUrl } from '../net/redact.js';
-import { gitHttp, type HttpRequest } from '../net/http.js';
+import type { HttpRequest } from '../net/http.js';
 import { syncFs as fs } from '../net/sync-fs.js';
 import { sha256, type Cache } from './cache.js';
 import { authFor, withoutUserinfo } from './credentials.js';
@@ -57,7 +57,7 @@ export class GitFetcher {
   }
 
   private http(spec: RepoSpec) {
-    return { request: (req: HttpRequest) => gitHttp.request({ ...req, timeoutMs: spec.timeoutMs }) };
+    return { request: async (req: HttpRequest) => (await import('../net/http.js')).request({ ...req, timeoutMs: spec.timeoutMs }) };
   }
 
   private refsFile(spec: RepoSpec): string {
