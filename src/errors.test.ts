@@ -8,6 +8,10 @@ test('toLine names file, line and field when known', () => {
   assert.is(new KtsError('x', 'just this').toLine(), 'just this');
 });
 
+test('toLine is one line whatever the message holds', () => {
+  assert.is(new KtsError('x', 'bad patch:\n  a: 1\r\nb', { file: 'k.yaml' }).toLine(), 'k.yaml: bad patch: a: 1 b');
+});
+
 test('usage errors exit with 2', () => {
   assert.is(new UsageError('missing DIR').exitCode, EXIT_USAGE);
 });

@@ -34,10 +34,10 @@ export class KtsError extends Error {
     this.exitCode = exitCode;
   }
 
-  /** `file:line: field: message`, leaving out the parts we do not know. */
+  /** `file:line: field: message`, leaving out the parts we do not know; always one line. */
   toLine(): string {
     const where = this.file ? (this.line ? `${this.file}:${this.line}` : this.file) : '';
-    return [where, this.field, this.message].filter(Boolean).join(': ');
+    return [where, this.field, this.message].filter(Boolean).join(': ').replace(/\s*[\r\n\u2028\u2029]+\s*/g, ' ');
   }
 }
 
@@ -45,6 +45,11 @@ export class UsageError extends KtsError {
   constructor(message: string) {
     super('usage', message, {}, EXIT_USAGE);
     this.name = 'UsageError';
+  }
+
+  /** What is wrong: the first line (the command's help follows it in the message). */
+  override toLine(): string {
+    return this.message.split('\n')[0]!;
   }
 }
 

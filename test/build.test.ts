@@ -6,6 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { hasProgram, kts } from './helpers/cli.js';
 import { sharedDir } from './helpers/paths.js';
+import { equal } from '../src/kustomize/testing.js';
 import { build, buildKustomization, serialize } from '../src/index.js';
 
 function tree(files: Record<string, string>): string {
@@ -83,7 +84,7 @@ test('library API: build and serialize give what the CLI prints; buildKustomizat
   assert.is(resources.length, 2);
   assert.is(serialize(resources), expected);
   const layered = buildKustomization({ resources: ['../base'], commonLabels: { team: 'x' } }, join(app, 'overlay'));
-  assert.equal((layered[1]!.obj.metadata as { labels: unknown }).labels, { team: 'x' });
+  equal((layered[1]!.obj.metadata as { labels: unknown }).labels, { team: 'x' });
 });
 
 test('-o FILE writes the stream; -o DIR writes one file per resource named as kustomize names them', () => {

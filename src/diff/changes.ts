@@ -1,5 +1,4 @@
-import { isDeepStrictEqual } from 'node:util';
-import { idOf, type JsonObject, type ResId } from '../kustomize/resource.js';
+import { idOf, jsonEqual, type JsonObject, type ResId } from '../kustomize/resource.js';
 
 // A diff is data first: the list of per-object changes between two sets of manifests, matched
 // by group/kind/namespace/name (not version: the cluster may answer in another version).
@@ -42,7 +41,7 @@ export function computeChanges(before: JsonObject[], after: JsonObject[]): Chang
     const prev = old.get(key);
     old.delete(key);
     if (!prev) changes.push({ id, action: 'added', after: obj });
-    else changes.push({ id, action: isDeepStrictEqual(prev, obj) ? 'unchanged' : 'changed', before: prev, after: obj });
+    else changes.push({ id, action: jsonEqual(prev, obj) ? 'unchanged' : 'changed', before: prev, after: obj });
   }
   for (const obj of old.values()) changes.push({ id: idOf(obj), action: 'removed', before: obj });
   return changes.sort((a, b) => compareIds(a.id, b.id));

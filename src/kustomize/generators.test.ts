@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { equal } from './testing.js';
 import { encodeBase64, generate, makeConfigMap, makeIamServiceAccount, makeSecret, mergeOptions } from './generators.js';
 import { contentHash, encodeHash, transformHashes } from './hash.js';
 import { Loader } from './loader.js';
@@ -25,7 +26,7 @@ test('hash suffixes match kustomize v5.5.0', () => {
   assert.is(contentHash(makeConfigMap({ name: 'e' }, ldr, site)), '6ct58987ht');
   assert.is(contentHash(makeSecret({ name: 's', literals: ['a=b'] }, ldr, site)), 'k695gkmbtk');
   const bin = makeConfigMap({ name: 'bin', files: ['b.bin'] }, ldr, site);
-  assert.equal(bin.binaryData, { 'b.bin': '//4=' });
+  equal(bin.binaryData, { 'b.bin': '//4=' });
   assert.is(contentHash(bin), '9ghc4tgkt6');
 });
 
@@ -57,7 +58,7 @@ test('key/value sources: env files, then literals, then files; quotes stripped o
   process.env.KTS_GEN_TEST = 'from-env';
   const ldr = dir({ 'a.env': '\uFEFF# comment\n\n  A=1\r\nB=x=y\nKTS_GEN_TEST\n', 'f.txt': 'file text\n' });
   const cm = makeConfigMap({ name: 'c', envs: ['a.env'], literals: ['Q="quoted"', "H='half", 'E='], files: ['key=f.txt', 'f.txt'] }, ldr, site);
-  assert.equal(cm.data, {
+  equal(cm.data, {
     A: '1',
     B: 'x=y',
     KTS_GEN_TEST: '',
@@ -71,7 +72,7 @@ test('key/value sources: env files, then literals, then files; quotes stripped o
 
 test('repeated keys and malformed sources are errors naming the generator; keys are not validated (kustomize does not)', () => {
   const ldr = dir({ 'sp.env': ' B = 2 \n' });
-  assert.equal(makeConfigMap({ name: 'c', literals: ['a b=1', '..x=2'], envs: ['sp.env'] }, ldr, site).data, { 'B ': ' 2 ', 'a b': '1', '..x': '2' });
+  equal(makeConfigMap({ name: 'c', literals: ['a b=1', '..x=2'], envs: ['sp.env'] }, ldr, site).data, { 'B ': ' 2 ', 'a b': '1', '..x': '2' });
   assert.throws(() => makeConfigMap({ name: 'c', literals: ['a=1', 'a=2'] }, ldr, site), (e: unknown) => e instanceof KtsError && e.message === 'configmap c illegally repeats the key `a`');
   assert.throws(() => makeConfigMap({ name: 'c', literals: ['=1'] }, ldr, site), /expected key=value/);
   assert.throws(() => makeConfigMap({ name: 'c', files: ['missing.txt'] }, ldr, site), (e: unknown) => e instanceof KtsError && e.field === site.field);
@@ -92,14 +93,14 @@ test('secrets: Opaque by default, base64 wrapped at 70 characters as kyaml does'
 
 test('options: labels, annotations, immutable; local options win over generatorOptions', () => {
   const merged = mergeOptions({ labels: { a: 'local' } }, { labels: { a: 'global', b: 'g' }, annotations: { n: 'v' }, immutable: true });
-  assert.equal(merged, { labels: { a: 'local', b: 'g' }, annotations: { n: 'v' }, immutable: true });
+  equal(merged, { labels: { a: 'local', b: 'g' }, annotations: { n: 'v' }, immutable: true });
   const cm = makeConfigMap({ name: 'c', namespace: 'ns', options: merged }, dir({}), site);
-  assert.equal(cm, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'ns', labels: { a: 'local', b: 'g' }, annotations: { n: 'v' } }, immutable: true });
+  equal(cm, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'ns', labels: { a: 'local', b: 'g' }, annotations: { n: 'v' } }, immutable: true });
 });
 
 test('IAMPolicyGenerator makes the GKE service account and refuses other clouds', () => {
   const args = { cloud: 'gke', kubernetesService: { name: 'ksa', namespace: 'ns' }, serviceAccount: { name: 'gsa', projectId: 'p' } };
-  assert.equal(makeIamServiceAccount(args, site), {
+  equal(makeIamServiceAccount(args, site), {
     apiVersion: 'v1',
     kind: 'ServiceAccount',
     metadata: { annotations: { 'iam.gke.io/gcp-service-account': 'gsa@p.iam.gserviceaccount.com' }, name: 'ksa', namespace: 'ns' },
@@ -109,14 +110,14 @@ test('IAMPolicyGenerator makes the GKE service account and refuses other clouds'
 
 test('env files: a line with an empty key is skipped, Go\'s spaces are trimmed, a BOM only on line 1 (checked with kubectl)', () => {
   const ldr = dir({ 'a.env': Buffer.from('=1\n\u0085A=1\n\uFEFFB=2\r\n\u3000C=3', 'utf8') });
-  assert.equal(makeConfigMap({ name: 'x', envs: ['a.env'] }, ldr, site).data, { A: '1', '\uFEFFB': '2', C: '3' });
+  equal(makeConfigMap({ name: 'x', envs: ['a.env'] }, ldr, site).data, { A: '1', '\uFEFFB': '2', C: '3' });
 });
 
 test('an env file line of 64 KiB or more ends the file silently, as Go\'s bufio.Scanner does in kustomize (checked with kubectl)', () => {
   const long = (n: number) => `K=${'x'.repeat(n - 2)}`;
   const ldr = dir({ 'a.env': `A=1\n${long(64 * 1024)}\nB=2\n`, 'b.env': `A=1\n${long(64 * 1024 - 1)}\nB=2\n` });
-  assert.equal(makeConfigMap({ name: 'x', envs: ['a.env'] }, ldr, site).data, { A: '1' });
-  assert.equal(Object.keys(makeConfigMap({ name: 'x', envs: ['b.env'] }, ldr, site).data as object), ['A', 'K', 'B']);
+  equal(makeConfigMap({ name: 'x', envs: ['a.env'] }, ldr, site).data, { A: '1' });
+  equal(Object.keys(makeConfigMap({ name: 'x', envs: ['b.env'] }, ldr, site).data as object), ['A', 'K', 'B']);
 });
 
 test('an env file line that is not UTF-8 is an error', () => {
@@ -127,7 +128,7 @@ test('an env file line that is not UTF-8 is an error', () => {
 test('a Secret without data keeps data: {} (and hashes with it); a ConfigMap has no data key (checked with kubectl)', () => {
   const ldr = dir({});
   const sec = makeSecret({ name: 's' }, ldr, site);
-  assert.equal(sec.data, {});
+  equal(sec.data, {});
   assert.is(contentHash(sec), '46f8b28mk5');
   assert.not.ok('data' in makeConfigMap({ name: 'c' }, ldr, site));
 });

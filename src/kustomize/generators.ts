@@ -1,6 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import { posix } from 'node:path';
 import { KtsError } from '../errors.js';
+import { mapOf } from './json.js';
+import { newObject } from './resource.js';
 import type { GeneratorArgs, GeneratorOptions, SecretArgs } from './kustomization.js';
 import type { Loader } from './loader.js';
 import type { GeneratorBehavior, Json, JsonObject, Resource } from './resource.js';
@@ -105,11 +107,11 @@ export function encodeBase64(value: Buffer | string): string {
 
 function baseObject(kind: string, args: GeneratorArgs, site: GeneratorSite): JsonObject {
   if (!args.name) throw new KtsError('generator', `a ${kind.toLowerCase()} must have a name`, site);
-  const metadata: JsonObject = { name: args.name ?? '' };
+  const metadata = mapOf([['name', args.name ?? '']]);
   if (args.namespace) metadata.namespace = args.namespace;
   const opts = args.options;
-  if (opts?.labels && Object.keys(opts.labels).length > 0) metadata.labels = { ...opts.labels };
-  if (opts?.annotations && Object.keys(opts.annotations).length > 0) metadata.annotations = { ...opts.annotations };
+  if (opts?.labels && Object.keys(opts.labels).length > 0) metadata.labels = mapOf(Object.entries(opts.labels));
+  if (opts?.annotations && Object.keys(opts.annotations).length > 0) metadata.annotations = mapOf(Object.entries(opts.annotations));
   const obj: JsonObject = { apiVersion: 'v1', kind, metadata };
   if (opts?.immutable) obj.immutable = true;
   return obj;
@@ -117,8 +119,8 @@ function baseObject(kind: string, args: GeneratorArgs, site: GeneratorSite): Jso
 
 export function makeConfigMap(args: GeneratorArgs, ldr: Loader, site: GeneratorSite): JsonObject {
   const obj = baseObject('ConfigMap', args, site);
-  const data: JsonObject = {};
-  const binaryData: JsonObject = {};
+  const data = newObject();
+  const binaryData = newObject();
   for (const { key, value } of pairs(args, ldr, site)) {
     if (typeof value === 'string') data[key] = value;
     else if (isUtf8(value)) data[key] = value.toString('utf8');
@@ -132,7 +134,7 @@ export function makeConfigMap(args: GeneratorArgs, ldr: Loader, site: GeneratorS
 export function makeSecret(args: SecretArgs, ldr: Loader, site: GeneratorSite): JsonObject {
   const obj = baseObject('Secret', args, site);
   obj.type = args.type || 'Opaque';
-  const data: JsonObject = {};
+  const data = newObject();
   for (const { key, value } of pairs(args, ldr, site)) data[key] = encodeBase64(value);
   // unlike a ConfigMap, a Secret without data keeps `data: {}` (measured with kubectl)
   obj.data = data;
@@ -143,8 +145,8 @@ export function makeSecret(args: SecretArgs, ldr: Loader, site: GeneratorSite): 
 export function mergeOptions(local: GeneratorOptions | undefined, global: GeneratorOptions | undefined): GeneratorOptions | undefined {
   if (!global) return local;
   const out: GeneratorOptions = { ...(local ?? {}) };
-  if (global.labels) out.labels = { ...global.labels, ...(local?.labels ?? {}) };
-  if (global.annotations) out.annotations = { ...global.annotations, ...(local?.annotations ?? {}) };
+  if (global.labels) out.labels = mapOf([...Object.entries(global.labels), ...Object.entries(local?.labels ?? {})]) as Record<string, string>;
+  if (global.annotations) out.annotations = mapOf([...Object.entries(global.annotations), ...Object.entries(local?.annotations ?? {})]) as Record<string, string>;
   if (global.disableNameSuffixHash) out.disableNameSuffixHash = true;
   if (global.immutable) out.immutable = true;
   return out;

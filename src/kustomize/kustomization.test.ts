@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { equal } from './testing.js';
 import { KtsError } from '../errors.js';
 import { firstDocumentText, loadKustomization, toKustomization } from './kustomization.js';
 import { Loader } from './loader.js';
@@ -29,9 +30,9 @@ test('legacy fields fold into their successors as FixKustomization does', () => 
     },
     'kustomization.yaml',
   );
-  assert.equal(k.resources, ['a.yaml', '../base']);
-  assert.equal(k.images, [{ name: 'redis', newTag: '2' }, { name: 'nginx', newTag: '1' }]);
-  assert.equal(k.configMapGenerator, [{ name: 'c', envs: ['y.env', 'x.env'] }]);
+  equal(k.resources, ['a.yaml', '../base']);
+  equal(k.images, [{ name: 'redis', newTag: '2' }, { name: 'nginx', newTag: '1' }]);
+  equal(k.configMapGenerator, [{ name: 'c', envs: ['y.env', 'x.env'] }]);
   assert.is(k.kind, 'Kustomization');
   assert.is(k.apiVersion, 'kustomize.config.k8s.io/v1beta1');
   assert.is(toKustomization({ kind: 'Component', resources: [] }, 'k').apiVersion, 'kustomize.config.k8s.io/v1alpha1');
@@ -40,7 +41,7 @@ test('legacy fields fold into their successors as FixKustomization does', () => 
 test('field names match case-insensitively, as Go decoding does', () => {
   const k = toKustomization({ nameprefix: 'p-', CommonLabels: { a: 'b' } }, 'k');
   assert.is(k.namePrefix, 'p-');
-  assert.equal(k.commonLabels, { a: 'b' });
+  equal(k.commonLabels, { a: 'b' });
 });
 
 test('unknown fields and wrong types name the file and the field', () => {
@@ -55,7 +56,7 @@ test('unknown fields and wrong types name the file and the field', () => {
 test('an empty kustomization is an error, as in kustomize v5.5.0', () => {
   fails(() => toKustomization(null, 'k.yaml'), (e) => /empty/.test(e.message) && e.file === 'k.yaml');
   fails(() => toKustomization({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', bases: [] }, 'k'), (e) => /empty/.test(e.message));
-  assert.equal(toKustomization({ resources: [] }, 'k').resources, []);
+  equal(toKustomization({ resources: [] }, 'k').resources, []);
 });
 
 test('helm fields are checked as kustomize declares them; the legacy generator folds into helmCharts; inventory is unknown in v5.5.0', () => {
@@ -66,8 +67,8 @@ test('helm fields are checked as kustomize declares them; the legacy generator f
     { helmCharts: [{ name: 'a' }], helmChartInflationGenerator: [{ chartName: 'b', chartVersion: '1', chartRepoUrl: 'https://r', values: 'v.yaml', releaseName: 'rb', releaseNamespace: 'ignored', chartHome: 'home', helmHome: 'cfg' }] },
     'k',
   );
-  assert.equal(k.helmCharts, [{ name: 'a' }, { name: 'b', version: '1', repo: 'https://r', valuesFile: 'v.yaml', releaseName: 'rb' }]);
-  assert.equal(k.helmGlobals, { chartHome: 'home', configHome: 'cfg' });
+  equal(k.helmCharts, [{ name: 'a' }, { name: 'b', version: '1', repo: 'https://r', valuesFile: 'v.yaml', releaseName: 'rb' }]);
+  equal(k.helmGlobals, { chartHome: 'home', configHome: 'cfg' });
   assert.not.ok('helmChartInflationGenerator' in k);
   fails(() => toKustomization({ inventory: { type: 'ConfigMap' } }, 'k'), (e) => e.field === 'inventory' && /unknown field/.test(e.message));
 });

@@ -1,3 +1,4 @@
+import { newObject } from './resource.js';
 import { KtsError } from '../errors.js';
 import type { Json, JsonObject } from './resource.js';
 import { parseYamlDocuments } from './yaml/parse.js';
@@ -225,7 +226,7 @@ const KUSTOMIZATION_SCHEMA: Record<string, Schema> = {
 
 /** Go's encoding/json field matching: exact name first, else case-insensitive. */
 function matchField(key: string, fields: Record<string, Schema>): string | undefined {
-  if (key in fields) return key;
+  if (Object.hasOwn(fields, key)) return key;
   const lower = key.toLowerCase();
   return Object.keys(fields).find((f) => f.toLowerCase() === lower);
 }
@@ -258,7 +259,7 @@ function check(value: Json, schema: Schema, file: string, field: string): Json {
   }
   if (schema === 'stringMap') {
     if (typeof value !== 'object' || Array.isArray(value)) throw typeError(file, field, 'a map of strings');
-    const out: JsonObject = {};
+    const out = newObject();
     for (const [k, v] of Object.entries(value)) {
       // Go decodes YAML numbers and booleans into map[string]string only as strings.
       if (v === null) out[k] = '';
@@ -271,7 +272,7 @@ function check(value: Json, schema: Schema, file: string, field: string): Json {
     return value.map((v, i) => check(v, schema.list, file, `${field}[${i}]`));
   }
   if (typeof value !== 'object' || Array.isArray(value)) throw typeError(file, field, 'a map');
-  const out: JsonObject = {};
+  const out = newObject();
   for (const [k, v] of Object.entries(value)) {
     const name = matchField(k, schema.fields);
     const path = field ? `${field}.${k}` : k;

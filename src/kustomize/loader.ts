@@ -122,6 +122,8 @@ export class Loader {
     if (!('error' in spec)) return this.repoChild(spec, ref);
     const root = realDir(this.abs(path));
     if (!root) return undefined;
+    // kustomize's loader refuses it whatever the load restrictor
+    if (isAbsolute(path)) throw new KtsError('absolute-root', `new root '${path}' cannot be absolute`, where(ref));
     if (this.repo && !within(root, this.repo.dir)) {
       throw new KtsError(
         'load-restrictor',

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { equal } from './testing.js';
 import { KtsError } from '../errors.js';
 import { Loader } from './loader.js';
 import { applyPatchTransformer, json6902Transformer, loadPatchTransformer, strategicMergeTransformer } from './patches.js';
@@ -30,7 +31,7 @@ test('an untargeted strategic-merge patch applies to the resource with its id, f
   rm.invalidate();
   const p = loadPatchTransformer({ path: '', patch: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\ndata:\n  k: "2"\n', options: opts }, ldr(), fail, ref);
   applyPatchTransformer(rm, p);
-  assert.equal(data(rm), [{ k: '1' }, { k: '2' }, null]);
+  equal(data(rm), [{ k: '1' }, { k: '2' }, null]);
   assert.is((rm.resources()[1]!.obj.metadata as JsonObject).name, 'p-b');
 });
 
@@ -38,7 +39,7 @@ test("a strategic-merge patch's plain null annotation deletes it (checked with k
   const rm = new ResMap([newResource({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', annotations: { a: 'x', b: 'x', c: 'x' } } })]);
   const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  annotations:\n    a: null\n    b: ~\n    n: 1.50\n';
   applyPatchTransformer(rm, loadPatchTransformer({ path: '', patch: text, options: opts }, ldr(), fail, ref));
-  assert.equal((rm.resources()[0]!.obj.metadata as JsonObject).annotations, { c: 'x', n: '1.50' });
+  equal((rm.resources()[0]!.obj.metadata as JsonObject).annotations, { c: 'x', n: '1.50' });
 });
 
 test('a patch whose id matches nothing is an error', () => {
@@ -50,10 +51,10 @@ test('a target selects the resources; JSON patches need one', () => {
   const rm = map();
   const sm = loadPatchTransformer({ path: '', patch: 'kind: X\nmetadata:\n  name: any\ndata:\n  k: "3"\n', target: { kind: 'ConfigMap' }, options: opts }, ldr(), fail, ref);
   applyPatchTransformer(rm, sm);
-  assert.equal(data(rm), [{ k: '3' }, { k: '3' }, null]);
+  equal(data(rm), [{ k: '3' }, { k: '3' }, null]);
   const json = loadPatchTransformer({ path: 'p.yaml', patch: '', target: { labelSelector: 'app=x' }, options: opts }, ldr({ 'p.yaml': '- op: add\n  path: /spec\n  value: {replicas: 2}\n' }), fail, ref);
   applyPatchTransformer(rm, json);
-  assert.equal(rm.resources()[2]!.obj.spec, { replicas: 2 });
+  equal(rm.resources()[2]!.obj.spec, { replicas: 2 });
   // a JSON patch stores the previous id (kustomize does, so name references follow a renaming patch)
   assert.is(rm.resources()[2]!.previous.length, 1);
   const untargeted = loadPatchTransformer({ path: '', patch: '[{"op": "remove", "path": "/data"}]', options: opts }, ldr(), fail, ref);

@@ -1,4 +1,5 @@
 import { KtsError } from '../errors.js';
+import { newObject } from './resource.js';
 import type { Selector } from './kustomization.js';
 import type { Loader, Referrer } from './loader.js';
 import { applyJson6902, parseJson6902, type Json6902Operation } from './merge/json6902.js';
@@ -38,11 +39,12 @@ export interface LoadedPatch {
   allowKindChange: boolean;
 }
 
-function trySm(text: string, file: string): JsonObject[] | undefined {
+function trySm(text: string, file: string): JsonObject[] | KtsError {
   try {
     return parseObjects(text, file);
-  } catch {
-    return undefined;
+  } catch (e) {
+    if (e instanceof KtsError) return e;
+    throw e;
   }
 }
 
@@ -70,10 +72,12 @@ export function loadPatchTransformer(
     text = ldr.load(cfg.path, ref);
     file = displayPath(ldr.abs(cfg.path));
   }
-  const sm = trySm(text, file);
+  // the patch text is never quoted in a message: it may hold a Secret's data
+  const parsed = trySm(text, file);
+  const sm = Array.isArray(parsed) ? parsed : undefined;
   const json = tryJson(text, file);
-  if (sm && json) fail(`illegally qualifies as both an SM and JSON patch: ${text}`);
-  if (!sm && !json) fail(`unable to parse SM or JSON patch from ${text}`);
+  if (sm && json) fail('illegally qualifies as both an SM and JSON patch');
+  if (!sm && !json) fail(`unable to parse SM or JSON patch: ${parsed instanceof KtsError ? parsed.toLine() : 'not a resource or a list of operations'}`);
   const allow = { allowNameChange: !!cfg.options.allowNameChange, allowKindChange: !!cfg.options.allowKindChange };
   return { patch: sm ? { kind: 'sm', patches: sm, file } : { kind: 'json', ops: json!, file, text }, target: cfg.target, ...allow };
 }
@@ -115,7 +119,7 @@ function withAnnotationDeletions(patch: JsonObject): JsonObject {
   if (!isMap(meta) || !isMap(meta.annotations)) return patch;
   const annotations = meta.annotations;
   if (!Object.values(annotations).some((v) => typeof v === 'string' && NULL_TEXTS.has(v))) return patch;
-  const fixed: JsonObject = {};
+  const fixed = newObject();
   for (const [k, v] of Object.entries(annotations)) fixed[k] = typeof v === 'string' && NULL_TEXTS.has(v) ? null : v;
   return { ...patch, metadata: { ...meta, annotations: fixed } };
 }
@@ -171,7 +175,7 @@ export function strategicMergeTransformer(paths: string[], inline: string, ldr: 
   const loaded: { patch: JsonObject; file: string }[] = [];
   for (const path of paths) {
     const asText = path.includes('\n') || path.includes(':') ? trySm(path, ref.file) : undefined;
-    if (asText && asText.length > 0) {
+    if (Array.isArray(asText) && asText.length > 0) {
       for (const patch of asText) loaded.push({ patch, file: ref.file });
       continue;
     }
@@ -204,7 +208,7 @@ export function json6902Transformer(cfg: { target?: Selector; path: string; json
   try {
     ops = parseJson6902(text, file);
   } catch (e) {
-    return fail(`decoding ${JSON.stringify(text)}: ${(e as Error).message}`);
+    return fail(`decoding the patch: ${(e as Error).message}`);
   }
   const target = cfg.target!;
   return (rm) => applyJsonOps(rm, selectResources(rm.resources(), target), ops, file, false);

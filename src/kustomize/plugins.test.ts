@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { equal } from './testing.js';
 import { KtsError } from '../errors.js';
 import { defaultTransformerConfig } from './fieldspec/defaults.js';
 import { Loader } from './loader.js';
@@ -26,7 +27,7 @@ test('plugin config fields match case-insensitively, as Go decoding does', () =>
   );
   t.run(rm);
   assert.is(((rm.resources()[0]!.obj.spec as JsonObject).template as { spec: { containers: { image: string }[] } }).spec.containers[0]!.image, 'nginx@sha256:22');
-  assert.equal(t.origin, { path: '', configuredIn: 'kustomization.yaml', configuredBy: { apiVersion: 'builtin', kind: 'ImageTagTransformer', name: 'x' } });
+  equal(t.origin, { path: '', configuredIn: 'kustomization.yaml', configuredBy: { apiVersion: 'builtin', kind: 'ImageTagTransformer', name: 'x' } });
 });
 
 test('unknown builtins and external plugins are refused naming the entry', () => {
@@ -47,7 +48,7 @@ test('a plugin config error names the plugin as kustomize does', () => {
 
 test('generators: name and namespace default to the config metadata', () => {
   const [r] = builtinGenerator({ apiVersion: 'builtin', kind: 'ConfigMapGenerator', metadata: { name: 'm', namespace: 'ns' }, literals: ['a=b'], Options: { disableNameSuffixHash: true } }, ctx, ref, 'gen.yaml');
-  assert.equal(r!.obj, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'm', namespace: 'ns' }, data: { a: 'b' } });
+  equal(r!.obj, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'm', namespace: 'ns' }, data: { a: 'b' } });
   assert.is(r!.generator!.hash, false);
   assert.is(r!.origin!.configuredIn, 'gen.yaml');
 });
@@ -57,12 +58,12 @@ test('generator configs are decoded as Go decodes them: a number or boolean wher
   assert.throws(gen({ behavior: 1 }), (e: unknown) => e instanceof KtsError && e.field === 'transformers[0].behavior' && /ConfigMapGenerator\.builtin\.\[noGrp\]\/x.*cannot unmarshal number/.test(e.message));
   assert.throws(gen({ options: { labels: { l: 1 } } }), (e: unknown) => e instanceof KtsError && e.field === 'transformers[0].options.labels.l' && /ConfigMapGenerator\.builtin\.\[noGrp\]\/x/.test(e.message));
   assert.throws(gen({ kind: 'SecretGenerator', type: true }), /cannot unmarshal bool into 'type'/);
-  assert.equal(metadataOfFirst(gen({ options: { labels: { l: '1' } } })()), { name: 'x', labels: { l: '1' } });
+  equal(metadataOfFirst(gen({ options: { labels: { l: '1' } } })()), { name: 'x', labels: { l: '1' } });
 });
 
 test("configuredBy carries the plugin config's metadata.namespace, printed after name as kustomize does", () => {
   const t = builtinTransformer({ apiVersion: 'builtin', kind: 'NamespaceTransformer', metadata: { name: 'nt', namespace: 'test' }, namespace: 'x' }, ctx, ref);
-  assert.equal(t.origin.configuredBy, { apiVersion: 'builtin', kind: 'NamespaceTransformer', name: 'nt', namespace: 'test' });
+  equal(t.origin.configuredBy, { apiVersion: 'builtin', kind: 'NamespaceTransformer', name: 'nt', namespace: 'test' });
   // kubectl kustomize v5.5.0 (transformerannotation TestAnnoTransformerBuiltinInline) prints it so
   assert.is(transformationsText([t.origin]), '- configuredIn: kustomization.yaml\n  configuredBy:\n    apiVersion: builtin\n    kind: NamespaceTransformer\n    name: nt\n    namespace: test\n');
   const [r] = builtinGenerator({ apiVersion: 'builtin', kind: 'ConfigMapGenerator', metadata: { name: 'm', namespace: 'gen-ns' }, literals: ['a=b'] }, ctx, ref, 'gen.yaml');
@@ -74,7 +75,7 @@ test("configuredBy carries the plugin config's metadata.namespace, printed after
   assert.not.ok('namespace' in plain.origin.configuredBy!);
   // the `namespace:` field of a kustomization is printed by kind only (kubectl kustomize, buildMetadata: [transformerAnnotations])
   const [fromField] = kustomizationTransformers({ namespace: 'x' }, ctx);
-  assert.equal(fromField!.origin.configuredBy, { apiVersion: 'builtin', kind: 'NamespaceTransformer', name: '' });
+  equal(fromField!.origin.configuredBy, { apiVersion: 'builtin', kind: 'NamespaceTransformer', name: '' });
 });
 
 test("kustomization fields configure the builtins in kustomize's order, skipping empty ones", () => {
@@ -90,14 +91,14 @@ test("kustomization fields configure the builtins in kustomize's order, skipping
     },
     ctx,
   );
-  assert.equal(
+  equal(
     ts.map((t) => t.origin.configuredBy!.kind),
     ['PatchTransformer', 'NamespaceTransformer', 'PrefixTransformer', 'AnnotationsTransformer', 'ReplicaCountTransformer', 'ImageTagTransformer'],
   );
   const rm = new ResMap([deployment()]);
   for (const t of ts) t.run(rm);
   const obj = rm.resources()[0]!.obj;
-  assert.equal(obj.metadata, { name: 'p-d', namespace: 'ns', annotations: { a: 'b' } });
+  equal(obj.metadata, { name: 'p-d', namespace: 'ns', annotations: { a: 'b' } });
   assert.is((obj.spec as JsonObject).replicas, 3);
 });
 

@@ -76,7 +76,7 @@ class Config {
 
   /** A field as Go's JSON decoding finds it: exact name first, else case-insensitively. */
   get(key: string): Json | undefined {
-    if (key in this.obj) return this.obj[key];
+    if (Object.hasOwn(this.obj, key)) return this.obj[key];
     const lower = key.toLowerCase();
     const found = Object.keys(this.obj).find((k) => k.toLowerCase() === lower);
     return found === undefined ? undefined : this.obj[found];
@@ -101,7 +101,7 @@ class Config {
   /** A map[string]string field as Go's JSON decoding reads it: every value a string (null reads as ""). */
   textMap(key: string): Record<string, string> {
     const o = this.child(key);
-    const out: Record<string, string> = {};
+    const out: Record<string, string> = Object.create(null);
     for (const k of Object.keys(o.obj)) out[k] = o.text(k);
     return out;
   }
@@ -115,9 +115,9 @@ class Config {
 
   map(key: string): Record<string, string> {
     const v = this.get(key);
-    if (v === undefined || v === null) return {};
+    if (v === undefined || v === null) return Object.create(null);
     if (typeof v !== 'object' || Array.isArray(v)) return this.fail(`'${key}' must be a map`, key);
-    const out: Record<string, string> = {};
+    const out: Record<string, string> = Object.create(null);
     for (const [k, x] of Object.entries(v)) out[k] = x === null ? '' : typeof x === 'object' ? this.fail(`'${key}.${k}' must be a string`, key) : String(x);
     return out;
   }

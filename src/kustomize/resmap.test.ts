@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { equal } from './testing.js';
 import { KtsError } from '../errors.js';
 import { absorb, ResMap, resIdString } from './resmap.js';
 import { newResource, type JsonObject, type Resource } from './resource.js';
@@ -50,10 +51,10 @@ test('generator behaviors: create appends, merge and replace fold into the exist
   (base.obj.metadata as JsonObject).labels = { from: 'base' };
   const rm = new ResMap([cm('first'), base, cm('last')]);
   absorb(rm, gen('c', 'merge', { b: '2', c: '2' }));
-  assert.equal(rm.resources()[1]!.obj.data, { a: '1', b: '2', c: '2' });
-  assert.equal((rm.resources()[1]!.obj.metadata as JsonObject).labels, { from: 'base' });
+  equal(rm.resources()[1]!.obj.data, { a: '1', b: '2', c: '2' });
+  equal((rm.resources()[1]!.obj.metadata as JsonObject).labels, { from: 'base' });
   absorb(rm, gen('c', 'replace', { z: '9' }, false));
-  assert.equal(rm.resources()[1]!.obj.data, { z: '9' });
+  equal(rm.resources()[1]!.obj.data, { z: '9' });
   assert.is(rm.resources()[1]!.generator!.hash, false);
   assert.is(rm.size, 3);
   assert.throws(() => absorb(rm, gen('c', 'create', {})), /behavior must be merge or replace/);

@@ -39,6 +39,27 @@ export interface Resource {
   transformations?: NonNullable<Resource['origin']>[];
 }
 
+/**
+ * A map for user data: no prototype, so keys like `__proto__`, `constructor` or `toString` are
+ * ordinary own keys (as in kustomize) and a lookup never reaches `Object.prototype`.
+ */
+export function newObject(): JsonObject {
+  return Object.create(null) as JsonObject;
+}
+
+/** Whether two JSON values are equal: maps regardless of key order and prototype, lists in order. */
+export function jsonEqual(a: Json, b: Json): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((v, i) => jsonEqual(v, b[i]!));
+  }
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && jsonEqual(a[k]!, b[k]!));
+}
+
 export function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const slash = apiVersion.indexOf('/');
   return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
@@ -50,7 +71,7 @@ function str(v: Json | undefined): string {
 
 export function metadataOf(obj: JsonObject): JsonObject {
   const m = obj.metadata;
-  return m && typeof m === 'object' && !Array.isArray(m) ? m : {};
+  return m && typeof m === 'object' && !Array.isArray(m) ? m : newObject();
 }
 
 export function idOf(obj: JsonObject): ResId {

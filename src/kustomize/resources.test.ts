@@ -1,19 +1,20 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { equal } from './testing.js';
 import { KtsError } from '../errors.js';
 import { parseObjects, parseResources } from './resources.js';
 
 test('lists are inlined, their items queued after the other documents of the file', () => {
   const text = 'kind: List\nitems:\n- {kind: ConfigMap, metadata: {name: a}}\n---\nkind: ConfigMap\nmetadata: {name: b}\n';
-  assert.equal(
+  equal(
     parseObjects(text, 'r.yaml').map((o) => (o.metadata as { name: string }).name),
     ['b', 'a'],
   );
 });
 
 test('a list kind without items is a resource; with no metadata it gets `metadata: {}` as in kustomize (checked with kubectl)', () => {
-  assert.equal(parseObjects('apiVersion: v1\nkind: FooList\nspec: {}\n', 'r.yaml'), [{ apiVersion: 'v1', kind: 'FooList', spec: {}, metadata: {} }]);
-  assert.equal(parseObjects('apiVersion: v1\nkind: FooList\nmetadata: null\n', 'r.yaml'), [{ apiVersion: 'v1', kind: 'FooList', metadata: null }]);
+  equal(parseObjects('apiVersion: v1\nkind: FooList\nspec: {}\n', 'r.yaml'), [{ apiVersion: 'v1', kind: 'FooList', spec: {}, metadata: {} }]);
+  equal(parseObjects('apiVersion: v1\nkind: FooList\nmetadata: null\n', 'r.yaml'), [{ apiVersion: 'v1', kind: 'FooList', metadata: null }]);
 });
 
 test('documents must be named objects', () => {
@@ -27,7 +28,7 @@ test('an input resource annotated needsHashSuffix: enabled gets a hash suffix, a
     'r.yaml',
   );
   assert.is(plain!.generator, undefined);
-  assert.equal(hashed!.generator, { behavior: 'create', hash: true });
+  equal(hashed!.generator, { behavior: 'create', hash: true });
 });
 
 test.run();

@@ -1,4 +1,5 @@
 import { KtsError } from '../errors.js';
+import { newObject } from './resource.js';
 import { metadataOf, newResource, type Json, type JsonObject, type Resource } from './resource.js';
 import { parseYamlDocuments } from './yaml/parse.js';
 
@@ -33,7 +34,7 @@ export function parseObjects(text: string, file: string): JsonObject[] {
     const kind = doc.kind as string;
     if (!kind.endsWith('List') || !('items' in doc)) {
       // a list kind without items may have no metadata; kustomize's annotation bookkeeping leaves `metadata: {}`
-      if (!('metadata' in doc)) doc.metadata = {};
+      if (!('metadata' in doc)) doc.metadata = newObject();
       out.push(doc);
       continue;
     }

@@ -79,8 +79,8 @@ export function parseLabelSelector(text: string): Requirement[] {
 }
 
 function stringMap(v: Json | undefined): Record<string, string> {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return {};
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null);
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return out;
   for (const [k, x] of Object.entries(v)) out[k] = typeof x === 'string' ? x : String(x);
   return out;
 }

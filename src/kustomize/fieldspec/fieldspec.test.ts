@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { equal } from '../testing.js';
 import { parse } from 'yaml';
 import type { JsonObject } from '../resource.js';
 import { applyFieldSpec, FieldSpecError, gvkLess, gvkSelects, mergeFieldSpecs, parseFieldSpecs, splitPath } from './fieldspec.js';
@@ -8,12 +9,12 @@ const obj = (text: string): JsonObject => parse(text) as JsonObject;
 const setX = () => 'x';
 
 test('splitPath keeps escaped slashes inside an element', () => {
-  assert.equal(splitPath('metadata/annotations/nginx.ingress.kubernetes.io\\/auth-secret'), [
+  equal(splitPath('metadata/annotations/nginx.ingress.kubernetes.io\\/auth-secret'), [
     'metadata',
     'annotations',
     'nginx.ingress.kubernetes.io/auth-secret',
   ]);
-  assert.equal(splitPath('spec/containers[]/image'), ['spec', 'containers[]', 'image']);
+  equal(splitPath('spec/containers[]/image'), ['spec', 'containers[]', 'image']);
 });
 
 test('gvkSelects treats empty selector parts as wildcards', () => {
@@ -41,7 +42,7 @@ spec:
     seen.push(v);
     return 'cm2';
   });
-  assert.equal(seen, ['cm']);
+  equal(seen, ['cm']);
   assert.is(((o as any).spec.template.spec.containers[0].env[0].valueFrom.configMapKeyRef.name), 'cm2');
   assert.is((o as any).spec.template.spec.containers[1].env, undefined, 'nothing created without create');
 });
@@ -55,16 +56,16 @@ test('skips objects whose gvk the spec does not select', () => {
 test('create makes intermediate maps and the leaf of the requested kind', () => {
   const o = obj('apiVersion: apps/v1\nkind: Deployment\nspec: {}');
   applyFieldSpec(o, { path: 'spec/template/metadata/labels', create: true }, (v) => ({ ...(v as object), a: 'b' }), 'map');
-  assert.equal((o as any).spec.template, { metadata: { labels: { a: 'b' } } });
+  equal((o as any).spec.template, { metadata: { labels: { a: 'b' } } });
   const p = obj('kind: ConfigMap');
   applyFieldSpec(p, { path: 'metadata/namespace', create: true }, () => 'ns', 'scalar');
-  assert.equal((p as any).metadata, { namespace: 'ns' });
+  equal((p as any).metadata, { namespace: 'ns' });
 });
 
 test('without a create kind nothing is created even when the spec says create', () => {
   const o = obj('kind: Deployment\nspec: {}');
   applyFieldSpec(o, { path: 'spec/template/spec/containers[]/image', create: true }, setX);
-  assert.equal((o as any).spec, {});
+  equal((o as any).spec, {});
 });
 
 test('list fields ([]) are never created, but a null one becomes an empty list', () => {
@@ -72,7 +73,7 @@ test('list fields ([]) are never created, but a null one becomes an empty list',
   applyFieldSpec(o, { path: 'spec/containers[]/image', create: true }, setX, 'scalar');
   applyFieldSpec(o, { path: 'spec/initContainers[]/image' }, setX);
   applyFieldSpec(o, { path: 'spec/ephemeral[]/image', create: true }, setX, 'scalar');
-  assert.equal((o as any).spec, { containers: [], initContainers: [] });
+  equal((o as any).spec, { containers: [], initContainers: [] });
 });
 
 test('null intermediate fields stop the walk unless the spec creates them', () => {
@@ -80,7 +81,7 @@ test('null intermediate fields stop the walk unless the spec creates them', () =
   applyFieldSpec(o, { path: 'spec/template/metadata/labels' }, setX, 'map');
   assert.is((o as any).spec.template, null);
   applyFieldSpec(o, { path: 'spec/template/metadata/labels', create: true }, (v) => ({ ...(v as object), k: 'v' }), 'map');
-  assert.equal((o as any).spec.template, { metadata: { labels: { k: 'v' } } });
+  equal((o as any).spec.template, { metadata: { labels: { k: 'v' } } });
 });
 
 test('a scalar in the middle of a path is an error', () => {
@@ -90,21 +91,21 @@ test('a scalar in the middle of a path is an error', () => {
 
 test('parseFieldSpecs validates and mergeFieldSpecs drops duplicates but rejects create conflicts', () => {
   const specs = parseFieldSpecs([{ path: 'a/b', kind: 'K', create: true }, { path: 'c' }], 'k.yaml', 'fieldSpecs');
-  assert.equal(specs, [{ path: 'a/b', kind: 'K', create: true }, { path: 'c' }]);
+  equal(specs, [{ path: 'a/b', kind: 'K', create: true }, { path: 'c' }]);
   // decoded as Go does: unknown keys ignored, keys matched case-insensitively
-  assert.equal(parseFieldSpecs([{ Path: 'a', KIND: 'K', name: 'ignored' }], 'k.yaml', 'fieldSpecs'), [{ path: 'a', kind: 'K' }]);
+  equal(parseFieldSpecs([{ Path: 'a', KIND: 'K', name: 'ignored' }], 'k.yaml', 'fieldSpecs'), [{ path: 'a', kind: 'K' }]);
   assert.throws(() => parseFieldSpecs([{ path: 'a', create: 'yes' }], 'k.yaml', 'fieldSpecs'), /'create' must be true or false/);
-  assert.equal(mergeFieldSpecs(specs, [{ path: 'c' }, { path: 'd' }]).map((f) => f.path), ['a/b', 'c', 'd']);
+  equal(mergeFieldSpecs(specs, [{ path: 'c' }, { path: 'd' }]).map((f) => f.path), ['a/b', 'c', 'd']);
   assert.throws(() => mergeFieldSpecs(specs, [{ path: 'c', create: true }]), /conflicting/);
 });
 
 test('mergeFieldSpecs: an incoming spec is dropped when its gvk selects an existing one on the same path, not the reverse', () => {
   const narrow = { path: 'metadata/name', kind: 'Foo' };
   const wide = { path: 'metadata/name' };
-  assert.equal(mergeFieldSpecs([narrow], [wide]), [narrow]);
-  assert.equal(mergeFieldSpecs([wide], [narrow]), [wide, narrow]);
-  assert.equal(mergeFieldSpecs([{ path: 'p', kind: 'Job', group: 'batch' }], [{ path: 'p', group: 'batch' }]), [{ path: 'p', kind: 'Job', group: 'batch' }]);
-  assert.equal(mergeFieldSpecs([{ path: 'p', group: 'apps' }], [{ path: 'p', group: 'batch' }]).length, 2);
+  equal(mergeFieldSpecs([narrow], [wide]), [narrow]);
+  equal(mergeFieldSpecs([wide], [narrow]), [wide, narrow]);
+  equal(mergeFieldSpecs([{ path: 'p', kind: 'Job', group: 'batch' }], [{ path: 'p', group: 'batch' }]), [{ path: 'p', kind: 'Job', group: 'batch' }]);
+  equal(mergeFieldSpecs([{ path: 'p', group: 'apps' }], [{ path: 'p', group: 'batch' }]).length, 2);
   assert.throws(() => mergeFieldSpecs([narrow], [{ ...wide, create: true }]), /conflicting fieldspecs/);
 });
 

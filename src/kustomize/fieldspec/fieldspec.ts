@@ -3,6 +3,8 @@
 // element by element; `name[]` marks a field that is a sequence; `\/` is a literal slash.
 
 import { KtsError } from '../../errors.js';
+import { own, setKey } from '../json.js';
+import { newObject } from '../resource.js';
 import type { Json, JsonObject, Resource } from '../resource.js';
 import { idOf, splitApiVersion } from '../resource.js';
 import { compareBytes, DEFAULT_ORDER_FIRST, DEFAULT_ORDER_LAST } from '../sort.js';
@@ -133,23 +135,25 @@ function walk(node: Json, path: string[], i: number, fs: FieldSpec, set: Setter,
   if (name === '') throw new FieldSpecError('cannot set or create an empty field name', '', fs.path);
   const last = i === path.length - 1;
   const create = !!fs.create && createKind !== undefined && !isSeq;
-  let value: Json | undefined = node[name];
+  let value: Json | undefined = own(node, name);
   if (value === undefined) {
     if (!create) return;
     if (last) {
-      const next = set(createKind === 'map' ? {} : undefined);
-      node[name] = next === undefined ? (createKind === 'map' ? {} : '') : next;
+      const next = set(createKind === 'map' ? newObject() : undefined);
+      setKey(node, name, next === undefined ? (createKind === 'map' ? newObject() : '') : next);
       return;
     }
-    value = node[name] = {};
+    value = newObject();
+    setKey(node, name, value);
   } else if (value === null) {
     // kustomize turns an explicit null into the kind it would have created
-    if (isSeq) value = node[name] = [];
-    else if (create) value = node[name] = last ? (createKind === 'map' ? {} : '') : {};
+    if (isSeq) value = [];
+    else if (create) value = last ? (createKind === 'map' ? newObject() : '') : newObject();
+    setKey(node, name, value);
   }
   if (last) {
     const next = set(value);
-    if (next !== undefined) node[name] = next;
+    if (next !== undefined) setKey(node, name, next);
     return;
   }
   walk(value, path, i + 1, fs, set, createKind);

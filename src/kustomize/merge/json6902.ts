@@ -16,6 +16,8 @@
 import { createRequire } from 'node:module';
 import type { Operation } from 'fast-json-patch';
 import { KtsError } from '../../errors.js';
+import { cloneJson, isMap, own } from '../json.js';
+import { newObject } from '../resource.js';
 import type { Json, JsonObject } from '../resource.js';
 import { parseYamlDocuments } from '../yaml/parse.js';
 
@@ -76,7 +78,11 @@ const REASONS: Record<string, string> = {
 };
 
 export function applyJson6902(target: JsonObject, ops: Json6902Operation[], where: { file?: string } = {}): JsonObject {
-  let doc: Json = structuredClone(target);
+  let doc: Json = cloneJson(target);
+  // kustomize's resources always carry its internal annotations while patches run, so the map
+  // exists for an `add` into it; it is dropped again when nothing else is left in it
+  const meta = own(doc, 'metadata');
+  const addedAnnotations = isMap(meta) && own(meta, 'annotations') === undefined ? (meta.annotations = newObject()) : undefined;
   ops.forEach((op, i) => {
     const fail = (reason: string) =>
       new KtsError('json6902', `operation ${i} (${op.op || '?'} ${op.path}): ${reason}`, { file: where.file, field: `[${i}]` });
@@ -84,6 +90,7 @@ export function applyJson6902(target: JsonObject, ops: Json6902Operation[], wher
     const path = evanphxPointer(op.path);
     if (path === undefined || (path === '' && op.op !== 'replace' && op.op !== 'test')) throw fail(REASONS.OPERATION_PATH_UNRESOLVABLE!);
     const operation: Json6902Operation = { ...op, path: withPositiveIndexes(doc, path, op.op === 'add') };
+    if (op.value !== undefined) operation.value = cloneJson(op.value);
     if (op.from !== undefined) {
       const from = evanphxPointer(op.from);
       if (from === undefined) throw fail(REASONS.OPERATION_FROM_UNRESOLVABLE!);
@@ -99,7 +106,8 @@ export function applyJson6902(target: JsonObject, ops: Json6902Operation[], wher
     }
     if (op.op === 'move' && operation.path.startsWith(`${operation.from}/`)) throw fail('cannot move a value into itself');
     try {
-      doc = fjp().applyOperation(doc, operation as Operation, true, true).newDocument;
+      // `__proto__` and `constructor` are ordinary keys of the (prototype-less) maps here
+      doc = fjp().applyOperation(doc, operation as Operation, true, true, false).newDocument;
     } catch (e) {
       if (e instanceof fjp().JsonPatchError) throw fail(REASONS[e.name] ?? e.message.split('\n')[0]!);
       throw fail((e as Error).message);
@@ -108,6 +116,8 @@ export function applyJson6902(target: JsonObject, ops: Json6902Operation[], wher
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     throw new KtsError('json6902', `the patch left ${describe(doc)} instead of a resource`, { file: where.file });
   }
+  const metaAfter = own(doc, 'metadata');
+  if (addedAnnotations && isMap(metaAfter) && own(metaAfter, 'annotations') === addedAnnotations && Object.keys(addedAnnotations).length === 0) delete metaAfter.annotations;
   return doc;
 }
 
@@ -123,7 +133,7 @@ function isMissingMapKey(doc: Json, pointer: string): boolean {
   const key = parts.pop();
   if (key === undefined) return false;
   let cur: Json | undefined = doc;
-  for (const part of parts) cur = Array.isArray(cur) ? cur[Number(part)] : typeof cur === 'object' && cur !== null ? cur[part] : undefined;
+  for (const part of parts) cur = Array.isArray(cur) ? cur[Number(part)] : isMap(cur) ? own(cur, part) : undefined;
   return typeof cur === 'object' && cur !== null && !Array.isArray(cur) && !Object.hasOwn(cur, key);
 }
 
@@ -141,7 +151,7 @@ function withPositiveIndexes(doc: Json, pointer: string, inserting: boolean): st
       if (resolved >= 0) parts[i] = String(resolved);
     }
     const key = parts[i]!.replace(/~1/g, '/').replace(/~0/g, '~');
-    cur = Array.isArray(cur) ? cur[Number(key)] : typeof cur === 'object' && cur !== null ? cur[key] : undefined;
+    cur = Array.isArray(cur) ? cur[Number(key)] : isMap(cur) ? own(cur, key) : undefined;
   }
   return parts.join('/');
 }

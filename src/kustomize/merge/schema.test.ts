@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { equal } from '../testing.js';
 import { KtsError } from '../../errors.js';
 import type { Json, JsonObject } from '../resource.js';
 import { parseYamlDocuments } from '../yaml/parse.js';
@@ -51,20 +52,20 @@ test('the builtin table covers the kinds the corpus patches, with their merge ke
     ['v1', 'ReplicationController', pod],
   ] as const) {
     const p = [...prefix];
-    assert.equal(keysAt(s, apiVersion, kind, [...p, 'containers']), { strategy: 'merge', keys: ['name'] }, `${kind} containers`);
-    assert.equal(keysAt(s, apiVersion, kind, [...p, 'initContainers']), { strategy: 'merge', keys: ['name'] });
-    assert.equal(keysAt(s, apiVersion, kind, [...p, 'volumes']), { strategy: 'merge,retainKeys', keys: ['name'] });
-    assert.equal(keysAt(s, apiVersion, kind, [...p, 'containers', '[]', 'ports']), { strategy: 'merge', keys: ['containerPort', 'protocol'] });
-    assert.equal(keysAt(s, apiVersion, kind, [...p, 'containers', '[]', 'env']), { strategy: 'merge', keys: ['name'] });
-    assert.equal(keysAt(s, apiVersion, kind, [...p, 'containers', '[]', 'volumeMounts']), { strategy: 'merge', keys: ['mountPath'] });
-    assert.equal(keysAt(s, apiVersion, kind, [...p, 'ephemeralContainers', '[]', 'env']), { strategy: 'merge', keys: ['name'] });
+    equal(keysAt(s, apiVersion, kind, [...p, 'containers']), { strategy: 'merge', keys: ['name'] }, `${kind} containers`);
+    equal(keysAt(s, apiVersion, kind, [...p, 'initContainers']), { strategy: 'merge', keys: ['name'] });
+    equal(keysAt(s, apiVersion, kind, [...p, 'volumes']), { strategy: 'merge,retainKeys', keys: ['name'] });
+    equal(keysAt(s, apiVersion, kind, [...p, 'containers', '[]', 'ports']), { strategy: 'merge', keys: ['containerPort', 'protocol'] });
+    equal(keysAt(s, apiVersion, kind, [...p, 'containers', '[]', 'env']), { strategy: 'merge', keys: ['name'] });
+    equal(keysAt(s, apiVersion, kind, [...p, 'containers', '[]', 'volumeMounts']), { strategy: 'merge', keys: ['mountPath'] });
+    equal(keysAt(s, apiVersion, kind, [...p, 'ephemeralContainers', '[]', 'env']), { strategy: 'merge', keys: ['name'] });
     assert.is(at(s, apiVersion, kind, [...p, 'containers', '[]', 'envFrom']), undefined, 'envFrom has no merge key');
     assert.is(at(s, apiVersion, kind, [...p, 'tolerations']), undefined, 'tolerations are replaced');
   }
-  assert.equal(keysAt(s, 'v1', 'Service', ['spec', 'ports']), { strategy: 'merge', keys: ['port', 'protocol'] });
-  assert.equal(keysAt(s, 'v1', 'ServiceAccount', ['secrets']), { strategy: 'merge', keys: ['name'] });
-  assert.equal(keysAt(s, 'admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', ['webhooks']), { strategy: 'merge', keys: ['name'] });
-  assert.equal(keysAt(s, 'apps/v1', 'Deployment', ['status', 'conditions']), { strategy: 'merge', keys: ['type'] });
+  equal(keysAt(s, 'v1', 'Service', ['spec', 'ports']), { strategy: 'merge', keys: ['port', 'protocol'] });
+  equal(keysAt(s, 'v1', 'ServiceAccount', ['secrets']), { strategy: 'merge', keys: ['name'] });
+  equal(keysAt(s, 'admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', ['webhooks']), { strategy: 'merge', keys: ['name'] });
+  equal(keysAt(s, 'apps/v1', 'Deployment', ['status', 'conditions']), { strategy: 'merge', keys: ['type'] });
   for (const [apiVersion, kind] of [
     ['v1', 'ConfigMap'],
     ['v1', 'Secret'],
@@ -75,8 +76,8 @@ test('the builtin table covers the kinds the corpus patches, with their merge ke
     ['networking.k8s.io/v1', 'NetworkPolicy'],
     ['apiextensions.k8s.io/v1', 'CustomResourceDefinition'],
   ]) {
-    assert.equal(keysAt(s, apiVersion!, kind!, ['metadata', 'finalizers']), { strategy: 'merge', keys: [] }, `${kind} finalizers`);
-    assert.equal(keysAt(s, apiVersion!, kind!, ['metadata', 'ownerReferences']), { strategy: 'merge', keys: ['uid'] });
+    equal(keysAt(s, apiVersion!, kind!, ['metadata', 'finalizers']), { strategy: 'merge', keys: [] }, `${kind} finalizers`);
+    equal(keysAt(s, apiVersion!, kind!, ['metadata', 'ownerReferences']), { strategy: 'merge', keys: ['uid'] });
   }
   assert.is(rootSchema(s, 'apps/v1beta1', 'Deployment'), undefined, 'not in the v1.21.2 schema');
   assert.is(rootSchema(s, 'autoscaling/v2', 'HorizontalPodAutoscaler'), undefined, 'not in the v1.21.2 schema');
@@ -120,13 +121,13 @@ test('a custom OpenAPI document adds kinds and replaces builtin definitions of t
   const schema = schemaForOpenApiField({ path: 'mycrd_schema.yaml' }, twoGvks, 'kustomization.yaml');
   for (const apiVersion of ['example.com/v1alpha1', 'v1alpha1']) {
     const out = strategicMerge(myCrd(apiVersion, '[{name: server, image: server, command: example}]'), myCrd(apiVersion, '[{name: server, image: nginx}]'), schema);
-    assert.equal(crdContainers(out), [{ name: 'server', image: 'nginx', command: 'example' }]);
+    equal(crdContainers(out), [{ name: 'server', image: 'nginx', command: 'example' }]);
   }
   // The document's PodSpec replaced the builtin one: volumes no longer merge for Deployments.
   assert.is(at(schema, 'apps/v1', 'Deployment', ['spec', 'template', 'spec', 'volumes']), undefined);
   // Without the document the kind is unknown and the list is replaced.
   const plain = strategicMerge(myCrd('example.com/v1alpha1', '[{name: a}]'), myCrd('example.com/v1alpha1', '[{name: b}]'));
-  assert.equal(crdContainers(plain), [{ name: 'b' }]);
+  equal(crdContainers(plain), [{ name: 'b' }]);
 });
 
 test('without builtinLoaded only the custom document counts: builtin kinds lose their merge keys', () => {
@@ -135,9 +136,9 @@ test('without builtinLoaded only the custom document counts: builtin kinds lose 
   const custom = schemaForOpenApiField({ path: 's.json' }, doc, 'kustomization.yaml', { builtinLoaded: false });
   const dep = (c: string) => y(`apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  template:\n    spec:\n      containers: ${c}\n`);
   const spec = (o: JsonObject | null) => ((o!.spec as JsonObject).template as JsonObject).spec as JsonObject;
-  assert.equal(spec(strategicMerge(dep('[{name: a}]'), dep('[{name: b}]'), custom)).containers, [{ name: 'b' }]);
+  equal(spec(strategicMerge(dep('[{name: a}]'), dep('[{name: b}]'), custom)).containers, [{ name: 'b' }]);
   const both = schemaForOpenApiField({ path: 's.json' }, doc, 'kustomization.yaml', { builtinLoaded: true });
-  assert.equal(spec(strategicMerge(dep('[{name: a}]'), dep('[{name: b}]'), both)).containers, [{ name: 'b' }, { name: 'a' }]);
+  equal(spec(strategicMerge(dep('[{name: a}]'), dep('[{name: b}]'), both)).containers, [{ name: 'b' }, { name: 'a' }]);
   assert.ok(rootSchema(custom, 'example.com/v1', 'Foo'));
   assert.ok(isBuiltinKind('apps/v1', 'Deployment'));
   assert.not.ok(isBuiltinKind('apps.openshift.io/v1', 'DeploymentConfig'));
@@ -158,8 +159,8 @@ test('a custom document may refer to builtin definitions it does not define (Cus
     },
   };
   const schema = withOpenApiDocument(builtinMergeSchema(), doc, 'openapi.json');
-  assert.equal(keysAt(schema, 'apps.openshift.io/v1', 'DeploymentConfig', ['spec', 'template', 'spec', 'volumes']), { strategy: 'merge,retainKeys', keys: ['name'] });
-  assert.equal(keysAt(schema, 'apps.openshift.io/v1', 'DeploymentConfig', ['spec', 'template', 'spec', 'containers', '[]', 'volumeMounts']), { strategy: 'merge', keys: ['mountPath'] });
+  equal(keysAt(schema, 'apps.openshift.io/v1', 'DeploymentConfig', ['spec', 'template', 'spec', 'volumes']), { strategy: 'merge,retainKeys', keys: ['name'] });
+  equal(keysAt(schema, 'apps.openshift.io/v1', 'DeploymentConfig', ['spec', 'template', 'spec', 'containers', '[]', 'volumeMounts']), { strategy: 'merge', keys: ['mountPath'] });
 });
 
 test('the openapi field accepts the builtin version only, and not together with a path', () => {
@@ -212,8 +213,8 @@ spec:
   const schema = withCrds(builtinMergeSchema(), [crd], 'crd.yaml');
   const foo = (items: string) => y(`apiVersion: example.com/v1\nkind: Foo\nmetadata: {name: x}\nspec:\n  items: ${items}\n`);
   const out = strategicMerge(foo('[{id: a, v: 1}, {id: b}]'), foo('[{id: a, v: 2}, {id: c}]'), schema);
-  assert.equal((out!.spec as JsonObject).items, [{ id: 'a', v: 2 }, { id: 'c' }, { id: 'b' }]);
-  assert.equal((strategicMerge(foo('[{id: a}]'), foo('[{id: c}]'))!.spec as JsonObject).items, [{ id: 'c' }]);
+  equal((out!.spec as JsonObject).items, [{ id: 'a', v: 2 }, { id: 'c' }, { id: 'b' }]);
+  equal((strategicMerge(foo('[{id: a}]'), foo('[{id: c}]'))!.spec as JsonObject).items, [{ id: 'c' }]);
 });
 
 test('x-kubernetes-list-type alone does not merge a list; a merge patch strategy does', () => {
@@ -245,7 +246,7 @@ test('x-kubernetes-list-type alone does not merge a list; a merge patch strategy
     schema,
   );
   // What kustomize v5.5.0 printed for the same document, resource and patch.
-  assert.equal(out!.spec, {
+  equal(out!.spec, {
     m: [{ id: 'a', v: 2 }, { id: 'c' }],
     s: ['c', 'a'],
     k: [{ id: 'c' }, { id: 'a', x: 1, v: 2 }, { id: 'b' }],

@@ -2,6 +2,7 @@
 // patch; the comments name the upstream test a case comes from where there is one.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { equal } from '../testing.js';
 import { KtsError } from '../../errors.js';
 import type { Json, JsonObject } from '../resource.js';
 import { parseYamlDocuments } from '../yaml/parse.js';
@@ -34,7 +35,7 @@ test('containers merge by name, the patch elements first (PatchTransformerSmpSid
     deployment('  template:\n    spec:\n      containers:\n      - name: nginx\n        image: nginx\n'),
     deployment('  template:\n    spec:\n      containers:\n      - name: istio-proxy\n        image: proxyv2\n        args: [proxy]\n'),
   );
-  assert.equal(podSpec(out).containers, [
+  equal(podSpec(out).containers, [
     { name: 'istio-proxy', image: 'proxyv2', args: ['proxy'] },
     { name: 'nginx', image: 'nginx' },
   ]);
@@ -45,7 +46,7 @@ test('a merged element keeps its fields and takes the patch order', () => {
     deployment('  template:\n    spec:\n      containers:\n      - name: a\n        image: a\n        args: [x]\n      - name: b\n      - name: c\n'),
     deployment('  template:\n    spec:\n      containers:\n      - name: c\n        image: c2\n      - name: x\n      - name: a\n        args: [y]\n'),
   );
-  assert.equal(podSpec(out).containers, [{ name: 'c', image: 'c2' }, { name: 'x' }, { name: 'a', image: 'a', args: ['y'] }, { name: 'b' }]);
+  equal(podSpec(out).containers, [{ name: 'c', image: 'c2' }, { name: 'x' }, { name: 'a', image: 'a', args: ['y'] }, { name: 'b' }]);
 });
 
 test('volumeMounts merge by mountPath and volumes by name (CustomOpenApiFieldFromComponentWithOverlays)', () => {
@@ -59,9 +60,9 @@ test('volumeMounts merge by mountPath and volumes by name (CustomOpenApiFieldFro
   );
   const spec = podSpec(out);
   const app = (spec.containers as JsonObject[])[0]!;
-  assert.equal(names(app.volumeMounts, 'mountPath'), ['/mnt', '/opt/cm']);
-  assert.equal(app.env, [{ name: 'foo', value: 'bar' }]);
-  assert.equal(names(spec.volumes), ['extra', 'cm']);
+  equal(names(app.volumeMounts, 'mountPath'), ['/mnt', '/opt/cm']);
+  equal(app.env, [{ name: 'foo', value: 'bar' }]);
+  equal(names(spec.volumes), ['extra', 'cm']);
 });
 
 test('env merges by name and a merged entry replaces its scalar fields', () => {
@@ -69,7 +70,7 @@ test('env merges by name and a merged entry replaces its scalar fields', () => {
     deployment('  template:\n    spec:\n      containers:\n      - name: a\n        env:\n        - {name: A, value: "1"}\n        - {name: B, value: "2"}\n'),
     deployment('  template:\n    spec:\n      containers:\n      - name: a\n        env:\n        - {name: B, value: "20"}\n        - {name: C, value: "3"}\n'),
   );
-  assert.equal((podSpec(out).containers as JsonObject[])[0]!.env, [
+  equal((podSpec(out).containers as JsonObject[])[0]!.env, [
     { name: 'B', value: '20' },
     { name: 'C', value: '3' },
     { name: 'A', value: '1' },
@@ -86,10 +87,10 @@ test('envFrom, tolerations and args have no merge key and are replaced (MergeEnv
     ),
   );
   const spec = podSpec(out);
-  assert.equal(spec.tolerations, [{ key: 'k2', operator: 'Exists' }]);
+  equal(spec.tolerations, [{ key: 'k2', operator: 'Exists' }]);
   const c = (spec.containers as JsonObject[])[0]!;
-  assert.equal(c.args, ['c']);
-  assert.equal(c.envFrom, [{ configMapRef: { name: 'another-config' } }]);
+  equal(c.args, ['c']);
+  equal(c.envFrom, [{ configMapRef: { name: 'another-config' } }]);
 });
 
 test('imagePullSecrets merge by name and hostAliases by ip', () => {
@@ -98,8 +99,8 @@ test('imagePullSecrets merge by name and hostAliases by ip', () => {
     deployment('  template:\n    spec:\n      imagePullSecrets: [{name: b}, {name: a}]\n      hostAliases: [{ip: 2.2.2.2, hostnames: [c]}, {ip: 1.1.1.1, hostnames: [b]}]\n'),
   );
   const spec = podSpec(out);
-  assert.equal(names(spec.imagePullSecrets), ['b', 'a']);
-  assert.equal(spec.hostAliases, [
+  equal(names(spec.imagePullSecrets), ['b', 'a']);
+  equal(spec.hostAliases, [
     { ip: '2.2.2.2', hostnames: ['c'] },
     { ip: '1.1.1.1', hostnames: ['b'] },
   ]);
@@ -116,7 +117,7 @@ test('container ports merge by containerPort and protocol, with kyaml ordering a
       '  template:\n    spec:\n      containers:\n      - name: a\n        ports:\n        - {containerPort: 90}\n        - {containerPort: 82, name: q82}\n        - {containerPort: 81, name: q81, protocol: UDP}\n        - {containerPort: 80, name: q80}\n',
     ),
   );
-  assert.equal((podSpec(out).containers as JsonObject[])[0]!.ports, [
+  equal((podSpec(out).containers as JsonObject[])[0]!.ports, [
     { containerPort: 90 },
     { containerPort: 80, name: 'q80' },
     { containerPort: 81, name: 'p81' },
@@ -133,7 +134,7 @@ test('topologySpreadConstraints merge by topologyKey and whenUnsatisfiable', () 
       '  template:\n    spec:\n      topologySpreadConstraints:\n      - {topologyKey: k3, whenUnsatisfiable: DoNotSchedule, maxSkew: 3}\n      - {topologyKey: k2, maxSkew: 2}\n',
     ),
   );
-  assert.equal(
+  equal(
     (podSpec(out).topologySpreadConstraints as JsonObject[]).map((c) => [c.topologyKey, c.maxSkew]),
     [['k3', 3], ['k1', 1], ['k2', 1]],
   );
@@ -144,8 +145,8 @@ test('Service ports merge by port; a port without protocol matches one with (Pat
     y('apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports:\n  - {port: 30900, targetPort: 30900, protocol: TCP}\n'),
     y('apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: {service: web}\nspec:\n  selector: {service: web}\n  ports:\n  - {port: 30900, targetPort: 30900}\n'),
   );
-  assert.equal(out.spec, { type: 'NodePort', ports: [{ port: 30900, targetPort: 30900, protocol: 'TCP' }], selector: { service: 'web' } });
-  assert.equal((out.metadata as JsonObject).labels, { service: 'web' });
+  equal(out.spec, { type: 'NodePort', ports: [{ port: 30900, targetPort: 30900, protocol: 'TCP' }], selector: { service: 'web' } });
+  equal((out.metadata as JsonObject).labels, { service: 'web' });
 });
 
 test('a list the patch does not mention is still rebuilt: duplicate keys collapse to the last (PatchTransformerSimilarArrays)', () => {
@@ -155,12 +156,12 @@ test('a list the patch does not mention is still rebuilt: duplicate keys collaps
     ),
     deployment('  replicas: 2\n', '  labels: {test-transformer: did-my-job}\n'),
   );
-  assert.equal((podSpec(out).containers as JsonObject[])[0]!.ports, [{ containerPort: 8080, name: 'take-over-the-world', protocol: 'TCP' }]);
+  equal((podSpec(out).containers as JsonObject[])[0]!.ports, [{ containerPort: 8080, name: 'take-over-the-world', protocol: 'TCP' }]);
 });
 
 test('finalizers merge as a set, the patch values first', () => {
   const out = merge(deployment('  replicas: 1\n', '  finalizers: [a, b, c]\n'), deployment('  replicas: 1\n', '  finalizers: [d, b]\n'));
-  assert.equal((out.metadata as JsonObject).finalizers, ['d', 'b', 'a', 'c']);
+  equal((out.metadata as JsonObject).finalizers, ['d', 'b', 'a', 'c']);
 });
 
 test('null in the patch deletes the key and a whole merge list', () => {
@@ -168,7 +169,7 @@ test('null in the patch deletes the key and a whole merge list', () => {
     deployment('  replicas: 3\n  template:\n    spec:\n      containers: [{name: a}]\n      volumes: [{name: v}]\n'),
     deployment('  replicas: null\n  template:\n    spec:\n      volumes: null\n'),
   );
-  assert.equal(out.spec, { template: { spec: { containers: [{ name: 'a' }] } } });
+  equal(out.spec, { template: { spec: { containers: [{ name: 'a' }] } } });
 });
 
 test('null in the base survives when the patch leaves the key alone (NullValues2, KeepEmptyArray)', () => {
@@ -176,7 +177,7 @@ test('null in the base survives when the patch leaves the key alone (NullValues2
     deployment('  selector: null\n  paused: null\n  template:\n    spec:\n      containers: [{name: a}]\n      imagePullSecrets: []\n'),
     deployment('  paused: true\n'),
   );
-  assert.equal(out.spec, { selector: null, paused: true, template: { spec: { containers: [{ name: 'a' }], imagePullSecrets: [] } } });
+  equal(out.spec, { selector: null, paused: true, template: { spec: { containers: [{ name: 'a' }], imagePullSecrets: [] } } });
 });
 
 test('nulls and deleted entries inside content the patch adds are dropped', () => {
@@ -186,7 +187,7 @@ test('nulls and deleted entries inside content the patch adds are dropped', () =
       '  template:\n    spec:\n      containers:\n      - name: b\n        image: null\n        env:\n        - {name: X, value: null}\n        - {name: Y, $patch: delete}\n        resources:\n          limits: {cpu: null, memory: 1Gi}\n',
     ),
   );
-  assert.equal(podSpec(out).containers, [{ name: 'b', env: [{ name: 'X' }], resources: { limits: { memory: '1Gi' } } }, { name: 'a' }]);
+  equal(podSpec(out).containers, [{ name: 'b', env: [{ name: 'X' }], resources: { limits: { memory: '1Gi' } } }, { name: 'a' }]);
 });
 
 test('$patch: delete removes list elements, also ones the base lacks (PatchDeleteOfNotExistingAttributesShouldNotAddExtraElements)', () => {
@@ -198,20 +199,20 @@ test('$patch: delete removes list elements, also ones the base lacks (PatchDelet
       '  template:\n    spec:\n      containers:\n      - name: whatever\n        env:\n        - {name: FOR_REMOVAL, $patch: delete}\n        - {name: NOT_EXISTING_FOR_REMOVAL, $patch: delete}\n',
     ),
   );
-  assert.equal(podSpec(out).containers, [{ name: 'whatever', image: 'helloworld', env: [{ name: 'EXISTING', value: 'EXISTING_VALUE' }] }]);
+  equal(podSpec(out).containers, [{ name: 'whatever', image: 'helloworld', env: [{ name: 'EXISTING', value: 'EXISTING_VALUE' }] }]);
 });
 
 test('deleting every element leaves an empty list (MultiplePatchesBothWithPatchDeleteDirective)', () => {
   const base = deployment('  template:\n    spec:\n      containers: [{name: nginx, image: nginx}, {name: sidecar}]\n');
   const once = merge(base, deployment('  template:\n    spec:\n      containers: [{$patch: delete, name: sidecar}]\n'));
   const twice = merge(once, deployment('  template:\n    spec:\n      containers: [{$patch: delete, name: nginx}]\n'));
-  assert.equal(podSpec(once).containers, [{ name: 'nginx', image: 'nginx' }]);
-  assert.equal(podSpec(twice).containers, []);
+  equal(podSpec(once).containers, [{ name: 'nginx', image: 'nginx' }]);
+  equal(podSpec(twice).containers, []);
 });
 
 test('$patch: delete on a map removes it; at the root it deletes the resource', () => {
   const base = deployment('  replicas: 2\n  strategy: {type: Recreate}\n');
-  assert.equal(merge(base, deployment('  strategy: {$patch: delete}\n')).spec, { replicas: 2 });
+  equal(merge(base, deployment('  strategy: {$patch: delete}\n')).spec, { replicas: 2 });
   const root = y('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n$patch: delete\n');
   assert.is(strategicMerge(base, root), null);
 });
@@ -223,24 +224,24 @@ test('$patch: replace replaces a map; on an existing list element kustomize keep
     base,
     deployment('  template:\n    metadata:\n      labels: {$patch: replace, c: "3"}\n    spec:\n      containers:\n      - {name: a, $patch: replace, image: b}\n      - {name: n, $patch: replace, image: n}\n'),
   );
-  assert.equal((((out.spec as JsonObject).template as JsonObject).metadata as JsonObject).labels, { c: '3' });
-  assert.equal(podSpec(out).containers, [{ name: 'a', image: 'a', args: ['x'] }, { name: 'n', image: 'n' }]);
+  equal((((out.spec as JsonObject).template as JsonObject).metadata as JsonObject).labels, { c: '3' });
+  equal(podSpec(out).containers, [{ name: 'a', image: 'a', args: ['x'] }, { name: 'n', image: 'n' }]);
 });
 
 test('a list element holding only $patch directs the whole list', () => {
   const base = deployment('  template:\n    spec:\n      containers: [{name: a}, {name: b}]\n      volumes: [{name: v}]\n');
   const replaced = merge(base, deployment('  template:\n    spec:\n      containers: [{$patch: replace}, {name: c}]\n'));
-  assert.equal(podSpec(replaced).containers, [{ name: 'c' }]);
+  equal(podSpec(replaced).containers, [{ name: 'c' }]);
   const deleted = merge(base, deployment('  template:\n    spec:\n      volumes: [{$patch: delete}]\n'));
-  assert.equal(podSpec(deleted).volumes, undefined);
+  equal(podSpec(deleted).volumes, undefined);
   const merged = merge(base, deployment('  template:\n    spec:\n      volumes: [{$patch: merge}, {name: w}]\n'));
-  assert.equal(podSpec(merged).volumes, [{ name: 'w' }, { name: 'v' }]);
+  equal(podSpec(merged).volumes, [{ name: 'w' }, { name: 'v' }]);
 });
 
 test('a root $patch: replace leaves the resource as it was, as in kustomize', () => {
   const base = deployment('  replicas: 2\n', '  labels: {a: b}\n');
   const out = merge(base, y('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n$patch: replace\nspec:\n  replicas: 5\n'));
-  assert.equal(out, base);
+  equal(out, base);
 });
 
 test('an unknown $patch value is an error naming the patch file', () => {
@@ -265,13 +266,13 @@ test('$retainKeys, $setElementOrder and $deleteFromPrimitiveList are kept as pla
       '  $deleteFromPrimitiveList/finalizers: [a]\n',
     ),
   );
-  assert.equal(podSpec(out), {
+  equal(podSpec(out), {
     containers: [{ name: 'a' }, { name: 'b' }],
     '$setElementOrder/containers': [{ name: 'b' }, { name: 'a' }],
     $retainKeys: ['containers'],
   });
-  assert.equal((out.metadata as JsonObject)['$deleteFromPrimitiveList/finalizers'], ['a']);
-  assert.equal((out.metadata as JsonObject).finalizers, ['a', 'b']);
+  equal((out.metadata as JsonObject)['$deleteFromPrimitiveList/finalizers'], ['a']);
+  equal((out.metadata as JsonObject).finalizers, ['a', 'b']);
 });
 
 test('kinds without schema merge maps but replace lists (StrategicMergeTransformerNoSchema)', () => {
@@ -279,7 +280,7 @@ test('kinds without schema merge maps but replace lists (StrategicMergeTransform
     y('apiVersion: example.com/v1\nkind: Foo\nmetadata:\n  name: x\nspec:\n  a: 1\n  containers: [{name: a, image: a}]\n'),
     y('apiVersion: example.com/v1\nkind: Foo\nmetadata:\n  name: x\nspec:\n  b: 2\n  containers: [{name: b}]\n'),
   );
-  assert.equal(out.spec, { a: 1, b: 2, containers: [{ name: 'b' }] });
+  equal(out.spec, { a: 1, b: 2, containers: [{ name: 'b' }] });
 });
 
 test('a nested object naming a known apiVersion and kind merges with that kind\'s schema', () => {
@@ -287,7 +288,7 @@ test('a nested object naming a known apiVersion and kind merges with that kind\'
     y('apiVersion: example.com/v1\nkind: Foo\nmetadata:\n  name: x\nspec:\n  tpl:\n    apiVersion: apps/v1\n    kind: Deployment\n    spec:\n      template:\n        spec:\n          containers: [{name: a, image: a}]\n'),
     y('apiVersion: example.com/v1\nkind: Foo\nmetadata:\n  name: x\nspec:\n  tpl:\n    spec:\n      template:\n        spec:\n          containers: [{name: b}]\n'),
   );
-  assert.equal(names(podSpec((out.spec as JsonObject).tpl as JsonObject).containers), ['b', 'a']);
+  equal(names(podSpec((out.spec as JsonObject).tpl as JsonObject).containers), ['b', 'a']);
 });
 
 test('API versions the v1.21.2 schema lacks have no merge keys; batch/v1beta1 CronJob has', () => {
@@ -295,11 +296,11 @@ test('API versions the v1.21.2 schema lacks have no merge keys; batch/v1beta1 Cr
     y(`apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: x\nspec:\n${path.replace('%', inner)}`);
   const ext = 'extensions/v1beta1';
   const dep = (c: string) => old('Deployment', ext, '  template:\n    spec:\n      containers: %\n', c);
-  assert.equal(podSpec(merge(dep('[{name: a}]'), dep('[{name: b}]'))).containers, [{ name: 'b' }]);
+  equal(podSpec(merge(dep('[{name: a}]'), dep('[{name: b}]'))).containers, [{ name: 'b' }]);
   const cron = (c: string) => old('CronJob', 'batch/v1beta1', '  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers: %\n', c);
   const out = merge(cron('[{name: a, image: a}]'), cron('[{name: a, image: b}, {name: c}]'));
   const jobSpec = ((out.spec as JsonObject).jobTemplate as JsonObject).spec as JsonObject;
-  assert.equal(((jobSpec.template as JsonObject).spec as JsonObject).containers, [{ name: 'a', image: 'b' }, { name: 'c' }]);
+  equal(((jobSpec.template as JsonObject).spec as JsonObject).containers, [{ name: 'a', image: 'b' }, { name: 'c' }]);
 });
 
 test('elements without their merge key behave as in kyaml: they wipe keyed elements', () => {
@@ -307,9 +308,9 @@ test('elements without their merge key behave as in kyaml: they wipe keyed eleme
     deployment('  template:\n    spec:\n      containers: [{image: nokey}, {name: b}, {name: c}]\n'),
     deployment('  template:\n    spec:\n      containers: [{name: d}]\n'),
   );
-  assert.equal(podSpec(out).containers, [{ image: 'nokey' }]);
+  equal(podSpec(out).containers, [{ image: 'nokey' }]);
   const patched = merge(deployment('  template:\n    spec:\n      containers: [{name: a}, {name: b}]\n'), deployment('  template:\n    spec:\n      containers: [{image: nokey}]\n'));
-  assert.equal(podSpec(patched).containers, []);
+  equal(podSpec(patched).containers, []);
 });
 
 test('a map against a scalar is an error naming the field', () => {
@@ -327,9 +328,9 @@ test('a __proto__ key is merged as data', () => {
   const base = JSON.parse('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"},"data":{"__proto__":"a","k":"v"}}') as JsonObject;
   const patch = JSON.parse('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"},"data":{"__proto__":"b"}}') as JsonObject;
   const data = merge(base, patch).data as JsonObject;
-  assert.equal(Object.keys(data), ['__proto__', 'k']);
+  equal(Object.keys(data), ['__proto__', 'k']);
   assert.is(Object.getOwnPropertyDescriptor(data, '__proto__')?.value, 'b');
-  assert.is(Object.getPrototypeOf(data), Object.prototype);
+  assert.is(Object.getPrototypeOf(data), null);
 });
 
 test('inputs are not modified', () => {
@@ -337,17 +338,17 @@ test('inputs are not modified', () => {
   const patch = deployment('  template:\n    spec:\n      containers: [{name: a, $patch: replace, env: [{name: Y, $patch: delete}]}]\n');
   const before = [JSON.stringify(base), JSON.stringify(patch)];
   merge(base, patch);
-  assert.equal([JSON.stringify(base), JSON.stringify(patch)], before);
+  equal([JSON.stringify(base), JSON.stringify(patch)], before);
 });
 
 test('applySmPatchToResource keeps the target name, namespace and kind unless allowed to change', () => {
   const target = deployment('  replicas: 1\n', '  namespace: prod\n');
   const patch = y('apiVersion: apps/v2\nkind: StatefulSet\nmetadata:\n  name: other\n  namespace: dev\nspec:\n  replicas: 3\n');
   const kept = applySmPatchToResource(target, patch)!;
-  assert.equal(kept, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'prod' }, spec: { replicas: 3 } });
+  equal(kept, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'prod' }, spec: { replicas: 3 } });
   const renamed = applySmPatchToResource(target, patch, { allowNameChange: true, allowKindChange: true })!;
-  assert.equal(renamed.kind, 'StatefulSet');
-  assert.equal(renamed.metadata, { name: 'other', namespace: 'prod' });
+  equal(renamed.kind, 'StatefulSet');
+  equal(renamed.metadata, { name: 'other', namespace: 'prod' });
   assert.is(renamed.apiVersion, 'apps/v1');
 });
 
@@ -356,8 +357,8 @@ test('applySmPatchToResource merges a custom kind with the schema of the patch k
   const patch = y('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: not-important\nspec:\n  template:\n    spec:\n      containers: [{name: istio-proxy}]\n');
   const out = applySmPatchToResource(target, patch)!;
   assert.is(out.kind, 'MyKind');
-  assert.equal((out.metadata as JsonObject).name, 'myDeploy');
-  assert.equal(names(podSpec(out).containers), ['istio-proxy', 'nginx']);
+  equal((out.metadata as JsonObject).name, 'myDeploy');
+  equal(names(podSpec(out).containers), ['istio-proxy', 'nginx']);
   assert.is(applySmPatchToResource(target, { ...patch, $patch: 'delete' }), null);
 });
 

@@ -31,6 +31,8 @@
 // - a patch map against a base scalar (or any other kind mismatch) is an error naming the field.
 
 import { KtsError } from '../../errors.js';
+import { cloneJson, isMap, setKey } from '../json.js';
+import { newObject } from '../resource.js';
 import type { Json, JsonObject } from '../resource.js';
 import {
   builtinMergeSchema,
@@ -65,8 +67,8 @@ type Directive = 'merge' | 'replace' | 'delete' | 'unknown';
 
 export function strategicMerge(base: JsonObject, patch: JsonObject, schema: MergeSchema = builtinMergeSchema(), where: MergeWhere = {}): JsonObject | null {
   const ctx: Ctx = { schema, file: where.file, path: [] };
-  const dest = clone(base);
-  const result = walk(ctx, dest, clone(patch), undefined);
+  const dest = cloneJson(base);
+  const result = walk(ctx, dest, cloneJson(patch), undefined);
   // kustomize keeps the merged resource only when the walk merged into it in place: a root
   // `$patch: replace` hands back the patch instead, and kustomize then keeps the base unchanged.
   return result === undefined || result === null || result === KEEP_NULL ? null : dest;
@@ -88,7 +90,7 @@ export function applySmPatchToResource(target: JsonObject, patch: JsonObject, op
   const merged = strategicMerge(target, patchCopy, options.schema, { file: options.file });
   if (merged === null || Object.keys(merged).length === 0) return null;
   if (!options.allowKindChange) setOrDelete(merged, 'kind', kind);
-  const meta = isMap(merged.metadata) ? merged.metadata : (merged.metadata = {});
+  const meta = isMap(merged.metadata) ? merged.metadata : (merged.metadata = newObject());
   if (!options.allowNameChange) setOrDelete(meta, 'name', name);
   setOrDelete(meta, 'namespace', namespace);
   return merged;
@@ -105,23 +107,6 @@ function setOrDelete(obj: JsonObject, key: string, value: Json | undefined): voi
   else obj[key] = value;
 }
 
-function clone<T extends Json>(v: T): T {
-  if (typeof v !== 'object' || v === null) return v;
-  if (Array.isArray(v)) return v.map(clone) as T;
-  const out: JsonObject = {};
-  for (const k of Object.keys(v)) setKey(out, k, clone(v[k]!));
-  return out as T;
-}
-
-// A YAML key `__proto__` is data, not the prototype.
-function setKey(obj: JsonObject, key: string, value: Json): void {
-  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-  else obj[key] = value;
-}
-
-function isMap(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function isEmptyMap(v: unknown): boolean {
   return isMap(v) && Object.keys(v).length === 0;

@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { equal } from '../testing.js';
 import type { JsonObject } from '../resource.js';
 import { lookupCreate, lookupPath, matchPaths, pathSplitter, slotValue, splitFieldPath, splitVarFieldPath } from './path.js';
 
@@ -14,9 +15,9 @@ test('splitFieldPath keeps [k=v] whole and unwraps bracketed map keys (kyaml Sma
     ['metadata.annotations.[a.b.c/d.e.f-g.]', ['metadata', 'annotations', 'a.b.c/d.e.f-g.']],
     ['metadata.[annotations]', ['metadata', '[annotations]']],
   ];
-  for (const [path, want] of cases) assert.equal(splitFieldPath(path), want, path);
-  assert.equal(pathSplitter('metadata/annotations/nginx.ingress.kubernetes.io\\/auth-secret', '/'), ['metadata', 'annotations', 'nginx.ingress.kubernetes.io/auth-secret']);
-  assert.equal(splitVarFieldPath('spec.ports[0].port'), ['spec', 'ports', '0', 'port']);
+  for (const [path, want] of cases) equal(splitFieldPath(path), want, path);
+  equal(pathSplitter('metadata/annotations/nginx.ingress.kubernetes.io\\/auth-secret', '/'), ['metadata', 'annotations', 'nginx.ingress.kubernetes.io/auth-secret']);
+  equal(splitVarFieldPath('spec.ports[0].port'), ['spec', 'ports', '0', 'port']);
 });
 
 const DOC: JsonObject = { spec: { ports: [{ name: 'http', port: 80 }, { name: 'https', port: 443 }], args: ['-jar', 'x'], n: null } };
@@ -36,13 +37,13 @@ test('lookupPath: indexes, last element, exact [k=v] and [=v], nulls read as mis
 
 test('matchPaths: regex elements, wildcards, and create', () => {
   const doc = structuredClone(DOC);
-  assert.equal(matchPaths(doc, ['spec', 'ports', '[name=http]', 'port']).map(slotValue), [80, 443]);
-  assert.equal(matchPaths(doc, ['spec', 'ports', '[name=^http$]', 'port']).map(slotValue), [80]);
-  assert.equal(matchPaths(doc, ['spec', 'ports', '*', 'name']).map(slotValue), ['http', 'https']);
-  assert.equal(matchPaths(doc, ['spec', 'missing']), []);
+  equal(matchPaths(doc, ['spec', 'ports', '[name=http]', 'port']).map(slotValue), [80, 443]);
+  equal(matchPaths(doc, ['spec', 'ports', '[name=^http$]', 'port']).map(slotValue), [80]);
+  equal(matchPaths(doc, ['spec', 'ports', '*', 'name']).map(slotValue), ['http', 'https']);
+  equal(matchPaths(doc, ['spec', 'missing']), []);
   const created = matchPaths(doc, ['spec', 'ports', '[name=grpc]', 'port'], 'scalar');
   assert.is(created.length, 1);
-  assert.equal((doc.spec as JsonObject).ports, [{ name: 'http', port: 80 }, { name: 'https', port: 443 }, { name: 'grpc', port: null }]);
+  equal((doc.spec as JsonObject).ports, [{ name: 'http', port: 80 }, { name: 'https', port: 443 }, { name: 'grpc', port: null }]);
   assert.ok(created[0]!.created);
 });
 
@@ -50,7 +51,7 @@ test('lookupCreate: exact [k=v], creates what is missing, stops at an index out 
   const doc = structuredClone(DOC);
   const slot = lookupCreate(doc, ['spec', 'ports', '[name=htt]', 'port'], 'scalar');
   assert.ok(slot?.created);
-  assert.equal(((doc.spec as JsonObject).ports as JsonObject[])[2], { name: 'htt', port: null });
+  equal(((doc.spec as JsonObject).ports as JsonObject[])[2], { name: 'htt', port: null });
   assert.is(lookupCreate(doc, ['spec', 'args', '7'], 'scalar'), undefined);
   assert.is(slotValue(lookupCreate(doc, ['spec', 'ports', '0', 'port'], 'scalar')!), 80);
 });

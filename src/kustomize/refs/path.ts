@@ -7,6 +7,8 @@
 // exact value in lookupPath) or a scalar element ('[=value]').
 
 import { KtsError } from '../../errors.js';
+import { mapOf, own, setKey } from '../json.js';
+import { newObject } from '../resource.js';
 import type { Json, JsonObject } from '../resource.js';
 import { resolvePlainV3 } from '../yaml/resolve.js';
 
@@ -96,11 +98,6 @@ function nodeKind(v: Json): string {
   return isObject(v) ? 'MappingNode' : 'ScalarNode';
 }
 
-function contents(v: Json): string {
-  const s = JSON.stringify(v);
-  return s.length > 200 ? `${s.slice(0, 200)}...` : s;
-}
-
 /** The text of a scalar as YAML holds it (kyaml node Value); '' for maps and lists, as in Go. */
 export function scalarText(v: Json): string {
   if (v === null || typeof v === 'object') return '';
@@ -119,12 +116,12 @@ function where(at: At): string {
 
 function elements(node: Json, at: At): Json[] {
   if (Array.isArray(node)) return node;
-  throw new FieldPathError(`wrong node kind at '${where(at)}': expected SequenceNode but got ${nodeKind(node)}: node contents: ${contents(node)}`);
+  throw new FieldPathError(`wrong node kind at '${where(at)}': expected SequenceNode but got ${nodeKind(node)}`);
 }
 
 function fields(node: Json, at: At): JsonObject {
   if (isObject(node)) return node;
-  throw new FieldPathError(`wrong node kind at '${where(at)}': expected MappingNode but got ${nodeKind(node)}: node contents: ${contents(node)}`);
+  throw new FieldPathError(`wrong node kind at '${where(at)}': expected MappingNode but got ${nodeKind(node)}`);
 }
 
 /**
@@ -153,11 +150,11 @@ export function lookupPath(root: Json, parts: readonly string[]): Json | undefin
       next = elements(node, at).find((e) => {
         if (name === '') return !isObject(e) && !Array.isArray(e) && scalarText(e) === value;
         if (e === null) return false;
-        const v = fields(e, { parts: path, i: i + 1 })[name];
+        const v = own(fields(e, { parts: path, i: i + 1 }), name);
         return v !== undefined && scalarText(v) === value;
       });
     } else {
-      next = fields(node, at)[part];
+      next = own(fields(node, at), part);
     }
     if (next === undefined) return undefined;
     node = next;
@@ -203,7 +200,8 @@ export function slotValue(slot: Slot): Json {
 }
 
 export function setSlot(slot: Slot, value: Json): void {
-  (slot.parent as Record<string | number, Json>)[slot.key] = value;
+  if (Array.isArray(slot.parent)) slot.parent[slot.key as number] = value;
+  else setKey(slot.parent, String(slot.key), value);
 }
 
 /** kyaml getPathPartKind: what to create for a part, judging by the part after it. */
@@ -214,7 +212,7 @@ function kindFor(next: string | undefined, create: CreateKind): CreateKind {
 }
 
 function emptyNode(kind: CreateKind): Json {
-  return kind === 'seq' ? [] : kind === 'map' ? {} : null;
+  return kind === 'seq' ? [] : kind === 'map' ? newObject() : null;
 }
 
 // the same few patterns are matched against every target resource
@@ -282,12 +280,13 @@ export function matchPaths(root: JsonObject, parts: readonly string[], create?: 
           out.push({ parent: els, key: k });
           return;
         }
-        if (!isObject(el) || el[name] === undefined || !re.test(scalarText(el[name]!))) return;
+        const v = isObject(el) ? own(el, name) : undefined;
+        if (v === undefined || !re.test(scalarText(v))) return;
         matched = true;
         walk(el, i + 1, { parent: els, key: k });
       });
       if (matched || !create || node === null) return;
-      const created: JsonObject | null = name === '' ? null : { [name]: resolvePlainV3(pattern) };
+      const created: JsonObject | null = name === '' ? null : mapOf([[name, resolvePlainV3(pattern)]]);
       els.push(created);
       if (created) untyped.add(created, name);
       if (name === '') out.push({ parent: els, key: els.length - 1, created: true });
@@ -296,11 +295,12 @@ export function matchPaths(root: JsonObject, parts: readonly string[], create?: 
     }
     if (node === null) return;
     const map = fields(node, at);
-    let value = map[part];
+    let value = own(map, part);
     if (value === undefined) {
       if (!create) return;
       const kind = kindFor(next, create);
-      value = map[part] = emptyNode(kind);
+      value = emptyNode(kind);
+      setKey(map, part, value);
       walk(value, i + 1, { parent: map, key: part, created: kind === 'scalar' });
       return;
     }
@@ -340,16 +340,20 @@ export function lookupCreate(root: JsonObject, parts: readonly string[], create:
     } else if (isListIndex(part)) {
       const [name, value] = splitIndexNameValue(part);
       const els: Json[] = node === null && slot ? adopt<Json[]>(slot, []) : elements(node, at);
-      let k = els.findIndex((e) => (name === '' ? !isObject(e) && !Array.isArray(e) && scalarText(e) === value : isObject(e) && e[name] !== undefined && scalarText(e[name]!) === value));
+      let k = els.findIndex((e) => {
+        if (name === '') return !isObject(e) && !Array.isArray(e) && scalarText(e) === value;
+        const v = isObject(e) ? own(e, name) : undefined;
+        return v !== undefined && scalarText(v) === value;
+      });
       if (k < 0) {
-        els.push(name === '' ? resolvePlainV3(value) : { [name]: resolvePlainV3(value) });
+        els.push(name === '' ? resolvePlainV3(value) : mapOf([[name, resolvePlainV3(value)]]));
         k = els.length - 1;
       }
       slot = { parent: els, key: k };
     } else {
-      const map: JsonObject = node === null && slot ? adopt<JsonObject>(slot, {}) : fields(node, at);
-      if (map[part] === undefined) {
-        map[part] = emptyNode(kind);
+      const map: JsonObject = node === null && slot ? adopt<JsonObject>(slot, newObject()) : fields(node, at);
+      if (own(map, part) === undefined) {
+        setKey(map, part, emptyNode(kind));
         slot = { parent: map, key: part, created: kind === 'scalar' };
       } else {
         slot = { parent: map, key: part };

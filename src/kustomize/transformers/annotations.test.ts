@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { equal } from '../testing.js';
 import { defaultTransformerConfig } from '../fieldspec/defaults.js';
 import { transformAnnotations } from './annotations.js';
 import { resources } from './testing.js';
@@ -22,9 +23,9 @@ test('annotations reach metadata and pod templates of workloads', () => {
   const rs = resources(deployment);
   transformAnnotations(rs, { annotations: { note: 'x' }, fieldSpecs: defaultTransformerConfig().commonAnnotations });
   const [d, s] = rs.map((r) => r.obj as any);
-  assert.equal(d.metadata.annotations, { note: 'x' });
-  assert.equal(d.spec.template.metadata.annotations, { note: 'x' });
-  assert.equal(s.metadata.annotations, { keep: 'me', note: 'x' });
+  equal(d.metadata.annotations, { note: 'x' });
+  equal(d.spec.template.metadata.annotations, { note: 'x' });
+  equal(s.metadata.annotations, { keep: 'me', note: 'x' });
   assert.is(d.spec.selector, undefined);
 });
 
@@ -32,8 +33,8 @@ test('a CronJob gets annotations on its job and pod templates, created where mis
   const rs = resources('apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec: {jobTemplate: {spec: {template: {spec: {}}}}}');
   transformAnnotations(rs, { annotations: { a: '1' }, fieldSpecs: defaultTransformerConfig().commonAnnotations });
   const spec = rs[0]!.obj.spec as any;
-  assert.equal(spec.jobTemplate.metadata.annotations, { a: '1' });
-  assert.equal(spec.jobTemplate.spec.template.metadata.annotations, { a: '1' });
+  equal(spec.jobTemplate.metadata.annotations, { a: '1' });
+  equal(spec.jobTemplate.spec.template.metadata.annotations, { a: '1' });
 });
 
 test.run();

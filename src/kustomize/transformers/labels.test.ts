@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { equal } from '../testing.js';
 import { defaultTransformerConfig } from '../fieldspec/defaults.js';
 import { labelsEntryFieldSpecs, transformLabels } from './labels.js';
 import { resources } from './testing.js';
@@ -24,11 +25,11 @@ test('commonLabels reach metadata, selectors and pod templates, creating them', 
   const tc = defaultTransformerConfig();
   transformLabels(rs, { labels: { app: 'web' }, fieldSpecs: tc.commonLabels });
   const [d, s] = rs.map((r) => r.obj as any);
-  assert.equal(d.metadata.labels, { app: 'web' });
-  assert.equal(d.spec.selector, { matchLabels: { app: 'web' } });
-  assert.equal(d.spec.template.metadata.labels, { app: 'web' });
-  assert.equal(s.metadata.labels, { keep: 'me', app: 'web' });
-  assert.equal(s.spec.selector, { app: 'web' });
+  equal(d.metadata.labels, { app: 'web' });
+  equal(d.spec.selector, { matchLabels: { app: 'web' } });
+  equal(d.spec.template.metadata.labels, { app: 'web' });
+  equal(s.metadata.labels, { keep: 'me', app: 'web' });
+  equal(s.spec.selector, { app: 'web' });
   assert.is(s.spec.template, undefined, 'no template paths invented for a Service');
 });
 
@@ -40,17 +41,17 @@ test('labels entries: metadata only, with templates, with selectors, plus custom
     return rs.map((r) => r.obj as any);
   };
   let [d, s] = run({ pairs: { a: 'b' } });
-  assert.equal(d.metadata.labels, { a: 'b' });
+  equal(d.metadata.labels, { a: 'b' });
   assert.is(d.spec.selector, undefined);
   assert.is(d.spec.template.metadata, undefined);
   [d] = run({ pairs: { a: 'b' }, includeTemplates: true });
-  assert.equal(d.spec.template.metadata.labels, { a: 'b' });
+  equal(d.spec.template.metadata.labels, { a: 'b' });
   assert.is(d.spec.selector, undefined);
   [d, s] = run({ pairs: { a: 'b' }, includeSelectors: true });
-  assert.equal(d.spec.selector.matchLabels, { a: 'b' });
-  assert.equal(s.spec.selector, { a: 'b' });
+  equal(d.spec.selector.matchLabels, { a: 'b' });
+  equal(s.spec.selector, { a: 'b' });
   [d] = run({ pairs: { a: 'b' }, fields: [{ path: 'spec/extra/labels', kind: 'Deployment', create: true }] });
-  assert.equal(d.spec.extra, { labels: { a: 'b' } });
+  equal(d.spec.extra, { labels: { a: 'b' } });
 });
 
 test('labels fields from configuration files apply to every labels entry', () => {
@@ -58,7 +59,7 @@ test('labels fields from configuration files apply to every labels entry', () =>
   const rs = resources('kind: Custom\nmetadata: {name: c}\nspec: {}');
   const entry = { pairs: { a: 'b' } };
   transformLabels(rs, { labels: entry.pairs, fieldSpecs: labelsEntryFieldSpecs(entry, tc) });
-  assert.equal(rs[0]!.obj.spec, { selectors: { labels: { a: 'b' } } });
+  equal(rs[0]!.obj.spec, { selectors: { labels: { a: 'b' } } });
 });
 
 test('a label field that is not a map is an error', () => {

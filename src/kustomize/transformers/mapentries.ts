@@ -5,6 +5,7 @@
 import { KtsError } from '../../errors.js';
 import type { FieldSpec } from '../fieldspec/fieldspec.js';
 import { applyFieldSpecs } from '../fieldspec/fieldspec.js';
+import { setKey } from '../json.js';
 import type { Json, Resource } from '../resource.js';
 import { formatId, idOf } from '../resource.js';
 
@@ -20,7 +21,7 @@ export function setMapEntries(resources: Resource[], entries: Readonly<Record<st
         if (typeof value !== 'object' || Array.isArray(value)) {
           throw new KtsError(what, `cannot set ${what} on ${formatId(idOf(res.obj))}: the field is not a map`);
         }
-        for (const k of keys) value[k] = entries[k]!;
+        for (const k of keys) setKey(value, k, entries[k]!);
         return value;
       },
       'map',

@@ -1,6 +1,7 @@
 // Expected values pinned against kubectl kustomize v5.5.0 on the same inputs.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { equal } from '../testing.js';
 import { KtsError } from '../../errors.js';
 import { newResource, type JsonObject, type Resource } from '../resource.js';
 import { parseYamlDocuments } from '../yaml/parse.js';
@@ -84,7 +85,7 @@ test('copies a source field into the selected targets by list index', () => {
     fieldPaths: [spec.template.spec.containers.1.image]
 `,
   );
-  assert.equal(containers(out).map((c) => c.image), ['old', 'old']);
+  equal(containers(out).map((c) => c.image), ['old', 'old']);
 });
 
 test('a scalar target keeps its type; a created field reads the text as plain YAML', () => {
@@ -107,9 +108,9 @@ test('a scalar target keeps its type; a created field reads the text as plain YA
   );
   assert.is(spec(out).replicas, 9090);
   assert.is(spec(out).strField, '9090');
-  assert.equal((dep(out).metadata as JsonObject).annotations, { 'a.b/c': '9090' });
-  assert.equal(containers(out)[0]!.args, ['a', '8080', 'c']);
-  assert.equal(spec(out).created, { deep: 8080 });
+  equal((dep(out).metadata as JsonObject).annotations, { 'a.b/c': '9090' });
+  equal(containers(out)[0]!.args, ['a', '8080', 'c']);
+  equal(spec(out).created, { deep: 8080 });
 });
 
 test("an annotation target takes the source's text as written (True, 0x1F), even when created", () => {
@@ -141,8 +142,8 @@ metadata:
 `,
   );
   const b = out[1]!;
-  assert.equal((b.metadata as JsonObject).annotations, { exist: 'a,0x1F', t: 'True', d: ',0x1F' });
-  assert.equal(b.data, { t: true });
+  equal((b.metadata as JsonObject).annotations, { exist: 'a,0x1F', t: 'True', d: ',0x1F' });
+  equal(b.data, { t: true });
 });
 
 test('a text that does not fit the target type is an error', () => {
@@ -182,12 +183,12 @@ test('map and list targets are replaced whole; a scalar target takes a map as em
     fieldPaths: [spec.mapField]
 `,
   );
-  assert.equal(spec(out).listField, { a: 1, b: 'two' });
-  assert.equal(spec(out).mapField, [1, 'two']);
+  equal(spec(out).listField, { a: 1, b: 'two' });
+  equal(spec(out).mapField, [1, 'two']);
   assert.is(spec(out).strField, '');
   // the copies are independent of the source
   (spec(out).listField as JsonObject).a = 5;
-  assert.equal((out[0]!.spec as JsonObject).m, { a: 1, b: 'two' });
+  equal((out[0]!.spec as JsonObject).m, { a: 1, b: 'two' });
 });
 
 test('[k=v] in a target is an unanchored regex and * walks every element', () => {
@@ -202,8 +203,8 @@ test('[k=v] in a target is an unanchored regex and * walks every element', () =>
     - spec.template.spec.containers.0.args.*
 `,
   );
-  assert.equal(containers(out).map((c) => c.image), ['old', 'nginx:1.2']);
-  assert.equal(containers(out)[0]!.args, ['nginx:1.2', 'nginx:1.2', 'nginx:1.2']);
+  equal(containers(out).map((c) => c.image), ['old', 'nginx:1.2']);
+  equal(containers(out)[0]!.args, ['nginx:1.2', 'nginx:1.2', 'nginx:1.2']);
 });
 
 test('* over a map and a missing target field are errors', () => {
@@ -257,13 +258,13 @@ test('create makes maps, list elements by [k=v], scalars by [=v] and the element
     options: {create: true}
 `,
   );
-  assert.equal(containers(out), [
+  equal(containers(out), [
     { name: 'nginx', image: 'old', args: ['a', 'b', 'c', 9090], newField: 9090 },
     { name: 'side', image: 'old2', newField: 9090 },
     { name: 'new', image: 9090, newField: 9090 },
   ]);
-  assert.equal(spec(out).newList, [{ name: 'x', y: 9090 }]);
-  assert.equal(spec(out).newList2, [{ y: 9090 }]);
+  equal(spec(out).newList, [{ name: 'x', y: 9090 }]);
+  equal(spec(out).newList2, [{ y: 9090 }]);
   fails(
     DEPLOY,
     `
@@ -296,7 +297,7 @@ test('fields created by one replacement stay untyped for the next (kyaml nodes w
 `,
   );
   // 'new' was created untyped, so "9090" written there reads back as a number; 'old2' was a string
-  assert.equal(containers(out).slice(1), [
+  equal(containers(out).slice(1), [
     { name: 'side', image: '9090' },
     { name: 9090, image: 9090 },
   ]);
@@ -338,7 +339,7 @@ test('delimiter and index cut the source and splice into the target', () => {
 `,
   );
   // an annotation keeps the text it was given (kustomize prints annotations from their text)
-  assert.equal((dep(out).metadata as JsonObject).annotations, { 'a.b/c': 'ol1.2', new1: '1.2,', new2: '1.2', new3: ',1.2' });
+  equal((dep(out).metadata as JsonObject).annotations, { 'a.b/c': 'ol1.2', new1: '1.2,', new2: '1.2', new3: ',1.2' });
 });
 
 test('delimiter errors', () => {
@@ -413,11 +414,11 @@ function values(out: JsonObject[]): string[] {
 }
 
 test('targets by label selector, rejects by id and by annotation selector', () => {
-  assert.equal(
+  equal(
     values(run(SELECTED, `- source: {kind: ConfigMap, name: src, fieldPath: data.v}\n  targets: [{select: {labelSelector: app=x}, fieldPaths: [data.v]}]`)),
     ['NEW', 'NEW', 'B', 'NEW'],
   );
-  assert.equal(
+  equal(
     values(
       run(
         SELECTED,
@@ -431,7 +432,7 @@ test('targets by label selector, rejects by id and by annotation selector', () =
 test("a reject's id part and its selectors reject independently; '' and default namespaces are equal", () => {
   // kustomize checks a reject's label selector and its id separately: the ConfigMap src (no
   // labels) is rejected by kind alone, the Deployment by its label alone
-  assert.equal(
+  equal(
     values(
       run(
         SELECTED,
@@ -440,7 +441,7 @@ test("a reject's id part and its selectors reject independently; '' and default 
     ),
     ['NEW', 'A', 'B', 'D'],
   );
-  assert.equal(
+  equal(
     values(run(SELECTED, `- source: {kind: ConfigMap, name: a, fieldPath: data.v}\n  targets: [{select: {namespace: default}, fieldPaths: [data.v]}]`)),
     ['A', 'A', 'B', 'A'],
   );
@@ -460,19 +461,19 @@ metadata: {name: cm, namespace: prod}
   applyReplacements(res, repl('{kind: ClusterRole, group: rbac.authorization.k8s.io, version: v1, namespace: prod}'));
   assert.is((res[0]!.obj.metadata as JsonObject).labels, undefined);
   applyReplacements(res, repl('{kind: ClusterRole, namespace: default}'));
-  assert.equal((res[0]!.obj.metadata as JsonObject).labels, { ns: 'cm' });
+  equal((res[0]!.obj.metadata as JsonObject).labels, { ns: 'cm' });
 });
 
 test('resources are selected by any of their previous ids as well', () => {
   const res = resources(SELECTED);
   res[1]!.previous = [{ group: '', version: 'v1', kind: 'ConfigMap', namespace: '', name: 'original' }];
   const out = applyReplacements(res, replacements(`- source: {name: original, fieldPath: data.v}\n  targets: [{select: {name: b}, fieldPaths: [data.v]}]`));
-  assert.equal(values(out.map((r) => r.obj)), ['NEW', 'A', 'A', 'D']);
+  equal(values(out.map((r) => r.obj)), ['NEW', 'A', 'A', 'D']);
   // a reject matching any id, current or previous, drops the resource
   const res2 = resources(SELECTED);
   res2[2]!.previous = [{ group: '', version: 'v1', kind: 'ConfigMap', namespace: '', name: 'original-b' }];
   const out2 = applyReplacements(res2, replacements(`- source: {name: src, fieldPath: data.v}\n  targets: [{select: {kind: ConfigMap}, reject: [{name: b}], fieldPaths: [data.v]}]`));
-  assert.equal(values(out2.map((r) => r.obj)), ['NEW', 'NEW', 'B', 'D']);
+  equal(values(out2.map((r) => r.obj)), ['NEW', 'NEW', 'B', 'D']);
 });
 
 test('loadReplacements reads path entries holding one replacement or a list', () => {
@@ -483,8 +484,8 @@ test('loadReplacements reads path entries holding one replacement or a list', ()
   const read = (path: string) => ({ text: files[path]!, file: `dir/${path}` });
   const list = loadReplacements([{ path: 'one.yaml' }, { Path: 'many.yaml' }], { file: 'k.yaml', field: 'replacements', inKustomization: true }, read);
   assert.is(list.length, 2);
-  assert.equal(list[1]!.at, { file: 'dir/many.yaml', field: '[0]' });
-  assert.equal(values(applyReplacements(resources(SELECTED), list).map((r) => r.obj)), ['NEW', 'NEW', 'NEW', 'NEW']);
+  equal(list[1]!.at, { file: 'dir/many.yaml', field: '[0]' });
+  equal(values(applyReplacements(resources(SELECTED), list).map((r) => r.obj)), ['NEW', 'NEW', 'NEW', 'NEW']);
   try {
     loadReplacements([{ path: 'one.yaml', source: { kind: 'X' } }], { file: 'k.yaml', field: 'replacements', inKustomization: true }, read);
     assert.unreachable();
@@ -499,8 +500,8 @@ test('loadReplacements reads path entries holding one replacement or a list', ()
 test('inline entries: Go field matching, unknown fields only in strict mode, required parts', () => {
   const entry = { Source: { KIND: 'ConfigMap', fieldpath: 'data.v' }, targets: [{ select: { kind: 'X' }, fieldpaths: ['a'] }] };
   const [r] = loadReplacements([entry], { field: 'replacements', inKustomization: true }, () => ({ text: '', file: '' }));
-  assert.equal(r!.source, { kind: 'ConfigMap', fieldPath: 'data.v' });
-  assert.equal(r!.targets, [{ select: { kind: 'X' }, fieldPaths: ['a'] }]);
+  equal(r!.source, { kind: 'ConfigMap', fieldPath: 'data.v' });
+  equal(r!.targets, [{ select: { kind: 'X' }, fieldPaths: ['a'] }]);
   const ctx = (inKustomization: boolean) => ({ file: 'k.yaml', field: 'replacements', inKustomization });
   const typo = [{ source: { kind: 'ConfigMap' }, targets: [{ select: { kind: 'X' }, fieldPath: 'a' }] }];
   assert.throws(() => loadReplacements(typo, ctx(true), () => ({ text: '', file: '' })), /unknown field "fieldPath"/);
@@ -508,7 +509,7 @@ test('inline entries: Go field matching, unknown fields only in strict mode, req
   assert.throws(() => loadReplacements([{ source: { kind: 'X' } }], ctx(true), () => ({ text: '', file: '' })), /must specify a source and at least one target/);
   // kustomize drops an empty list from a kustomization entry on its way to the plugin, not from a plugin config
   assert.throws(() => loadReplacements([{ source: { kind: 'X' }, targets: [] }], ctx(true), () => ({ text: '', file: '' })), /at least one target/);
-  assert.equal(loadReplacements([{ source: { kind: 'X' }, targets: [] }], ctx(false), () => ({ text: '', file: '' }))[0]!.targets, []);
+  equal(loadReplacements([{ source: { kind: 'X' }, targets: [] }], ctx(false), () => ({ text: '', file: '' }))[0]!.targets, []);
   assert.throws(() => loadReplacements([{ source: { kind: 'X' }, targets: [{ fieldPaths: ['a'] }] }], ctx(true), () => ({ text: '', file: '' })), /target must specify resources to select/);
   assert.throws(() => loadReplacements([{ source: { kind: 'X' }, targets: [{ select: {}, fieldPaths: 'a' }] }], ctx(true), () => ({ text: '', file: '' })), /expected a list/);
   assert.throws(() => loadReplacements([{ source: { kind: 'X', options: { index: 1.5 } }, targets: [] }], ctx(false), () => ({ text: '', file: '' })), /expected an integer/);
@@ -517,6 +518,38 @@ test('inline entries: Go field matching, unknown fields only in strict mode, req
 test('the default field path is metadata.name on both sides', () => {
   const out = run(SELECTED, `- source: {kind: ConfigMap, name: src}\n  targets: [{select: {kind: Deployment}}]`);
   assert.is((out[3]!.metadata as JsonObject).name, 'src');
+});
+
+test('a target path starting with a dot drops the empty first part, with and without create (kubebuilder config/default)', () => {
+  const res = `
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: a}
+data: {x: svc.ns}
+---
+apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata:
+  name: c
+  annotations: {cert-manager.io/inject-ca-from: old}
+spec:
+  dnsNames: [old]
+`;
+  const repl = (extra: string) => `
+- source: {kind: ConfigMap, name: a, fieldPath: data.x}
+  targets:
+  - select: {kind: Certificate}
+    fieldPaths:
+    - .spec.dnsNames.0
+    - .metadata.annotations.[cert-manager.io/inject-ca-from]
+${extra}`;
+  const want = { annotations: { 'cert-manager.io/inject-ca-from': 'svc.ns' }, name: 'c' };
+  const plain = run(res, repl(''))[1]!;
+  equal(plain.metadata, want);
+  equal(plain.spec, { dnsNames: ['svc.ns'] });
+  const created = run(res, repl('    - .spec.new\n    options: {create: true}\n'))[1]!;
+  equal(created.metadata, want);
+  equal(created.spec, { dnsNames: ['svc.ns'], new: 'svc.ns' });
 });
 
 test.run();

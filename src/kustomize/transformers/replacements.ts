@@ -321,7 +321,7 @@ function writeValue(slot: Slot, value: Value, options: FieldOptions | undefined,
 type LabelRequirement = ReturnType<typeof parseLabelSelector>[number];
 
 function stringMap(v: Json | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null);
   if (isObject(v)) for (const [k, x] of Object.entries(v)) out[k] = scalarText(x);
   return out;
 }
@@ -395,6 +395,12 @@ function idString(res: Resource): string {
   return formatId(idOf(res.obj));
 }
 
+/** A target field path's parts; kustomize drops an empty first one (`.spec.x`, as kubebuilder writes them). */
+function targetPath(fp: string): string[] {
+  const parts = splitFieldPath(fp);
+  return parts.length > 1 && parts[0] === '' ? parts.slice(1) : parts;
+}
+
 /** Runs `replacements` over `resources` in order, editing the objects in place. */
 export function applyReplacements(resources: Resource[], replacements: readonly Replacement[]): Resource[] {
   // fields one replacement created stay untyped for the next ones, as kyaml nodes do
@@ -405,7 +411,7 @@ export function applyReplacements(resources: Resource[], replacements: readonly 
       const field = `targets[${ti}]`;
       const select = compileFilter(t.select, r, `${field}.select`);
       const rejects = (t.reject ?? []).map((f, k) => compileFilter(f, r, `${field}.reject[${k}]`));
-      const paths = (t.fieldPaths && t.fieldPaths.length > 0 ? t.fieldPaths : [DEFAULT_FIELD_PATH]).map((fp): [string, string[]] => [fp, splitFieldPath(fp)]);
+      const paths = (t.fieldPaths && t.fieldPaths.length > 0 ? t.fieldPaths : [DEFAULT_FIELD_PATH]).map((fp): [string, string[]] => [fp, targetPath(fp)]);
       for (const res of resources) {
         if (isTarget(res, select, rejects)) applyToTarget(res, value, t, paths, r, field, untyped);
       }

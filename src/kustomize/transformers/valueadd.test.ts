@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { equal } from '../testing.js';
 import { newResource, type JsonObject } from '../resource.js';
 import { parseYamlDocuments } from '../yaml/parse.js';
 import { applyValueAdd, insertPathPart, parseValueAdd } from './valueadd.js';
@@ -48,9 +49,9 @@ test('targets from targetFilePath: namespace for all, a file-path insert for one
   );
   const res = parseYamlDocuments(RESOURCES, 'r.yaml').map((o) => newResource(o as JsonObject));
   applyValueAdd(res, cfg);
-  assert.equal(res[0]!.obj.metadata, { name: 'iap-tunnel-red', namespace: 'area-51' });
-  assert.equal((res[0]!.obj.spec as JsonObject).resourceRef, { external: 'projects/area-51/data', kind: 'Project' });
-  assert.equal(res[1]!.obj.metadata, { name: 'not-important', namespace: 'area-51' });
+  equal(res[0]!.obj.metadata, { name: 'iap-tunnel-red', namespace: 'area-51' });
+  equal((res[0]!.obj.spec as JsonObject).resourceRef, { external: 'projects/area-51/data', kind: 'Project' });
+  equal(res[1]!.obj.metadata, { name: 'not-important', namespace: 'area-51' });
 });
 
 test('creates missing fields, replaces scalars, refuses maps; the value defaults to the directory name', () => {
@@ -59,8 +60,8 @@ test('creates missing fields, replaces scalars, refuses maps; the value defaults
   const res = parseYamlDocuments(RESOURCES, 'r.yaml').map((o) => newResource(o as JsonObject));
   applyValueAdd(res, cfg);
   const c = ((res[1]!.obj.spec as JsonObject).template as JsonObject).spec as { containers: JsonObject[] };
-  assert.equal(c.containers[0], { name: 'istio-proxy', image: 'docker.io/istio/proxyv2', 'env/x': 'overlay' });
-  assert.equal((res[0]!.obj.metadata as JsonObject).labels, { team: 'overlay' });
+  equal(c.containers[0], { name: 'istio-proxy', image: 'docker.io/istio/proxyv2', 'env/x': 'overlay' });
+  equal((res[0]!.obj.metadata as JsonObject).labels, { team: 'overlay' });
   assert.throws(() => applyValueAdd(res, parseValueAdd({ value: 'v', targets: [{ fieldPath: 'spec' }] }, ctx())), /expected a scalar field, got a map/);
 });
 

@@ -1,6 +1,7 @@
 // Expected values pinned against kubectl kustomize v5.5.0 on the same inputs.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { equal } from '../testing.js';
 import { KtsError } from '../../errors.js';
 import { defaultTransformerConfig } from '../fieldspec/defaults.js';
 import { newResource, type Json, type JsonObject, type Resource } from '../resource.js';
@@ -87,18 +88,18 @@ test('vars resolve in the varReference fields with the final values of their res
   const res = resources(SVC_AND_DEPLOY);
   const vs = vars(SVC_VARS);
   bindVars(res, vs);
-  assert.equal(res[0]!.varNames, ['PORT', 'NAME', 'M', 'FLAG']);
+  equal(res[0]!.varNames, ['PORT', 'NAME', 'M', 'FLAG']);
   // a later rename (namePrefix) is what the var reads
   (res[0]!.obj.metadata as JsonObject).name = 'p-svc';
   const { unused } = resolveVars(res, vs, specs);
   const c = container(res[1]!);
-  assert.equal(c.command, [8080, 'x8080y', 'p-svc', '$(NAME)', '$(UNDEF)', '$(M)', true, '$(NAME', '$']);
-  assert.equal(c.env, [
+  equal(c.command, [8080, 'x8080y', 'p-svc', '$(NAME)', '$(UNDEF)', '$(M)', true, '$(NAME', '$']);
+  equal(c.env, [
     { name: 'A', value: 8080 },
     { name: 'B', value: 'p-svc-p-svc' },
   ]);
-  assert.equal(((res[1]!.obj.spec as JsonObject).template as JsonObject).metadata, { annotations: { port: 8080, keep: 5 } });
-  assert.equal(unused, ['M']);
+  equal(((res[1]!.obj.spec as JsonObject).template as JsonObject).metadata, { annotations: { port: 8080, keep: 5 } });
+  equal(unused, ['M']);
 });
 
 test('an objref without apiVersion names nothing, and an unbound var is an error', () => {
@@ -136,7 +137,7 @@ test('an objref without namespace matching two resources is ambiguous; a namespa
   fails(() => bindVars(resources(TWO_NAMESPACES), vars(`- name: X\n  objref: {kind: Service, name: es, apiVersion: v1}`)), /found 2 resId matches for var 'X'/);
   const res = resources(TWO_NAMESPACES);
   bindVars(res, vars(`- name: X\n  objref: {kind: Service, name: es, apiVersion: v1, namespace: test}`));
-  assert.equal(res.map((r) => r.varNames), [undefined, ['X']]);
+  equal(res.map((r) => r.varNames), [undefined, ['X']]);
 });
 
 test('objrefs match current or previous ids, and default equals no namespace', () => {
@@ -145,14 +146,14 @@ test('objrefs match current or previous ids, and default equals no namespace', (
   bindVars(res, vars(`- name: X\n  objref: {kind: Service, name: svc, apiVersion: v1, namespace: default}`));
   bindVars(res, vars(`- name: Y\n  objref: {kind: Service, name: p-svc, apiVersion: v1, namespace: moved}`));
   bindVars(res, vars(`- name: Z\n  objref: {kind: Service, name: svc, apiVersion: v1, namespace: moved}`));
-  assert.equal(res[0]!.varNames, ['X', 'Y']);
+  equal(res[0]!.varNames, ['X', 'Y']);
 });
 
 test('an objref with a namespace does not name a cluster-scoped resource by its current id', () => {
   const yaml = `apiVersion: v1\nkind: Namespace\nmetadata: {name: team}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\n`;
   const res = resources(yaml);
   bindVars(res, vars(`- name: A\n  objref: {kind: Namespace, name: team, apiVersion: v1, namespace: default}\n- name: B\n  objref: {kind: Namespace, name: team, apiVersion: v1}\n- name: C\n  objref: {kind: Pod, name: p, apiVersion: v1, namespace: default}`));
-  assert.equal(res.map((r) => r.varNames), [['B'], ['C']]);
+  equal(res.map((r) => r.varNames), [['B'], ['C']]);
 });
 
 test('mergeVars refuses a name seen before', () => {
@@ -160,7 +161,7 @@ test('mergeVars refuses a name seen before', () => {
   const b = vars(`- name: Y\n  objref: {kind: Service, name: b, apiVersion: v1}\n- name: X\n  objref: {kind: Service, name: c, apiVersion: v1}`);
   const e = fails(() => mergeVars(a, b), /var 'X' already encountered/);
   assert.is(e.field, 'vars[1]');
-  assert.equal(
+  equal(
     mergeVars(a, b.slice(0, 1)).map((v) => v.name),
     ['X', 'Y'],
   );
@@ -169,7 +170,7 @@ test('mergeVars refuses a name seen before', () => {
 test('a list field with a non-string item is an error once vars are resolved, not before', () => {
   const yaml = SVC_AND_DEPLOY.replace('command: [', 'args: ["$(PORT)", 5]\n        command: [');
   const res = resources(yaml);
-  assert.equal(resolveVars(res, [], specs), { unused: [] });
+  equal(resolveVars(res, [], specs), { unused: [] });
   const vs = vars(SVC_VARS);
   bindVars(res, vs);
   fails(() => resolveVars(res, vs, specs), /considering field 'spec\/template\/spec\/containers\/args' of Deployment dep: invalid value type/);
@@ -177,7 +178,7 @@ test('a list field with a non-string item is an error once vars are resolved, no
 
 test('parseVars: Go field matching, strictness and types', () => {
   const [v] = parseVars([{ NAME: 'A', objRef: { Kind: 'Pod', name: 'p', apiversion: 'v1' } }], { field: 'vars', strict: true });
-  assert.equal({ name: v!.name, objref: v!.objref, fieldref: v!.fieldref }, { name: 'A', objref: { kind: 'Pod', name: 'p', apiVersion: 'v1' }, fieldref: { fieldPath: 'metadata.name' } });
+  equal({ name: v!.name, objref: v!.objref, fieldref: v!.fieldref }, { name: 'A', objref: { kind: 'Pod', name: 'p', apiVersion: 'v1' }, fieldref: { fieldPath: 'metadata.name' } });
   assert.throws(() => parseVars([{ name: 'A', objref: { kind: 'Pod' }, fieldref: { path: 'x' } }], { file: 'k.yaml', field: 'vars', strict: true }), /unknown field "path"/);
   assert.is(parseVars([{ name: 'A', extra: 1 }], { field: 'vars', strict: false }).length, 1);
   assert.throws(() => parseVars([{ name: 5 }], { field: 'vars', strict: false }), /expected a string/);

@@ -16,6 +16,7 @@
 // takes the var's type (a number stays a number).
 
 import { KtsError } from '../../errors.js';
+import { newObject } from '../resource.js';
 import type { FieldSpec } from '../fieldspec/fieldspec.js';
 import { applyFieldSpec } from '../fieldspec/fieldspec.js';
 import { idOf, type Json, type JsonObject, type ResId, type Resource } from '../resource.js';
@@ -205,7 +206,7 @@ function expandField(value: Json | undefined, mapping: (name: string) => Json): 
     });
   }
   if (isObject(value)) {
-    const out: JsonObject = {};
+    const out = newObject();
     for (const [k, v] of Object.entries(value)) out[k] = typeof v === 'string' ? expandVars(v, mapping) : v;
     return out;
   }

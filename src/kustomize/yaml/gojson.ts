@@ -5,7 +5,7 @@ const GO_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&'
 function sortKeys(v: Json): Json {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (v === null || typeof v !== 'object') return v;
-  const out: { [k: string]: Json } = {};
+  const out: { [k: string]: Json } = Object.create(null);
   for (const k of Object.keys(v).sort()) out[k] = sortKeys(v[k]!);
   return out;
 }

@@ -1,0 +1,37 @@
+// The JSON model's map operations. Keys come from user input, and kustomize treats `__proto__`,
+// `constructor` and `prototype` as ordinary field names: maps made here have no prototype, reads
+// see own properties only, and a write never reaches Object.prototype, whatever kind of object
+// (reader output, a clone, a literal) holds the data.
+
+import { newObject, type Json, type JsonObject } from './resource.js';
+
+/** A map of these entries, in order (later repeats win). */
+export function mapOf(entries: Iterable<readonly [string, Json]>): JsonObject {
+  const out = newObject();
+  for (const [k, v] of entries) out[k] = v;
+  return out;
+}
+
+export function isMap(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `obj[key]` when `obj` has it as its own field. */
+export function own(obj: JsonObject, key: string): Json | undefined {
+  return Object.hasOwn(obj, key) ? obj[key] : undefined;
+}
+
+/** `obj[key] = value`, an own field even for `__proto__` on an object that has a prototype. */
+export function setKey(obj: JsonObject, key: string, value: Json): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+}
+
+/** A deep copy made of prototype-less maps. */
+export function cloneJson<T extends Json>(v: T): T {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.map(cloneJson) as T;
+  const out = newObject();
+  for (const k of Object.keys(v)) out[k] = cloneJson(v[k]!);
+  return out as T;
+}
