@@ -38,7 +38,7 @@ export async function benchApply(): Promise<{ firstMs: number; reapplyMs: number
     const resources = objects();
     const run = async (expect: string) => {
       const start = performance.now();
-      const { report, error } = await applyEnvironment(client, { env: 'bench', resources, toolingVersion: version, progress: quietProgress(process.stderr) });
+      const { report, error } = await applyEnvironment(client, { app: 'bench', env: 'bench', resources, toolingVersion: version, progress: quietProgress(process.stderr) });
       const ms = performance.now() - start;
       if (error) throw error;
       const wrong = report.objects.filter((o) => o.action !== expect);

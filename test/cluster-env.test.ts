@@ -8,8 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JsonObject } from '../src/kustomize/resource.js';
-import { ANNOTATION_DEPLOYED_AT, previewLabels } from '../src/cluster/previews.js';
+import { parentFor, parentObject, PARENT_FIELD_MANAGER } from '../src/cluster/applyset.js';
+import { connect } from '../src/cluster/client.js';
+import { ANNOTATION_DEPLOYED_AT, ENV_FIELD_MANAGER, previewLabels } from '../src/cluster/previews.js';
 import { scenarios } from './cluster-scenario.js';
 import { hasProgram, ktsAsync } from './helpers/cli.js';
 import { startKubeServer } from './kube/server.js';
@@ -21,15 +22,23 @@ const kts = (...args: string[]) => ktsAsync(args, { env });
 const context = ['--commit', '0123456789abcdef0123456789abcdef01234567', '--build', '42'];
 
 const H = 3_600_000;
-const seededPreview = (name: string, envName: string, branch: string, deployedHoursAgo: number): JsonObject => ({
-  apiVersion: 'v1',
-  kind: 'Namespace',
-  metadata: {
-    name,
-    labels: previewLabels(envName, branch.replace(/[^a-z0-9]+/g, '-')),
-    annotations: { 'kts.dev/branch-name': branch, [ANNOTATION_DEPLOYED_AT]: new Date(Date.now() - deployedHoursAgo * H).toISOString() },
-  },
-});
+const client = await connect({ kubeconfig: kube.kubeconfigPath });
+/** A preview as env up leaves it (namespace applied by kts-env, our ApplySet parent inside), deployed some hours ago. */
+async function seedPreviews(...previews: [name: string, envName: string, branch: string, deployedHoursAgo: number][]): Promise<void> {
+  for (const [name, envName, branch, deployedHoursAgo] of previews) {
+    const ns = {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name,
+        labels: previewLabels('shop', envName, branch.replace(/[^a-z0-9]+/g, '-')),
+        annotations: { 'kts.dev/branch-name': branch, [ANNOTATION_DEPLOYED_AT]: new Date(Date.now() - deployedHoursAgo * H).toISOString() },
+      },
+    };
+    await client.apply(ns, { fieldManager: ENV_FIELD_MANAGER });
+    await client.apply(parentObject(parentFor('shop', envName, name), '0.0.0', [], []), { fieldManager: PARENT_FIELD_MANAGER });
+  }
+}
 const exists = (name: string) => kube.get('v1', 'Namespace', undefined, name) !== undefined;
 const nsMeta = (name: string) => kube.get('v1', 'Namespace', undefined, name)?.metadata as { labels: Record<string, string>; annotations: Record<string, string> } | undefined;
 
@@ -47,7 +56,7 @@ const lifecycle = scenario(async () => {
   const reUp = await kts('env', 'up', 'branch', '--branch', 'feature/login', ...context, '--json');
   const down = await kts('env', 'down', 'branch', '--branch', 'feature/login');
   const goneAfterDown = loginNs ? !exists(loginNs) : false;
-  const downAgain = await kts('env', 'down', 'branch', '--branch', 'feature/login');
+  const downAgain = await kts('env', 'down', 'branch', '--branch', 'feature/login', ...context);
   return { upA, upB, list, namespaces, objectsInA, reUp, down, goneAfterDown, downAgain, loginNs };
 });
 
@@ -67,13 +76,7 @@ const refusals = scenario(async () => {
 });
 
 const gc = scenario(async () => {
-  kube.seed(
-    seededPreview('gc-old', 'gcenv', 'feature/old', 100),
-    seededPreview('gc-mid', 'gcenv', 'feature/mid', 30),
-    seededPreview('gc-new', 'gcenv', 'feature/new', 2),
-    seededPreview('gc-newest', 'gcenv', 'main', 1),
-    seededPreview('gc-other-env', 'otherenv', 'feature/old', 500),
-  );
+  await seedPreviews(['gc-old', 'gcenv', 'feature/old', 100], ['gc-mid', 'gcenv', 'feature/mid', 30], ['gc-new', 'gcenv', 'feature/new', 2], ['gc-newest', 'gcenv', 'main', 1], ['gc-other-env', 'otherenv', 'feature/old', 500]);
   const usage = await kts('env', 'gc', 'gcenv');
   const byAge = await kts('env', 'gc', 'gcenv', '--max-age', '72h', '--json');
   const afterAge = ['gc-old', 'gc-mid', 'gc-new', 'gc-newest'].filter(exists);
@@ -86,7 +89,7 @@ const gc = scenario(async () => {
 
 const git = scenario(async () => {
   if (!hasProgram('git')) return undefined;
-  kube.seed(seededPreview('git-main', 'gitenv', 'main', 1), seededPreview('git-live', 'gitenv', 'feature/live', 1), seededPreview('git-gone', 'gitenv', 'feature/gone', 1));
+  await seedPreviews(['git-main', 'gitenv', 'main', 1], ['git-live', 'gitenv', 'feature/live', 1], ['git-gone', 'gitenv', 'feature/gone', 1]);
   const repo = join(dir, 'repo');
   const g = (...args: string[]) => execFileSync('git', args, { cwd: repo, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
   execFileSync('git', ['init', '-q', '-b', 'main', repo]);
@@ -118,14 +121,14 @@ test('env up takes the branch from the CI context when --branch is not given', a
   assert.is(up.code, 0, up.stderr);
   const preview = previews.find((p) => p.branch === 'feature/from-ci');
   assert.ok(preview, JSON.stringify(previews));
-  assert.match(preview!.namespace, /^preview-feature-from-ci-[0-9a-f]{10}$/);
+  assert.match(preview!.namespace, /^preview-feature-from-ci-[a-z2-7]{20}$/);
 });
 
 test('env up labels the preview namespace, applies the render with its quota; list shows it; down deletes it', async () => {
   const r = await lifecycle();
   assert.is(r.upA.code, 0, r.upA.stderr);
   assert.is(r.upB.code, 0, r.upB.stderr);
-  assert.match(r.upA.stdout, /namespace preview-feature-login-[0-9a-f]{10} ready for branch \(branch feature\/login\)/);
+  assert.match(r.upA.stdout, /namespace preview-feature-login-[a-z2-7]{20} ready for branch \(branch feature\/login\)/);
   assert.match(r.upA.stdout, /rolled out/);
   assert.is(r.namespaces.length, 2, r.list.stdout);
   const login = r.loginNs!;
@@ -146,7 +149,7 @@ test('env up labels the preview namespace, applies the render with its quota; li
   assert.match(r.down.stdout, new RegExp(`namespace ${login} deleted`));
   assert.ok(r.goneAfterDown, 'down waits until the namespace is gone');
   assert.is(r.downAgain.code, 0);
-  assert.match(r.downAgain.stdout, /there is no preview of branch for branch feature\/login; nothing to delete/);
+  assert.match(r.downAgain.stdout, new RegExp(`there is no preview of branch for branch feature/login \\(namespace ${login}\\); nothing to delete`));
   const main = r.namespaces.find((n) => n !== login)!;
   assert.is(nsMeta(main)!.labels['kts.dev/preview'], 'true');
   assert.ok(nsMeta(main)!.annotations[ANNOTATION_DEPLOYED_AT]);
@@ -159,7 +162,7 @@ test('system, unlabeled and non-preview namespaces are refused even when named e
   assert.match(runs[1]!.stderr, /namespace kube-system is a system namespace/);
   assert.match(runs[2]!.stderr, /namespace default is a system namespace/);
   assert.match(runs[3]!.stderr, /namespace plain is not a kts preview/);
-  assert.match(runs[4]!.stderr, /namespace shop is not a kts preview \(missing label kts.dev\/preview\)/);
+  assert.match(runs[4]!.stderr, /namespace shop is not a kts preview \(missing labels kts.dev\/app, kts.dev\/preview\)/);
   assert.equal(survivors, ['kube-system', 'default', 'plain', 'shop']);
 });
 

@@ -34,11 +34,11 @@ if (!kubectlAvailable) {
 
   const foreignTakeover = scenario(async () => {
     const applied = await ktsAsync(['apply', 'web', '-f', file('web.yaml', [ns('web'), cm('web', 'a'), cm('web', 'b')])], { env });
-    const id = applySetId('kts-applyset-web', 'web', 'Secret', '');
+    const id = applySetId('kts-applyset.shop.web', 'web', 'Secret', '');
     const [parents, members, takeover] = await Promise.all([
       kubectl(kube, ['get', 'secrets', '-n', 'web', '-l', `applyset.kubernetes.io/id=${id}`, '-o', 'name']),
       kubectl(kube, ['get', 'configmaps', '-n', 'web', '-l', `applyset.kubernetes.io/part-of=${id}`, '-o', 'name']),
-      kubectl(kube, ['apply', '-n', 'web', '--server-side', '--prune', '--applyset=kts-applyset-web', '-f', file('takeover.yaml', [cm('web', 'a')])], { env: applysetEnv }),
+      kubectl(kube, ['apply', '-n', 'web', '--server-side', '--prune', '--applyset=kts-applyset.shop.web', '-f', file('takeover.yaml', [cm('web', 'a')])], { env: applysetEnv }),
     ]);
     return { applied, parents, members, takeover };
   });
@@ -46,8 +46,8 @@ if (!kubectlAvailable) {
   const kubectlSet = scenario(async () => {
     // The parent's namespace has to exist before kubectl looks the parent up in it.
     const nsMade = await kubectl(kube, ['apply', '--server-side', '-f', file('probe-ns.yaml', [ns('probe')])]);
-    const made = await kubectl(kube, ['apply', '-n', 'probe', '--server-side', '--prune', '--applyset=kts-applyset-probe', '-f', file('probe.yaml', [cm('probe', 'x')])], { env: applysetEnv });
-    const parent = kube.get('v1', 'Secret', 'probe', 'kts-applyset-probe');
+    const made = await kubectl(kube, ['apply', '-n', 'probe', '--server-side', '--prune', '--applyset=kts-applyset.shop.probe', '-f', file('probe.yaml', [cm('probe', 'x')])], { env: applysetEnv });
+    const parent = kube.get('v1', 'Secret', 'probe', 'kts-applyset.shop.probe');
     const refused = await ktsAsync(['apply', 'probe', '-n', 'probe', '-f', file('probe2.yaml', [cm('probe', 'y')])], { env });
     return { nsMade, made, parent, refused };
   });
@@ -72,7 +72,7 @@ if (!kubectlAvailable) {
   test('kubectl finds our parent and members by label and will not take over a kts set', async () => {
     const { applied, parents, members, takeover } = await foreignTakeover();
     assert.is(applied.code, 0, applied.stderr);
-    assert.is(parents.stdout.trim(), 'secret/kts-applyset-web', parents.stderr);
+    assert.is(parents.stdout.trim(), 'secret/kts-applyset.shop.web', parents.stderr);
     assert.equal(members.stdout.trim().split('\n').sort(), ['configmap/a', 'configmap/b']);
     assert.is.not(takeover.code, 0);
     assert.match(takeover.stderr, /managed by tooling "kts" instead of "kubectl"/);
@@ -83,9 +83,9 @@ if (!kubectlAvailable) {
     const { nsMade, made, parent, refused } = await kubectlSet();
     assert.is(nsMade.code, 0, nsMade.stderr);
     assert.is(made.code, 0, made.stderr);
-    assert.is((parent!.metadata as { labels: Record<string, string> }).labels['applyset.kubernetes.io/id'], applySetId('kts-applyset-probe', 'probe', 'Secret', ''));
+    assert.is((parent!.metadata as { labels: Record<string, string> }).labels['applyset.kubernetes.io/id'], applySetId('kts-applyset.shop.probe', 'probe', 'Secret', ''));
     assert.is(refused.code, 1);
-    assert.match(refused.stderr, /ApplySet parent Secret probe\/kts-applyset-probe is managed by tooling "kubectl", not "kts"; refusing to apply/);
+    assert.match(refused.stderr, /ApplySet parent Secret probe\/kts-applyset\.shop\.probe is managed by tooling "kubectl", not "kts"; refusing to apply/);
     assert.is(kube.get('v1', 'ConfigMap', 'probe', 'y'), undefined);
   });
 

@@ -135,14 +135,17 @@ const partial = scenario(async () => {
 
 const conflict = scenario(async () => {
   kube.seed(ns('conflict'), cm('conflict', 'cfg', { A: 'theirs' }));
-  const refused = await apply('conflict', [ns('conflict'), cm('conflict', 'cfg', { A: 'ours' })]);
-  const forced = await apply('conflict', [ns('conflict'), cm('conflict', 'cfg', { A: 'ours' })], '--force-conflicts');
-  return { refused, forced };
+  const notOurs = await apply('conflict', [ns('conflict'), cm('conflict', 'cfg', { A: 'ours' })]);
+  const untouched = kube.get('v1', 'ConfigMap', 'conflict', 'cfg')!.data;
+  const refused = await apply('conflict', [ns('conflict'), cm('conflict', 'cfg', { A: 'ours' })], '--adopt');
+  const forced = await apply('conflict', [ns('conflict'), cm('conflict', 'cfg', { A: 'ours' })], '--adopt', '--force-conflicts');
+  const again = await apply('conflict', [ns('conflict'), cm('conflict', 'cfg', { A: 'ours' })]);
+  return { notOurs, untouched, refused, forced, again };
 });
 
 const dry = scenario(async () => {
   kube.seed(ns('dry'));
-  const json = await applyJson('dry', [ns('dry'), cm('dry', 'a'), deploy('dry', 'web')], '--dry-run=server', '--prune');
+  const json = await applyJson('dry', [ns('dry'), cm('dry', 'a'), deploy('dry', 'web')], '--dry-run=server', '--prune', '--adopt');
   const writes = kube.requests.filter((r) => inNs('dry')(r) && ['patch', 'delete', 'create', 'update'].includes(r.verb ?? '') && r.query.dryRun !== 'All');
   return { json, writes };
 });
@@ -153,10 +156,14 @@ const job = (namespace: string, image: string): JsonObject => ({
   metadata: { name: 'tests', namespace },
   spec: { backoffLimit: 0, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'tests', image }] } } },
 });
+const moved = (namespace: string): JsonObject => {
+  const d = deploy(namespace, 'web') as { spec: { selector: { matchLabels: Record<string, string> } } };
+  return { ...d, spec: { ...d.spec, selector: { matchLabels: { app: 'web', tier: 'front' } } } } as unknown as JsonObject;
+};
 const immutable = scenario(async () => {
-  const first = await apply('jobs', [ns('jobs'), job('jobs', 'tests:1')], '--wait', '--timeout', '30s');
-  const refused = await apply('jobs', [ns('jobs'), job('jobs', 'tests:2')]);
-  const recreated = await applyJson('jobs', [ns('jobs'), job('jobs', 'tests:2')], '--recreate-immutable', '--wait', '--timeout', '30s');
+  const first = await apply('jobs', [ns('jobs'), job('jobs', 'tests:1'), deploy('jobs', 'web')], '--wait', '--timeout', '30s');
+  const recreated = await applyJson('jobs', [ns('jobs'), job('jobs', 'tests:2'), deploy('jobs', 'web')], '--wait', '--timeout', '30s');
+  const refused = await apply('jobs', [ns('jobs'), job('jobs', 'tests:2'), moved('jobs')]);
   return { first, refused, recreated };
 });
 
@@ -210,8 +217,8 @@ test('apply creates everything in dependency order as ApplySet members; a re-app
   const order = patches.map((p) => p.resource);
   assert.ok(order.indexOf('namespaces') < order.indexOf('secrets') && order.indexOf('configmaps') < order.indexOf('deployments'), order.join(','));
 
-  const id = applySetId('kts-applyset-shop', 'shop', 'Secret', '');
-  const parent = kube.get('v1', 'Secret', 'shop', 'kts-applyset-shop')!;
+  const id = applySetId('kts-applyset.shop.shop', 'shop', 'Secret', '');
+  const parent = kube.get('v1', 'Secret', 'shop', 'kts-applyset.shop.shop')!;
   const meta = parent.metadata as { labels: Record<string, string>; annotations: Record<string, string> };
   assert.is(meta.labels['applyset.kubernetes.io/id'], id);
   assert.is(meta.annotations['applyset.kubernetes.io/contains-group-kinds'], 'ConfigMap,Deployment.apps,Namespace,Secret,Service');
@@ -235,7 +242,7 @@ test('a changed object is configured; --prune deletes removed members and nothin
   assert.is(kube.get('v1', 'Service', 'prune', 'web'), undefined);
   assert.ok(kube.get('v1', 'ConfigMap', 'prune', 'hand-made'), 'non-members are never pruned');
   assert.ok(kube.get('v1', 'ConfigMap', 'prune', 'other-set'), 'members of other sets are never pruned');
-  const ann = (kube.get('v1', 'Secret', 'prune', 'kts-applyset-prune')!.metadata as { annotations: Record<string, string> }).annotations;
+  const ann = (kube.get('v1', 'Secret', 'prune', 'kts-applyset.shop.prune')!.metadata as { annotations: Record<string, string> }).annotations;
   assert.is(ann['applyset.kubernetes.io/contains-group-kinds'], 'ConfigMap,Namespace');
 });
 
@@ -290,12 +297,16 @@ test('a partly failed apply is reported, stops before later stages, and a re-run
   assert.equal(actions(rerun.report), { 'Namespace/partial': 'unchanged', 'ConfigMap/a': 'unchanged', 'ConfigMap/b': 'created', 'Deployment/web': 'created' });
 });
 
-test('a field owned by another manager is a conflict naming field and manager; --force-conflicts takes it', async () => {
-  const { refused, forced } = await conflict();
+test('an existing object kts did not create is refused; --adopt takes it, a field of another manager is a conflict; --force-conflicts takes it', async () => {
+  const { notOurs, untouched, refused, forced, again } = await conflict();
+  assert.is(notOurs.code, 1);
+  assert.match(notOurs.stderr, /^kts: 2 object\(s\) of the render exist but were not created by this ApplySet \(v1 Namespace conflict, v1 ConfigMap conflict\/cfg\); refusing to take them over \(pass --adopt/);
+  assert.equal(untouched, { A: 'theirs' }, 'nothing changed');
   assert.is(refused.code, 1);
   assert.match(refused.stderr, /v1 ConfigMap conflict\/cfg: conflict: \.data\.A is owned by field manager "test-seed" \(re-run with --force-conflicts/);
   assert.is(forced.code, 0, forced.stderr);
   assert.equal(kube.get('v1', 'ConfigMap', 'conflict', 'cfg')!.data, { A: 'ours' });
+  assert.is(again.code, 0, 'adopted objects are members from then on');
 });
 
 test('--dry-run=server changes nothing and says so', async () => {
@@ -306,12 +317,13 @@ test('--dry-run=server changes nothing and says so', async () => {
   assert.is(kube.get('v1', 'ConfigMap', 'dry', 'a'), undefined);
 });
 
-test('a Job whose template changed is refused with a hint, and recreated with --recreate-immutable', async () => {
+test('a member Job whose template changed is recreated without flags; another immutable field is one short line naming it', async () => {
   const { first, refused, recreated } = await immutable();
   assert.is(first.code, 0, first.stderr);
   assert.match(first.stdout, /batch\/v1 Job jobs\/tests complete/);
   assert.is(refused.code, 1);
-  assert.match(refused.stderr, /batch\/v1 Job jobs\/tests: .*field is immutable.*re-run with --recreate-immutable/, refused.stderr);
+  assert.match(refused.stderr, /^kts: 1 of 2 objects in stage 'workloads' failed \(first: apps\/v1 Deployment jobs\/web: field is immutable: spec.selector; re-run with --recreate-immutable to delete and recreate it\)/, refused.stderr);
+  assert.ok(refused.stderr.length < 300, `one short line: ${refused.stderr}`);
   assert.is(recreated.code, 0, recreated.stderr);
   assert.equal(recreated.report.objects.find((o) => o.kind === 'Job'), { apiVersion: 'batch/v1', kind: 'Job', namespace: 'jobs', name: 'tests', action: 'created', note: 'recreated: spec.template cannot change' });
   const live = kube.get('batch/v1', 'Job', 'jobs', 'tests')!;
@@ -337,7 +349,7 @@ test('--context picks a context from a merged KUBECONFIG list and its namespace 
   const { chosen, unknown } = await contexts();
   assert.is(chosen.code, 0, chosen.stderr);
   assert.match(chosen.stdout, /v1 ConfigMap ctx-ns\/from-context created/);
-  assert.ok(kube.get('v1', 'Secret', 'ctx-ns', 'kts-applyset-ctx'), 'the parent lives in the context namespace');
+  assert.ok(kube.get('v1', 'Secret', 'ctx-ns', 'kts-applyset.shop.ctx'), 'the parent lives in the context namespace');
   assert.is(unknown.code, 1);
   assert.match(unknown.stderr, /--context: context 'nope' not found \(have: kube-test, alt\)/);
 });

@@ -33,7 +33,7 @@ test('markdown diff of a realistic change to the example app matches the golden 
   try {
     const nginx = join(after, 'bases', 'app', 'nginx.conf');
     writeFileSync(nginx, readFileSync(nginx, 'utf8').replace('  client_max_body_size 20m;\n', '  client_max_body_size 50m;\n  gzip on;\n'));
-    const pg = join(after, 'bases', 'postgres', 'kustomization.yaml');
+    const pg = join(after, 'bases', 'postgres', 'credentials', 'kustomization.yaml');
     writeFileSync(pg, readFileSync(pg, 'utf8').replace('password=shop-ci-only', 'password=rotated-ci-only'));
 
     const changes = computeChanges(

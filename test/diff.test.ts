@@ -80,7 +80,7 @@ test('against the repo: a change, a removal and a masked secret change', async (
   const r = await diffRepo('--color', 'never');
   assert.is(r.code, 1, r.stderr);
   assert.match(r.stdout, /0 added, 2 changed, 1 removed, 1 unchanged/);
-  assert.match(r.stdout, /  - v1 Service ci-feature-diff-[0-9a-f]+\/web/);
+  assert.match(r.stdout, /  - v1 Service ci-feature-diff-[a-z2-7]+\/web/);
   assert.match(r.stdout, /-  MODE: fast\n\+  MODE: slow/);
   assert.match(r.stdout, /-  PASSWORD: '\*\*\* \(before\)'\n\+  PASSWORD: '\*\*\* \(after\)'/);
   noSecrets(r);

@@ -87,7 +87,7 @@ test('kts context --field prints one value for shell scripts', () => {
   const image = kts([...args, '--field', 'image shop/web'], { env: noCiEnv });
   assert.equal([image.code, image.stdout, image.stderr], [0, 'registry.example.com/shop/web:3.9-0123456\n', '']);
   const ns = kts([...args, '--field', 'namespace'], { env: noCiEnv });
-  assert.match(ns.stdout, /^preview-feature-x-[0-9a-f]{10}\n$/);
+  assert.match(ns.stdout, /^preview-feature-x-[a-z2-7]{20}\n$/);
   const bad = kts([...args, '--field', 'nope'], { env: noCiEnv });
   assert.is(bad.code, 1);
   assert.match(bad.stderr, /no field 'nope' \(fields: environment, provider, branch, slug/);
@@ -102,7 +102,7 @@ test('npm start scenario: kts render ci without CI variables uses the checkout, 
   assert.is(bare.code, 0, bare.stderr);
   assert.match(bare.stderr, /warning: no CI context for branch, commit, build: using placeholders/);
   assert.match(bare.stdout, /namespace: ci-local\n/);
-  assert.match(bare.stdout, /kts.dev\/commit: "?0000000000000000000000000000000000000000"?\n/);
+  assert.match(bare.stdout, /kts.dev\/branch-name: local\n/);
 });
 
 test('kts validate lists every problem and exits 1', () => {
@@ -183,7 +183,7 @@ test('bad input: schema errors name kts.yaml and the field; usage errors exit 2'
   assert.is(kts(['render', 'ci', '--nope']).code, 2);
   const unknown = kts(['render', 'staging'], { env: noCiEnv });
   assert.is(unknown.code, 1);
-  assert.match(unknown.stderr, /unknown environment 'staging'.*environments: ci, branch, branch-shared, production/);
+  assert.match(unknown.stderr, /unknown environment 'staging'.*environments: ci, branch, branch-shared, shared-services, production/);
 });
 
 test.run();

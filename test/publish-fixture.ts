@@ -48,6 +48,7 @@ spec:
 const files: Record<string, string> = {
   'kts.yaml': `apiVersion: kts.dev/v1alpha1
 kind: Environments
+app: shop
 major: "1"
 domain: example.test
 images:

@@ -17,7 +17,7 @@ if (!haveGit) console.log('skipping test/publish.test.ts: the git CLI is not ins
 
 const SHA1 = 'abcdef1234567890abcdef1234567890abcdef12';
 const SHA2 = '1234567abcdef1234567abcdef1234567abcdef1';
-const SLUG = 'feature-x-217d2bf51f'; // branchSlug('feature/x')
+const SLUG = 'feature-x-ef6sx5i7c3u5ysncfbui'; // branchSlug('feature/x')
 const FOLDER = `ci/${SLUG}`;
 
 let server: GitServer;

@@ -9,7 +9,9 @@ const HELP = `usage: kts apply ENV [flags]
 
 Server-side applies the rendered environment ENV (field manager "kts") in dependency order:
 namespaces and CRDs, RBAC/quotas/limits, configuration, services, workloads, the rest. Membership is recorded as
-a KEP-3659 ApplySet (parent: Secret kts-applyset-ENV in the environment's namespace).
+a KEP-3659 ApplySet (parent: Secret kts-applyset.APP.ENV in the environment's namespace, which also records
+the build's commit and number). An existing object that is not a member of the set is never taken over
+unless --adopt; a member Job whose template changed (a new build) is deleted and recreated.
 
 Flags:
   -f, --file PATH        apply these rendered manifests instead of rendering ENV: a file, '-' for
@@ -17,6 +19,8 @@ Flags:
   -n, --namespace NS     namespace of the ApplySet parent and of objects without one (default: the
                          environment's namespace, the render's only namespace, the context's)
   --dry-run=server       let the server validate everything, change nothing
+  --app NAME             the application (default: kts.yaml app; required)
+  --adopt                take over existing objects of the render that this ApplySet did not create
   --force-conflicts      take over fields another field manager owns
   --recreate-immutable   delete and recreate members whose changed fields cannot be updated (a Job's
                          template on a new build, a StatefulSet's volumeClaimTemplates)
@@ -46,6 +50,8 @@ export const command: Command = {
         namespace: { type: 'string', short: 'n' },
         'dry-run': { type: 'string' },
         'force-conflicts': { type: 'boolean' },
+        app: { type: 'string' },
+        adopt: { type: 'boolean' },
         'recreate-immutable': { type: 'boolean' },
         prune: { type: 'boolean' },
         'allow-empty': { type: 'boolean' },
@@ -60,7 +66,7 @@ export const command: Command = {
     if (!parsed) return 0;
     const { values, positionals } = parsed;
     if (positionals.length !== 1) throw new UsageError('apply: expected exactly one ENV argument (see kts apply --help)');
-    const env = positionals[0]!;
+    let env = positionals[0]!;
     const dryRun = values['dry-run'];
     if (dryRun !== undefined && dryRun !== 'server') throw new UsageError(`apply: --dry-run supports only 'server' (got '${dryRun}')`);
     const timeoutMs = durationFlag(values.timeout, '--timeout', 5 * 60_000);
@@ -68,6 +74,8 @@ export const command: Command = {
 
     let resources: Resource[];
     let namespace = values.namespace;
+    let app: string | undefined;
+    let record: Record<string, string> | undefined;
     let source: string | undefined;
     if (values.file !== undefined && values['from-repo']) throw new UsageError('apply: -f and --from-repo are alternatives');
     if (values.file !== undefined) {
@@ -81,9 +89,19 @@ export const command: Command = {
       source = published.description;
     } else {
       const { renderFromFlags } = await import('../env/flags.js');
+      const { requireApp } = await import('../env/config.js');
       const rendered = await renderFromFlags(env, values);
       resources = rendered.resources;
       namespace ??= rendered.namespace;
+      app = requireApp(values.app, rendered.config.app, rendered.config.configFile);
+      // The environment's name, not the argument (`overlays/ci` is the environment ci).
+      env = rendered.envName;
+      record = rendered.plan.record;
+    }
+
+    if (app === undefined) {
+      const { projectApp } = await import('../env/config.js');
+      app = projectApp({ cwd: process.cwd(), configFile: values.config, app: values.app });
     }
 
     const { applyEnvironment, checkEmptyRender } = await import('../cluster/apply.js');
@@ -97,7 +115,10 @@ export const command: Command = {
       onRetry: (what, retry, delay) => progress.warn(`${what}; retry ${retry} in ${delay} ms`),
     });
     const outcome = await applyEnvironment(client, {
+      app,
       env,
+      record,
+      adopt: values.adopt,
       resources,
       namespace,
       source,

@@ -90,8 +90,10 @@ async function run(argv: string[]): Promise<number> {
       import('../cluster/flags.js'),
       import('../diff/cluster.js'),
     ]);
+    const { projectApp, requireApp } = await import('../env/config.js');
+    const app = 'config' in rendered ? requireApp(undefined, rendered.config.app, rendered.config.configFile) : projectApp({ cwd: process.cwd(), configFile: values.config });
     const client = await connect(connectOptionsFrom(values));
-    const sides = await clusterSides(client, rendered.envName, rendered.resources, { namespace: values.namespace ?? rendered.namespace, force: values['force-conflicts'] });
+    const sides = await clusterSides(client, app, rendered.envName, rendered.resources, { namespace: values.namespace ?? rendered.namespace, force: values['force-conflicts'] });
     before = sides.before;
     after = sides.after;
     problems = sides.problems;

@@ -1,30 +1,38 @@
 import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
 import { parseArgv } from './args.js';
-import { UsageError } from '../errors.js';
+import { KtsError, UsageError } from '../errors.js';
 import { clusterFlagOptions, clusterFlagsHelp, connectOptionsFrom, durationFlag, positiveInt } from '../cluster/flags.js';
 import { redactUrl } from '../net/redact.js';
 
-const HELP = `usage: kts env up ENV [--branch BRANCH] [flags]   create/label the preview namespace, apply the render (with prune);
-                                                  the branch defaults to the CI context, as for kts render
-       kts env down [ENV] (--branch BRANCH | --namespace NS) [--timeout 5m]
-                                                  delete a preview namespace and wait until it is gone
-       kts env list [ENV] [--json]                 every preview: branch, commit, build, age, last deploy
+const HELP = `usage: kts env up ENV [context flags] [flags]   create the preview namespace (or find it ours), apply the
+                                                  render (with prune); branch, commit, build from the CI context
+       kts env down ENV [context flags] [--timeout 5m]
+                                                  run the environment's teardown, delete the branch's preview
+                                                  namespace and wait until it is gone (same context as env up)
+       kts env down --namespace NS [ENV]          the same for a namespace named explicitly
+       kts env list [ENV] [--all-apps] [--json]    this app's previews: branch, commit, build, age, last deploy
        kts env gc [ENV] [--max-age 72h] [--max-envs N] [--keep BRANCH]... [--keep-from-git REMOTE] [--dry-run]
-                                                  delete previews whose branch is gone (only when --keep or
-                                                  --keep-from-git says which exist), not deployed within
-                                                  --max-age, or the oldest beyond --max-envs
+                                                  delete this app's previews whose branch is gone (only when
+                                                  --keep or --keep-from-git says which exist), not deployed
+                                                  within --max-age, or the oldest beyond --max-envs
 
-Only namespaces labeled as kts previews (app.kubernetes.io/managed-by=kts, kts.dev/environment,
-kts.dev/branch, kts.dev/preview=true) are ever touched; kube-system, default and unlabeled
-namespaces are refused even when named explicitly.
+Every command acts for one application, kts.yaml 'app' (or --app NAME), and only ever sees its
+previews. A preview namespace is deleted only with proof that kts env up made it for this app:
+its preview labels applied by field manager kts-env and our ApplySet parent inside it. env up
+refuses a namespace of another app or branch, or of nobody we know; a namespace still
+terminating is waited for (--timeout) and created afresh. kube-system and default are never touched.
 
 env up flags: --wait, --timeout DURATION, --force-conflicts, --recreate-immutable, --dry-run=server,
   --concurrency N, --json (see kts apply --help)
+Context flags (up, down): --branch --commit --build --tag --image --domain --config (see kts render --help)
+  --app NAME           the application (default: kts.yaml app)
 ${clusterFlagsHelp}`;
 
 const common = {
   ...clusterFlagOptions,
+  app: { type: 'string' },
+  config: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -73,15 +81,18 @@ async function up(argv: string[]): Promise<number> {
   const rendered = await renderFromFlags(positionals[0]!, values);
   // The branch may come from the CI context like every other value, but a preview is never made for a placeholder.
   if (rendered.context.placeholders.includes('branch')) throw new UsageError('env up: no branch known: pass --branch BRANCH (or run in CI, or in a git checkout)');
+  const { requireApp } = await import('../env/config.js');
+  const app = requireApp(values.app as string | undefined, rendered.config.app, rendered.config.configFile);
   const { envUp } = await import('../cluster/envs.js');
   const { version } = await import('../version.js');
   const { report, progress, client } = await tools(values);
   const outcome = await envUp(client, {
+    app,
     env: rendered.envName,
     namespace: rendered.namespace,
     perBranchNamespace: Boolean(rendered.config.namespacePrefix) && !rendered.config.namespace,
     labels: rendered.plan.labels,
-    annotations: rendered.plan.annotations,
+    record: rendered.plan.record,
     resources: rendered.resources,
     dryRun: dryRun === 'server',
     force: Boolean(values['force-conflicts']),
@@ -95,17 +106,42 @@ async function up(argv: string[]): Promise<number> {
   return report.finishApply(outcome, Boolean(values.json), progress);
 }
 
+/** The teardown env down/gc run before deleting a namespace. */
+async function teardownFor(client: Awaited<ReturnType<typeof tools>>['client'], app: string, values: Record<string, unknown>, timeoutMs: number, progress: Awaited<ReturnType<typeof tools>>['progress']) {
+  const { renderedTeardown } = await import('../cluster/teardown.js');
+  const { version } = await import('../version.js');
+  return renderedTeardown(client, { app, configFile: values.config as string | undefined, timeoutMs, toolingVersion: version, progress });
+}
+
 async function down(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { ...common, branch: { type: 'string' }, namespace: { type: 'string', short: 'n' }, timeout: { type: 'string' } });
+  const { contextFlagOptions } = await import('../env/flags.js');
+  const { values, positionals } = parse(argv, { ...common, ...contextFlagOptions, namespace: { type: 'string', short: 'n' }, timeout: { type: 'string' } });
   const env = atMostOne(positionals, 'down');
-  if (!values.branch === !values.namespace) throw new UsageError('env down: give either --branch BRANCH or --namespace NS');
+  if (!env && !values.namespace) throw new UsageError('env down: give the ENV (the branch comes from the CI context or --branch) or --namespace NS');
   const timeoutMs = durationFlag(values.timeout, '--timeout', 5 * 60_000);
+  const { projectApp, requireApp } = await import('../env/config.js');
+  let namespace = values.namespace as string | undefined;
+  let branch: string | undefined;
+  let app: string;
+  if (namespace) {
+    app = projectApp({ cwd: process.cwd(), configFile: values.config as string | undefined, app: values.app as string | undefined });
+  } else {
+    // Exactly the context env up resolves, so `post { always { kts env down ci } }` finds the same namespace.
+    const { contextFlagsFrom } = await import('../env/flags.js');
+    const { resolveRender } = await import('../env/render.js');
+    const { flags, configFile } = contextFlagsFrom(values);
+    const resolved = resolveRender({ env: env!, flags, configFile });
+    if (resolved.context.placeholders.includes('branch')) throw new UsageError('env down: no branch known: pass --branch BRANCH (or run in CI, or in a git checkout)');
+    if (!resolved.plan.namespace || !resolved.config.namespacePrefix) throw new KtsError('env-not-preview', `environment '${resolved.envName}' has no per-branch namespace; env down is for previews`);
+    app = requireApp(values.app as string | undefined, resolved.config.app, resolved.config.configFile);
+    namespace = resolved.plan.namespace;
+    branch = resolved.context.branch;
+  }
   const { envDown } = await import('../cluster/envs.js');
   const { progress, client } = await tools(values);
-  const branch = values.branch as string | undefined;
-  const namespace = values.namespace as string | undefined;
-  const gone = await envDown(client, { env, branch, namespace, timeoutMs, progress });
-  const what = namespace ? `namespace ${namespace}` : `preview${env ? ` of ${env}` : ''} for branch ${branch}`;
+  const teardown = await teardownFor(client, app, values, timeoutMs, progress);
+  const gone = await envDown(client, { app, env, branch, namespace, timeoutMs, teardown, wait: true, progress });
+  const what = branch ? `preview of ${env} for branch ${branch} (namespace ${namespace})` : `namespace ${namespace}`;
   const result = gone ? { deleted: gone } : { deleted: null, message: `there is no ${what}; nothing to delete` };
   if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else progress.info(gone ? `namespace ${gone} deleted` : result.message!);
@@ -113,12 +149,14 @@ async function down(argv: string[]): Promise<number> {
 }
 
 async function list(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, common);
+  const { values, positionals } = parse(argv, { ...common, 'all-apps': { type: 'boolean' } });
   const env = atMostOne(positionals, 'list');
+  const { projectApp } = await import('../env/config.js');
+  const app = values['all-apps'] ? undefined : projectApp({ cwd: process.cwd(), configFile: values.config as string | undefined, app: values.app as string | undefined });
   const { listPreviews } = await import('../cluster/envs.js');
   const { previewTable } = await import('../cluster/previews.js');
   const { client } = await tools(values);
-  const previews = await listPreviews(client, env);
+  const previews = await listPreviews(client, app, env);
   if (values.json) {
     const iso = (t: number) => new Date(t).toISOString();
     process.stdout.write(`${JSON.stringify(previews.map((p) => ({ ...p, created: iso(p.created), lastDeploy: iso(p.lastDeploy) })), null, 2)}\n`);
@@ -138,8 +176,10 @@ async function gc(argv: string[]): Promise<number> {
     keep: { type: 'string', multiple: true },
     'keep-from-git': { type: 'string' },
     'dry-run': { type: 'boolean' },
+    timeout: { type: 'string' },
   });
   const env = atMostOne(positionals, 'gc');
+  const timeoutMs = durationFlag(values.timeout, '--timeout', 5 * 60_000);
   const maxAgeMs = values['max-age'] === undefined ? undefined : durationFlag(values['max-age'], '--max-age', 0);
   const maxEnvs = values['max-envs'] === undefined ? undefined : Number(values['max-envs']);
   if (maxEnvs !== undefined && !(Number.isInteger(maxEnvs) && maxEnvs >= 0)) throw new UsageError(`--max-envs: expected a count, got '${String(values['max-envs'])}'`);
@@ -155,15 +195,17 @@ async function gc(argv: string[]): Promise<number> {
       const { remoteBranches } = await import('../cluster/git.js');
       const branches = await remoteBranches(remote);
       if (branches.size === 0) {
-        const { KtsError } = await import('../errors.js');
         throw new KtsError('git', `git remote ${redactUrl(remote)} has no branches; refusing to treat every preview as stale`, { field: '--keep-from-git' });
       }
       for (const b of branches) liveBranches.add(b);
     }
   }
+  const { projectApp } = await import('../env/config.js');
+  const app = projectApp({ cwd: process.cwd(), configFile: values.config as string | undefined, app: values.app as string | undefined });
   const { envGc } = await import('../cluster/envs.js');
   const { progress, client } = await tools(values);
-  const result = await envGc(client, { env, maxAgeMs, maxEnvs, liveBranches, dryRun: Boolean(values['dry-run']), progress });
+  const teardown = await teardownFor(client, app, values, timeoutMs, progress);
+  const result = await envGc(client, { app, env, maxAgeMs, maxEnvs, liveBranches, dryRun: Boolean(values['dry-run']), teardown, progress });
   if (values.json) {
     const out = { deleted: result.removed.map((d) => ({ namespace: d.preview.namespace, env: d.preview.env, branch: d.preview.branch, reason: d.reason })), kept: result.kept.map((p) => p.namespace) };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

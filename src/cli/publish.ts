@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import { contextFlagOptions, contextFlagsHelp, renderFromFlags } from '../env/flags.js';
 import { placeholderWarning } from '../env/describe.js';
 import { gitopsOf } from '../env/config.js';
-import { DEFAULT_PATH_TEMPLATE, folderForRender } from '../gitops/files.js';
+import { DEFAULT_PATH_TEMPLATE, folderForRender, pathTemplate } from '../gitops/files.js';
 import { gitFlagOptions, gitFlagsHelp, gitSetup, sourceRepositoryFrom } from '../gitops/options.js';
 import { publishResources, type PublishReport } from '../gitops/publish.js';
 
@@ -19,7 +19,7 @@ A folder already holding a newer render (higher build number, else later render 
 unless --allow-older is given.
 
   --path TEMPLATE      folder for the render (default: ${DEFAULT_PATH_TEMPLATE}, or <env> for an environment
-                       with a fixed namespace such as production); placeholders <env> <branch-slug> <namespace>
+                       with a fixed namespace such as production); placeholders <app> <env> <branch-slug> <namespace>
   --source-repo URL    source repository for the metadata (default: CI variables)
   --allow-older        publish even when the folder holds a newer render: roll back by re-running an
                        older build's publish (by default the newer render wins)
@@ -54,8 +54,10 @@ export const command: Command = {
       report = await publishResources(
         rendered.resources,
         {
+          app: rendered.config.app,
           env: rendered.envName,
           folder,
+          perBranch: pathTemplate(values.path, rendered.config).includes('<branch-slug>'),
           branch: rendered.context.branch,
           commit: rendered.context.commit,
           build: rendered.context.build,

@@ -36,7 +36,7 @@ export const command: Command = {
     const folder = folderForRender(template, { ...resolved, namespace: resolved.plan.namespace });
     let report;
     try {
-      report = await unpublishFolder(folder, values.branch, setup.git, gitopsOf(resolved.config.configFile));
+      report = await unpublishFolder(folder, { app: resolved.config.app, environment: resolved.envName, branch: values.branch }, setup.git, gitopsOf(resolved.config.configFile));
     } finally {
       setup.progress.done();
     }

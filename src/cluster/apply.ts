@@ -26,6 +26,8 @@ import { crdStatus, isWaitable, rolloutStatus, type RolloutState } from './rollo
 export const FIELD_MANAGER = 'kts';
 
 export interface ApplyRequest {
+  /** The application (kts.yaml `app`): with env and namespace, it names the ApplySet. */
+  app: string;
   env: string;
   resources: Resource[];
   /** The environment's namespace; the ApplySet parent lives there (default: the render's only namespace, else the kubeconfig context's). */
@@ -34,7 +36,13 @@ export interface ApplyRequest {
   source?: string;
   dryRun?: boolean;
   force?: boolean;
-  /** Delete and recreate members whose update the server refuses because a field is immutable. */
+  /** Take over existing objects that are not members of the set (refused otherwise). */
+  adopt?: boolean;
+  /** A namespace the caller proved ours (env up's preview): the render's Namespace object of it is not adopted. */
+  ownedNamespace?: string;
+  /** Annotations recording this build (commit, build) on the ApplySet parent, once for the whole set. */
+  record?: Record<string, string>;
+  /** Delete and recreate members whose update the server refuses because a field is immutable (members' Jobs always are). */
   recreateImmutable?: boolean;
   prune?: boolean;
   allowEmpty?: boolean;
@@ -173,6 +181,32 @@ async function waitFor(
   }
 }
 
+/**
+ * Planned objects that exist in the cluster without being members of the set: someone else's, or
+ * made by hand. One list per kind and namespace, not one request per object.
+ */
+async function foreignObjects(client: KubeClient, plan: ApplyPlan, members: Map<string, JsonObject>, ownedNamespace: string | undefined, concurrency: number): Promise<ResId[]> {
+  const candidates = plan.stages.flatMap((s) => s.objects).filter((o) => !members.has(keyOf(o.id)) && !(o.id.kind === 'Namespace' && !o.id.group && o.id.name === ownedNamespace));
+  const groups = new Map<string, PlannedObject[]>();
+  for (const o of candidates) {
+    const k = `${String(o.obj.apiVersion)}|${o.id.kind}|${o.id.namespace}`;
+    groups.set(k, [...(groups.get(k) ?? []), o]);
+  }
+  const found = await mapLimit([...groups.values()], concurrency, async (objs) => {
+    const { id, obj } = objs[0]!;
+    try {
+      const existing = await client.list(String(obj.apiVersion), id.kind, id.namespace || undefined);
+      const names = new Set(existing.map((e) => String((e.metadata as JsonObject | undefined)?.name)));
+      return objs.filter((o) => names.has(o.id.name)).map((o) => o.id);
+    } catch (e) {
+      // A namespace or CRD this apply creates: nothing of that kind exists there yet.
+      if (isStatus(e, 404)) return [];
+      throw apiError(e, `listing existing ${String(obj.apiVersion)} ${id.kind}`, client.server);
+    }
+  });
+  return found.flat();
+}
+
 export async function applyEnvironment(client: KubeClient, req: ApplyRequest): Promise<ApplyOutcome> {
   const dryRun = req.dryRun ?? false;
   const concurrency = req.concurrency ?? 16;
@@ -181,7 +215,7 @@ export async function applyEnvironment(client: KubeClient, req: ApplyRequest): P
   checkEmptyRender(req.resources.length, req.prune ?? false, req.allowEmpty ?? false, req.env);
 
   const parentNamespace = req.namespace || soleNamespace(req.resources) || client.contextNamespace;
-  const parent: ApplySetParent = parentFor(req.env, parentNamespace);
+  const parent: ApplySetParent = parentFor(req.app, req.env, parentNamespace);
   const scopes = await discoverScopes(client, req.resources, concurrency);
   const plan = planApply(req.resources, { parent, defaultNamespace: parentNamespace, scopes });
 
@@ -219,6 +253,13 @@ export async function applyEnvironment(client: KubeClient, req: ApplyRequest): P
   const allNamespaces = [...new Set([...(previous?.namespaces ?? []), ...plan.namespaces, parent.namespace])].sort();
   const live = await listMembers(client, plan, allGroupKinds, allNamespaces, concurrency);
   const liveByKey = new Map(live.map((o) => [memberKey(o), o]));
+  if (!req.adopt) {
+    const foreign = await foreignObjects(client, plan, liveByKey, req.ownedNamespace, concurrency);
+    if (foreign.length) {
+      const names = foreign.slice(0, 3).map(formatId).join(', ') + (foreign.length > 3 ? `, … (${foreign.length} in all)` : '');
+      throw new KtsError('apply-adopt', `${foreign.length} object(s) of the render exist but were not created by this ApplySet (${names}); refusing to take them over (pass --adopt if they are really this environment's)`);
+    }
+  }
 
   const applied = new Set<string>();
   const pendingNamespaces = new Set<string>();
@@ -249,19 +290,24 @@ export async function applyEnvironment(client: KubeClient, req: ApplyRequest): P
         return { id: p.id, action: 'created', note: `not validated by the server: ${why} is only created by this apply` };
       }
       const immutable = immutableFields(e);
-      if (immutable) return recreate(p, immutable, e);
+      if (immutable) return recreate(p, immutable);
       return { id: p.id, action: 'failed', note: classifyError(e, client.server).detail };
     }
   };
 
-  /** An update the server refuses (immutable fields): delete and create again, but only our own members. */
-  const recreate = async (p: PlannedObject, fields: string[], cause: unknown): Promise<ObjectResult> => {
+  /**
+   * An update the server refuses (immutable fields): delete and create again, but only our own
+   * members. A Job is run-to-completion and recreated whenever its template changes (a new build's
+   * image); anything else only with --recreate-immutable.
+   */
+  const recreate = async (p: PlannedObject, fields: string[]): Promise<ObjectResult> => {
     const key = keyOf(p.id);
     const why = `${fields.join(', ')} cannot change`;
     const live = liveByKey.get(key);
-    if (!req.recreateImmutable || !live || !isMember(live, parent)) {
-      const hint = !req.recreateImmutable ? '; re-run with --recreate-immutable to delete and recreate it' : '; not recreated: it is not a member of this ApplySet';
-      return { id: p.id, action: 'failed', note: `${classifyError(cause, client.server).detail}${hint}` };
+    const allowed = req.recreateImmutable || (p.id.kind === 'Job' && p.id.group === 'batch');
+    if (!allowed || !live || !isMember(live, parent)) {
+      const hint = !allowed ? 're-run with --recreate-immutable to delete and recreate it' : 'not recreated: it is not a member of this ApplySet';
+      return { id: p.id, action: 'failed', note: `field is immutable: ${fields.join(', ')}; ${hint}` };
     }
     if (dryRun) {
       applied.add(key);
@@ -285,7 +331,7 @@ export async function applyEnvironment(client: KubeClient, req: ApplyRequest): P
 
   const writeParent = async (groupKinds: string[], namespaces: string[]): Promise<void> => {
     if (dryRun) return;
-    const obj = parentObject(parent, req.toolingVersion, groupKinds, namespaces);
+    const obj = parentObject(parent, req.toolingVersion, groupKinds, namespaces, req.record);
     try {
       await client.apply(obj, { fieldManager: PARENT_FIELD_MANAGER });
     } catch (e) {

@@ -28,9 +28,13 @@ test('the id is base64url(sha256(name.namespace.kind.group)) without padding, in
   assert.is.not(applySetId('kts-applyset-ci', 'other', 'Secret', ''), id);
 });
 
-test('parentFor names the Secret after the environment and lives in its namespace', () => {
-  const p = parentFor('branch', 'preview-feat-x');
-  assert.equal(p, { name: 'kts-applyset-branch', namespace: 'preview-feat-x', kind: 'Secret', id: applySetId('kts-applyset-branch', 'preview-feat-x', 'Secret', '') });
+test('parentFor names the Secret after app and environment and lives in its namespace', () => {
+  const p = parentFor('shop', 'branch', 'preview-feat-x');
+  assert.equal(p, { name: 'kts-applyset.shop.branch', namespace: 'preview-feat-x', kind: 'Secret', id: applySetId('kts-applyset.shop.branch', 'preview-feat-x', 'Secret', '') });
+  assert.is.not(parentFor('shop-a', 'b', 'ns').id, parentFor('shop', 'a-b', 'ns').id, 'app and environment cannot run into each other');
+  assert.is.not(parentFor('blog', 'ci', 'default').id, parentFor('shop', 'ci', 'default').id, 'two apps with the same environment name');
+  const raw = parentFor('shop', 'overlays/ci', 'default');
+  assert.match(raw.name, /^kts-applyset\.shop\.overlays-ci-[a-z2-7]{20}$/, 'a raw argument is never used as it is');
 });
 
 test('group-kinds use Kind for the core group and Kind.group otherwise', () => {
@@ -41,7 +45,7 @@ test('group-kinds use Kind for the core group and Kind.group otherwise', () => {
 });
 
 test('the parent object lists sorted group-kinds and the other namespaces', () => {
-  const p = parentFor('ci', 'ci-main');
+  const p = parentFor('shop', 'ci', 'ci-main');
   const obj = parentObject(p, '1.2.3', ['Service', 'Deployment.apps', 'ConfigMap', 'Service'], ['ci-main', 'shared', 'a-ns']);
   const meta = obj.metadata as { labels: Record<string, string>; annotations: Record<string, string>; namespace: string };
   assert.is(meta.namespace, 'ci-main');
@@ -56,21 +60,21 @@ test('the parent object lists sorted group-kinds and the other namespaces', () =
 });
 
 test('a parent owned by another tool, or with a wrong id, is refused', () => {
-  const p = parentFor('ci', 'ci-main');
+  const p = parentFor('shop', 'ci', 'ci-main');
   assert.match(parentConflict({ tooling: 'kubectl/v1.32.4', id: p.id, groupKinds: [], namespaces: [] }, p) ?? '', /managed by tooling "kubectl"/);
   assert.match(parentConflict({ id: p.id, groupKinds: [], namespaces: [] }, p) ?? '', /without the applyset.kubernetes.io\/tooling/);
   assert.match(parentConflict({ tooling: 'kts/v0.1.0', id: 'applyset-x-v1', groupKinds: [], namespaces: [] }, p) ?? '', /expected applyset-/);
 });
 
 test('member labels are added on a copy', () => {
-  const p = parentFor('ci', 'ns');
+  const p = parentFor('shop', 'ci', 'ns');
   const obj = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', labels: { a: 'b' } } };
   const labeled = withMemberLabel(obj, p);
   assert.equal((labeled.metadata as { labels: object }).labels, { a: 'b', [LABEL_PART_OF]: p.id });
   assert.equal(obj.metadata.labels, { a: 'b' });
   assert.ok(isMember(labeled, p));
   assert.not.ok(isMember(obj, p));
-  assert.not.ok(isMember(withMemberLabel(obj, parentFor('other', 'ns')), p));
+  assert.not.ok(isMember(withMemberLabel(obj, parentFor('shop', 'other', 'ns')), p));
 });
 
 test.run();

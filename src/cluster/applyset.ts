@@ -4,6 +4,7 @@
 // annotation names another tool, which is exactly the protection we want in both directions.
 import { createHash } from 'node:crypto';
 import type { JsonObject } from '../kustomize/resource.js';
+import { branchSlug, isDnsLabel } from '../env/slug.js';
 
 export const LABEL_ID = 'applyset.kubernetes.io/id';
 export const LABEL_PART_OF = 'applyset.kubernetes.io/part-of';
@@ -28,9 +29,16 @@ export function applySetId(name: string, namespace: string, kind: string, group:
   return `applyset-${hash}-v1`;
 }
 
-/** The parent of environment `env`'s set, living in the environment's namespace. */
-export function parentFor(env: string, namespace: string): ApplySetParent {
-  const name = `kts-applyset-${env}`;
+/** A DNS label standing for `s` (itself when it is one, else an injective slug with a hash). */
+const label = (s: string) => (isDnsLabel(s) ? s : branchSlug(s));
+
+/**
+ * The parent of app `app`'s environment `env` in `namespace`: Secret `kts-applyset.<app>.<env>`
+ * (dots cannot occur in either part, so two apps or environments never share a parent; a name
+ * that is not a DNS label is replaced by its slug, never used raw).
+ */
+export function parentFor(app: string, env: string, namespace: string): ApplySetParent {
+  const name = `kts-applyset.${label(app)}.${label(env)}`;
   return { name, namespace, kind: 'Secret', id: applySetId(name, namespace, 'Secret', '') };
 }
 
@@ -78,7 +86,7 @@ export function parentConflict(state: ParentState, parent: ApplySetParent): stri
 }
 
 /** The parent object to server-side apply, listing `groupKinds` and the members' `namespaces`. */
-export function parentObject(parent: ApplySetParent, toolingVersion: string, groupKinds: Iterable<string>, namespaces: Iterable<string>): JsonObject {
+export function parentObject(parent: ApplySetParent, toolingVersion: string, groupKinds: Iterable<string>, namespaces: Iterable<string>, record: Record<string, string> = {}): JsonObject {
   const additional = [...new Set(namespaces)].filter((ns) => ns && ns !== parent.namespace).sort();
   return {
     apiVersion: 'v1',
@@ -88,6 +96,7 @@ export function parentObject(parent: ApplySetParent, toolingVersion: string, gro
       namespace: parent.namespace,
       labels: { [LABEL_ID]: parent.id },
       annotations: {
+        ...record,
         [ANNOTATION_TOOLING]: `${TOOLING_NAME}/v${toolingVersion}`,
         [ANNOTATION_GROUP_KINDS]: [...new Set(groupKinds)].sort().join(','),
         [ANNOTATION_NAMESPACES]: additional.join(','),

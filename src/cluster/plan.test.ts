@@ -5,7 +5,7 @@ import { KtsError } from '../errors.js';
 import { LABEL_PART_OF, parentFor, withMemberLabel } from './applyset.js';
 import { kindKey, kindsToDiscover, planApply, planPrune, soleNamespace, type Scope } from './plan.js';
 
-const parent = parentFor('ci', 'ci-main');
+const parent = parentFor('shop', 'ci', 'ci-main');
 const obj = (apiVersion: string, kind: string, name: string, namespace?: string, extra: JsonObject = {}): JsonObject => ({
   apiVersion,
   kind,
@@ -84,7 +84,7 @@ test('unknown kinds, duplicates, missing names and foreign set labels are errors
   assert.throws(plan([obj('example.com/v1', 'Gadget', 'g', 'ns')]), (e: KtsError) => e.code === 'apply-unknown-kind' && /no CRD in the render defines it/.test(e.message));
   assert.throws(plan([obj('v1', 'ConfigMap', 'a', 'ns'), obj('v1', 'ConfigMap', 'a')]), (e: KtsError) => e.code === 'apply-duplicate' && /v1 ConfigMap ns\/a appears twice/.test(e.message));
   assert.throws(plan([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: {} }]), (e: KtsError) => /missing metadata.name/.test(e.message));
-  const foreign = withMemberLabel(obj('v1', 'ConfigMap', 'a', 'ns'), parentFor('other', 'ns'));
+  const foreign = withMemberLabel(obj('v1', 'ConfigMap', 'a', 'ns'), parentFor('shop', 'other', 'ns'));
   assert.throws(plan([foreign]), (e: KtsError) => e.code === 'apply-applyset-label');
   assert.not.throws(plan([withMemberLabel(obj('v1', 'ConfigMap', 'a', 'ns'), parent)]));
 });
@@ -107,7 +107,7 @@ test('prune deletes only members that were not applied, workloads first and name
     member(obj('v1', 'ConfigMap', 'gone', 'ci-main'), 'u2'),
     member(obj('apps/v1', 'Deployment', 'gone', 'ci-main'), 'u3'),
     obj('v1', 'ConfigMap', 'not-a-member', 'ci-main'),
-    withMemberLabel(obj('v1', 'ConfigMap', 'other-set', 'ci-main'), parentFor('other', 'ci-main')),
+    withMemberLabel(obj('v1', 'ConfigMap', 'other-set', 'ci-main'), parentFor('shop', 'other', 'ci-main')),
     member(obj('v1', 'Namespace', 'ci-main'), 'u4'),
     member(obj('v1', 'Namespace', 'kube-system'), 'u5'),
   ];

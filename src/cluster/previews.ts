@@ -1,8 +1,10 @@
 // Preview namespaces as data: which namespaces are ours to touch, what they say about their
-// branch and age, and which ones garbage collection removes. Only a namespace carrying all the
-// ownership labels plus our preview marker is a preview; system namespaces never are.
+// app, branch and age, and which ones garbage collection removes. Only a namespace carrying all
+// the ownership labels plus our preview marker is a preview; system namespaces never are. Labels
+// alone can be forged by anyone who may label a namespace, so deleting one takes proof (ownedProof).
 import type { JsonObject } from '../kustomize/resource.js';
-import { ANNOTATION_BRANCH_NAME, ANNOTATION_BUILD, ANNOTATION_COMMIT, LABEL_BRANCH, LABEL_ENVIRONMENT, MANAGED_BY } from '../env/plan.js';
+import { ANNOTATION_BRANCH_NAME, ANNOTATION_BUILD, ANNOTATION_COMMIT, LABEL_APP, LABEL_BRANCH, LABEL_ENVIRONMENT, MANAGED_BY } from '../env/plan.js';
+import { ANNOTATION_TOOLING, LABEL_ID, TOOLING_NAME, type ApplySetParent } from './applyset.js';
 import { formatAge } from './duration.js';
 import { PROTECTED_NAMESPACES } from './plan.js';
 
@@ -15,6 +17,7 @@ export const ENV_FIELD_MANAGER = 'kts-env';
 
 export interface Preview {
   namespace: string;
+  app: string;
   env: string;
   /** The branch name as pushed, or its slug when the name was not recorded. */
   branch: string;
@@ -28,8 +31,15 @@ export interface Preview {
   terminating: boolean;
 }
 
+interface ManagedEntry {
+  manager?: string;
+  operation?: string;
+  fieldsV1?: Record<string, unknown>;
+}
+
 interface Meta {
   name?: string;
+  managedFields?: ManagedEntry[];
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   creationTimestamp?: string;
@@ -39,13 +49,13 @@ interface Meta {
 const metaOf = (ns: JsonObject) => (ns.metadata ?? {}) as Meta;
 
 /** Labels a preview namespace carries (the render's ownership labels plus the preview marker). */
-export function previewLabels(env: string, slug: string): Record<string, string> {
-  return { [MANAGED_BY]: 'kts', [LABEL_ENVIRONMENT]: env, [LABEL_BRANCH]: slug, [LABEL_PREVIEW]: 'true' };
+export function previewLabels(app: string, env: string, slug: string): Record<string, string> {
+  return { [MANAGED_BY]: 'kts', [LABEL_APP]: app, [LABEL_ENVIRONMENT]: env, [LABEL_BRANCH]: slug, [LABEL_PREVIEW]: 'true' };
 }
 
-/** Selector for listing previews, optionally of one environment. */
-export function previewSelector(env?: string): string {
-  return [`${MANAGED_BY}=kts`, `${LABEL_PREVIEW}=true`, env ? `${LABEL_ENVIRONMENT}=${env}` : LABEL_ENVIRONMENT, LABEL_BRANCH].join(',');
+/** Selector for listing previews of one app (every app's when undefined), optionally of one environment. */
+export function previewSelector(app: string | undefined, env?: string): string {
+  return [`${MANAGED_BY}=kts`, `${LABEL_PREVIEW}=true`, app ? `${LABEL_APP}=${app}` : LABEL_APP, env ? `${LABEL_ENVIRONMENT}=${env}` : LABEL_ENVIRONMENT, LABEL_BRANCH].join(',');
 }
 
 /** Why `kts env` must not touch namespace `name` (its live object, if any), or undefined when it is a preview. */
@@ -53,9 +63,49 @@ export function refusal(name: string, ns: JsonObject | undefined): string | unde
   if (PROTECTED_NAMESPACES.has(name)) return `namespace ${name} is a system namespace; kts never deletes or takes it over`;
   if (!ns) return undefined;
   const labels = metaOf(ns).labels ?? {};
-  const missing = [MANAGED_BY, LABEL_ENVIRONMENT, LABEL_BRANCH, LABEL_PREVIEW].filter((k) => !labels[k]);
+  const missing = [MANAGED_BY, LABEL_APP, LABEL_ENVIRONMENT, LABEL_BRANCH, LABEL_PREVIEW].filter((k) => !labels[k]);
   if (labels[MANAGED_BY] !== undefined && labels[MANAGED_BY] !== 'kts') return `namespace ${name} is managed by ${labels[MANAGED_BY]}, not kts`;
   if (missing.length) return `namespace ${name} is not a kts preview (missing label${missing.length > 1 ? 's' : ''} ${missing.join(', ')})`;
+  return undefined;
+}
+
+/** Why the existing preview `ns` is not app `app`'s preview of `env` for branch `branch` (its full name), or undefined. */
+export function belongsElsewhere(ns: JsonObject, app: string, env: string, branch?: string): string | undefined {
+  const m = metaOf(ns);
+  const labels = m.labels ?? {};
+  if (labels[LABEL_APP] !== app) return `namespace ${m.name} belongs to app '${labels[LABEL_APP]}', not '${app}'`;
+  if (labels[LABEL_ENVIRONMENT] !== env) return `namespace ${m.name} is a preview of environment '${labels[LABEL_ENVIRONMENT]}', not '${env}'`;
+  const recorded = m.annotations?.[ANNOTATION_BRANCH_NAME];
+  if (branch !== undefined && recorded !== branch) return `namespace ${m.name} belongs to branch '${recorded ?? '(unrecorded)'}', not '${branch}' (their slugs collide)`;
+  return undefined;
+}
+
+/** Whether `manager` applied the field `f:metadata/f:labels/f:<label>` of `obj`. */
+export function appliedLabel(obj: JsonObject, manager: string, label: string): boolean {
+  return (metaOf(obj).managedFields ?? []).some((e) => {
+    if (e.manager !== manager || e.operation !== 'Apply') return false;
+    const labels = ((e.fieldsV1?.['f:metadata'] as Record<string, unknown> | undefined)?.['f:labels'] ?? {}) as Record<string, unknown>;
+    return Object.hasOwn(labels, `f:${label}`);
+  });
+}
+
+/**
+ * Why namespace `ns` is not proven to be a preview kts created, or undefined when it is: its
+ * preview and app labels applied by our field manager, and inside it our ApplySet parent with
+ * the id derived from app, environment and namespace (which labeling a namespace cannot make).
+ * `parentOptional`: env up may resume a first deploy that stopped before the parent was written.
+ */
+export function ownershipGap(ns: JsonObject, parent: ApplySetParent, liveParent: JsonObject | undefined, opts: { parentOptional?: boolean } = {}): string | undefined {
+  const name = metaOf(ns).name;
+  if (!appliedLabel(ns, ENV_FIELD_MANAGER, LABEL_PREVIEW) || !appliedLabel(ns, ENV_FIELD_MANAGER, LABEL_APP)) {
+    return `namespace ${name} carries preview labels that kts env up did not apply (field manager ${ENV_FIELD_MANAGER})`;
+  }
+  if (!liveParent) return opts.parentOptional ? undefined : `namespace ${name} holds no ApplySet parent ${parent.name}: not made by kts env up`;
+  const pm = metaOf(liveParent);
+  const tooling = pm.annotations?.[ANNOTATION_TOOLING] ?? '';
+  if (pm.labels?.[LABEL_ID] !== parent.id || !tooling.startsWith(`${TOOLING_NAME}/`)) {
+    return `the ApplySet parent ${parent.name} in namespace ${name} is not kts's (id or tooling differ)`;
+  }
   return undefined;
 }
 
@@ -73,6 +123,7 @@ export function previewOf(ns: JsonObject): Preview | undefined {
   const created = time(m.creationTimestamp) ?? 0;
   return {
     namespace: m.name,
+    app: labels[LABEL_APP]!,
     env: labels[LABEL_ENVIRONMENT]!,
     branch: ann[ANNOTATION_BRANCH_NAME] ?? labels[LABEL_BRANCH]!,
     slug: labels[LABEL_BRANCH]!,
@@ -130,11 +181,12 @@ export function planGc(previews: Preview[], rules: GcRules): { remove: GcDecisio
 /** `kts env list` as a table. */
 export function previewTable(previews: Preview[], now: number): string {
   const rows = [
-    ['NAMESPACE', 'ENVIRONMENT', 'BRANCH', 'COMMIT', 'BUILD', 'AGE', 'LAST DEPLOY'],
+    ['NAMESPACE', 'APP', 'ENVIRONMENT', 'BRANCH', 'COMMIT', 'BUILD', 'AGE', 'LAST DEPLOY'],
     ...[...previews]
       .sort((a, b) => a.namespace.localeCompare(b.namespace))
       .map((p) => [
         p.namespace + (p.terminating ? ' (terminating)' : ''),
+        p.app,
         p.env,
         p.branch,
         p.commit ? p.commit.slice(0, 12) : '-',

@@ -32,10 +32,10 @@ export interface ClusterSides {
  * set members that the next `kts apply --prune` would delete appear only on the live side.
  * Objects whose namespace or CRD only this apply would create cannot be dry-run: they show as sent.
  */
-export async function clusterSides(client: KubeClient, env: string, resources: Resource[], opts: { namespace?: string; force?: boolean; concurrency?: number } = {}): Promise<ClusterSides> {
+export async function clusterSides(client: KubeClient, app: string, env: string, resources: Resource[], opts: { namespace?: string; force?: boolean; concurrency?: number } = {}): Promise<ClusterSides> {
   const concurrency = opts.concurrency ?? 16;
   const parentNamespace = opts.namespace || soleNamespace(resources) || client.contextNamespace;
-  const parent = parentFor(env, parentNamespace);
+  const parent = parentFor(app, env, parentNamespace);
   const plan = planApply(resources, { parent, defaultNamespace: parentNamespace, scopes: await discoverScopes(client, resources, concurrency) });
   const liveParent = await client.get('v1', 'Secret', parent.name, parent.namespace).catch((e) => {
     throw apiError(e, `ApplySet parent Secret ${parent.namespace}/${parent.name}`, client.server);

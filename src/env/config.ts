@@ -21,6 +21,8 @@ export interface ImageConfig {
 
 export interface EnvironmentConfig {
   name: string;
+  /** kts.yaml `app`: the application every object and preview namespace is labeled with. */
+  app?: string;
   /** Absolute path of the kustomization directory. */
   overlay: string;
   /** Absolute paths of extra components layered over the overlay. */
@@ -35,6 +37,8 @@ export interface EnvironmentConfig {
   configMap?: { name: string; data: Record<string, string> };
   quota?: { hard: Record<string, string | number> };
   limits?: Partial<Record<'default' | 'defaultRequest' | 'max' | 'min', Record<string, string | number>>>;
+  /** Absolute path of the kustomization `kts env down/gc` run before deleting a preview. */
+  teardown?: string;
   major?: string;
   /** The kts.yaml this came from (absolute), when there is one. */
   configFile?: string;
@@ -47,7 +51,7 @@ interface RawImage {
   newName?: string;
   tagTemplate?: string;
 }
-interface RawEnvironment extends Omit<EnvironmentConfig, 'name' | 'components' | 'images' | 'tagTemplate' | 'major' | 'configFile' | 'adhoc'> {
+interface RawEnvironment extends Omit<EnvironmentConfig, 'name' | 'app' | 'components' | 'images' | 'tagTemplate' | 'major' | 'configFile' | 'adhoc'> {
   components?: string[];
   images?: (string | RawImage)[];
   tagTemplate?: string;
@@ -64,6 +68,7 @@ export interface ProjectConfig {
   file: string;
   /** `file` as errors show it (relative to the working directory). */
   display: string;
+  app?: string;
   major?: string | number;
   tagTemplate?: string;
   domain?: string;
@@ -153,11 +158,17 @@ function fromConfig(project: ProjectConfig, name: string): EnvironmentConfig {
     }
     return abs;
   });
+  const teardown = raw.teardown === undefined ? undefined : resolve(root, raw.teardown);
+  if (teardown !== undefined && !hasKustomization(teardown)) {
+    throw new KtsError('config', `teardown '${raw.teardown}' is not a kustomization directory`, { file: project.display, field: `${field}.teardown` });
+  }
   return {
     ...raw,
     name,
+    ...(project.app ? { app: project.app } : {}),
     overlay,
     components,
+    teardown,
     domain: raw.domain ?? project.domain,
     tagTemplate: raw.tagTemplate ?? project.tagTemplate ?? DEFAULT_TAG_TEMPLATE,
     images: mergeImages(imageConfigs(project.images), imageConfigs(raw.images)),
@@ -176,6 +187,7 @@ function fromDirectory(dir: string, project: ProjectConfig | undefined): Environ
   }
   return {
     name,
+    ...(project?.app ? { app: project.app } : {}),
     overlay: dir,
     components: [],
     domain: project?.domain,
@@ -210,4 +222,27 @@ export function resolveEnvironment(env: string, opts: { cwd: string; configFile?
     if (match) return fromConfig(project, match);
   }
   return fromDirectory(dir, project);
+}
+
+const APP = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * The application a cluster command acts for: `--app`, else kts.yaml `app`. Required: without it,
+ * two repositories deploying to one cluster would see (and delete) each other's environments.
+ */
+export function requireApp(fromFlag: string | undefined, fromConfig: string | undefined, configFile: string | undefined): string {
+  const app = fromFlag ?? fromConfig;
+  if (app === undefined) {
+    throw new KtsError('config', `no application name: add 'app: <name>' to ${configFile ? relative(process.cwd(), configFile) || CONFIG_FILE : 'kts.yaml'} (or pass --app NAME); the cluster commands label and find everything by it`, { field: 'app' });
+  }
+  if (!APP.test(app) || app.length > 40) throw new KtsError('config', `app '${app}' must be a DNS label of at most 40 characters`, { field: fromFlag === undefined ? 'app' : '--app' });
+  return app;
+}
+
+/** The app of the kts.yaml found as `kts render` would find it (`--config`, else upwards from `cwd`). */
+export function projectApp(opts: { cwd: string; configFile?: string; app?: string }): string {
+  if (opts.app !== undefined) return requireApp(opts.app, undefined, undefined);
+  const file = locateConfig('.', opts);
+  const project = file ? loadConfig(file, relative(opts.cwd, file) || CONFIG_FILE) : undefined;
+  return requireApp(undefined, project?.app, file);
 }

@@ -54,7 +54,8 @@ test('the plan layers namespace, images, config, quota and components over the o
   });
   assert.equal(plan.templateVars, ['domain', 'host', 'major', 'build', 'shortSha', 'slug', 'slugSnake'].sort());
   assert.equal(plan.labels, { 'app.kubernetes.io/managed-by': 'kts', 'kts.dev/environment': 'branch', 'kts.dev/branch': 'feature-pay-0123456789' });
-  assert.equal(plan.annotations, { 'kts.dev/commit': ctx.commit, 'kts.dev/build': '42', 'kts.dev/branch-name': 'feature/Pay' });
+  assert.equal(plan.annotations, { 'kts.dev/branch-name': 'feature/Pay' }, 'nothing per build on the objects');
+  assert.equal(plan.record, { 'kts.dev/commit': ctx.commit, 'kts.dev/build': '42', 'kts.dev/branch-name': 'feature/Pay' });
 });
 
 test('image tags: --image beats --tag beats the template; a template producing a bad tag is an error', () => {

@@ -10,6 +10,7 @@ import { expand, type TemplateValues } from './template.js';
 // (every Ingress host, ownership metadata on every object), applied afterwards.
 
 export const MANAGED_BY = 'app.kubernetes.io/managed-by';
+export const LABEL_APP = 'kts.dev/app';
 export const LABEL_ENVIRONMENT = 'kts.dev/environment';
 export const LABEL_BRANCH = 'kts.dev/branch';
 export const ANNOTATION_COMMIT = 'kts.dev/commit';
@@ -38,8 +39,11 @@ export interface RenderPlan {
   /** The in-memory kustomization, relative to `dir`. */
   kustomization: Record<string, unknown>;
   dir: string;
+  /** Ownership on every object: they do not change from one build to the next. */
   labels: Record<string, string>;
   annotations: Record<string, string>;
+  /** What this build is, recorded once per environment (its namespace or ApplySet parent), never per object. */
+  record: Record<string, string>;
   /** Kinds the overlay must contain for the injections to land (quota needs a ResourceQuota). */
   requiredKinds: string[];
   /** Template placeholders the environment's templates use. */
@@ -136,8 +140,9 @@ export function planRender(env: EnvironmentConfig, ctx: BuildContext): RenderPla
     images,
     kustomization: k,
     dir,
-    labels: { [MANAGED_BY]: 'kts', [LABEL_ENVIRONMENT]: env.name, [LABEL_BRANCH]: ctx.slug },
-    annotations: { [ANNOTATION_COMMIT]: ctx.commit, [ANNOTATION_BUILD]: ctx.build, [ANNOTATION_BRANCH_NAME]: ctx.branch },
+    labels: { [MANAGED_BY]: 'kts', ...(env.app ? { [LABEL_APP]: env.app } : {}), [LABEL_ENVIRONMENT]: env.name, [LABEL_BRANCH]: ctx.slug },
+    annotations: { [ANNOTATION_BRANCH_NAME]: ctx.branch },
+    record: { [ANNOTATION_COMMIT]: ctx.commit, [ANNOTATION_BUILD]: ctx.build, [ANNOTATION_BRANCH_NAME]: ctx.branch },
     requiredKinds,
     templateVars: [...used].sort(),
   };

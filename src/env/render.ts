@@ -84,3 +84,15 @@ export async function buildResolved(resolved: Resolved, builder: Builder = engin
 export function renderEnvironment(opts: RenderOptions): Promise<Rendered> {
   return buildResolved(resolveRender(opts), opts.builder);
 }
+
+/**
+ * The environment's teardown (kts.yaml `teardown`) rendered for a build context like the
+ * environment itself (same namespace, config values and images), or undefined when it has none.
+ */
+export async function renderTeardown(opts: RenderOptions): Promise<Rendered | undefined> {
+  const resolved = resolveRender(opts);
+  const { teardown } = resolved.config;
+  if (!teardown) return undefined;
+  const config: EnvironmentConfig = { ...resolved.config, overlay: teardown, components: [], quota: undefined, limits: undefined, teardown: undefined };
+  return buildResolved({ ...resolved, config, plan: planRender(config, resolved.context) }, opts.builder);
+}

@@ -14,7 +14,7 @@ function rng(seed: number): () => number {
   };
 }
 
-const ALPHABETS = ['abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', '0123456789', '-', '/_. ', 'éüßøÅ漢字ñ😀', '\t#@:'];
+const ALPHABETS = ['abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', '0123456789', '-', '/_. ', 'éüßøÅ漢字ñ😀日本語', '\t#@:;$%{}&', '234567'];
 
 function randomName(r: () => number): string {
   const len = Math.floor(r() ** 3 * 220);
@@ -45,6 +45,10 @@ function adversarial(r: () => number): string[] {
     `${long}${word}!`,
     `${word}-0123456789`,
     `${word}-abcdef0123`,
+    `${word}-abcdefghij234567klmn`,
+    `x-${word.padEnd(20, 'a').slice(0, 20)}`,
+    branchSlug(word.toUpperCase()),
+    branchSlug(`${word}漢`).slice(2),
     `${word}é`,
     `${word}e`,
   ];
@@ -58,13 +62,13 @@ test('readable names stay as they are', () => {
 
 test('lossy names get a readable prefix and a stable hash', () => {
   const s = branchSlug('feature/JIRA-123_Add Payments');
-  assert.match(s, /^feature-jira-123-add-payments-[0-9a-f]{10}$/);
+  assert.match(s, /^feature-jira-123-add-payments-[a-z2-7]{20}$/);
   assert.is(branchSlug('feature/JIRA-123_Add Payments'), s, 'deterministic');
   assert.is.not(branchSlug('feature/jira-123-add-payments'), s);
   assert.is.not(branchSlug('Main'), 'main');
-  assert.match(branchSlug('Crème brûlée'), /^creme-brulee-[0-9a-f]{10}$/);
-  assert.match(branchSlug('漢字'), /^[0-9a-f]{10}$/);
-  assert.match(branchSlug(''), /^[0-9a-f]{10}$/);
+  assert.match(branchSlug('Crème brûlée'), /^creme-brulee-[a-z2-7]{20}$/);
+  assert.match(branchSlug('漢字'), /^x-[a-z2-7]{20}$/);
+  assert.match(branchSlug(''), /^x-[a-z2-7]{20}$/);
 });
 
 test('long names are truncated to fit the namespace prefix', () => {
@@ -72,12 +76,19 @@ test('long names are truncated to fit the namespace prefix', () => {
   const s = branchSlug(name, slugRoom('preview'));
   assert.ok(s.length <= 63 - 'preview-'.length, s);
   assert.ok(isDnsLabel(`preview-${s}`));
-  assert.match(s, /^feature-very-long-branch-name-.*-[0-9a-f]{10}$/);
+  assert.match(s, /^feature-very-long-branch-name-.*-[a-z2-7]{20}$/);
 });
 
 test('a valid name that looks like a hashed slug is hashed itself', () => {
-  const lossy = branchSlug('Fix');
-  assert.is.not(branchSlug(lossy), lossy);
+  for (const lossy of [branchSlug('Fix'), branchSlug('日本語'), branchSlug('')]) {
+    assert.is.not(branchSlug(lossy), lossy);
+    assert.is.not(branchSlug(lossy.slice(2)), lossy, 'nor does the bare hash of a name without readable characters');
+  }
+});
+
+test('the slugs reported colliding with 40-bit hashes differ', () => {
+  assert.is.not(branchSlug('Feature/Payments;$;&&_'), branchSlug('Feature/Payments$%{%;-'));
+  assert.is.not(branchSlug('日本語'), branchSlug('中文'));
 });
 
 test('rejects a room too small for the hash', () => {

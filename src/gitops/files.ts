@@ -6,8 +6,9 @@ import { KtsError, UsageError } from '../errors.js';
 
 export const DEFAULT_PATH_TEMPLATE = '<env>/<branch-slug>';
 
-/** Values the path template may use: `<env>`, `<branch-slug>`, `<namespace>`. */
+/** Values the path template may use: `<app>`, `<env>`, `<branch-slug>`, `<namespace>`. */
 export interface PathVars {
+  app?: string;
   env: string;
   'branch-slug'?: string;
   namespace?: string;
@@ -16,12 +17,12 @@ export interface PathVars {
 /** Resolves `--path` to a folder inside the repository, refusing anything that could escape it. */
 export function resolveFolder(template: string, vars: PathVars): string {
   const path = template.replace(/<([a-z-]+)>/g, (_, name: string) => {
-    if (!['env', 'branch-slug', 'namespace'].includes(name)) {
-      throw new UsageError(`--path: unknown placeholder <${name}> (known: <env>, <branch-slug>, <namespace>)`);
+    if (!['app', 'env', 'branch-slug', 'namespace'].includes(name)) {
+      throw new UsageError(`--path: unknown placeholder <${name}> (known: <app>, <env>, <branch-slug>, <namespace>)`);
     }
     const value = vars[name as keyof PathVars];
     if (!value) {
-      const hint = name === 'branch-slug' ? '; pass --branch' : '';
+      const hint = name === 'branch-slug' ? '; pass --branch' : name === 'app' ? '; set app in kts.yaml' : '';
       throw new KtsError('publish-path', `--path uses <${name}> but the render has no ${name.replace('-', ' ')}${hint}`);
     }
     return value;
@@ -86,7 +87,7 @@ export function fileNames(resources: Resource[]): string[] {
 /** What a folder is derived from: the environment, whether its namespace is fixed, the branch slug. */
 export interface FolderSource {
   envName: string;
-  config: { namespace?: string };
+  config: { namespace?: string; app?: string };
   context: { slug: string };
   namespace?: string;
 }
@@ -96,7 +97,7 @@ export interface FolderSource {
  * fixed namespace (production): there is one deployment of it, whatever branch published it.
  */
 export function folderForRender(template: string | undefined, r: FolderSource): string {
-  return resolveFolder(pathTemplate(template, r.config), { env: r.envName, 'branch-slug': r.context.slug, namespace: r.namespace });
+  return resolveFolder(pathTemplate(template, r.config), { app: r.config.app, env: r.envName, 'branch-slug': r.context.slug, namespace: r.namespace });
 }
 
 export function pathTemplate(template: string | undefined, config: { namespace?: string }): string {

@@ -5,6 +5,8 @@
 export const METADATA_FILE = '.kts-publish';
 
 export interface PublishMetadata {
+  /** kts.yaml `app`: two apps may share a deploy repository, never a folder. */
+  app?: string;
   environment: string;
   branch?: string;
   /** The namespace the folder's objects go to (for the GitOps controller objects). */
@@ -20,6 +22,7 @@ export interface PublishMetadata {
 
 export function formatMetadata(meta: PublishMetadata): string {
   const ordered: PublishMetadata = {
+    ...(meta.app ? { app: meta.app } : {}),
     environment: meta.environment,
     ...(meta.branch ? { branch: meta.branch } : {}),
     ...(meta.namespace ? { namespace: meta.namespace } : {}),
@@ -45,6 +48,17 @@ export function parseMetadata(text: string | undefined): PublishMetadata | undef
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Why a folder whose metadata is `existing` is not ours to write or remove (another app, another
+ * environment, or, for a per-branch folder, another branch whose slug collides with ours), or undefined.
+ */
+export function foreignFolder(folder: string, existing: PublishMetadata, ours: { app?: string; environment: string; branch?: string }, perBranch: boolean): string | undefined {
+  if (existing.app && ours.app && existing.app !== ours.app) return `${folder} holds app '${existing.app}', not '${ours.app}'`;
+  if (existing.environment !== ours.environment) return `${folder} holds environment '${existing.environment}', not '${ours.environment}'`;
+  if (perBranch && existing.branch !== ours.branch) return `${folder} holds branch '${existing.branch ?? '(unrecorded)'}', not '${ours.branch}' (their slugs collide)`;
+  return undefined;
 }
 
 /**

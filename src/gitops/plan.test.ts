@@ -47,6 +47,17 @@ test('planPublish: only the metadata differing is no change', () => {
   assert.is(plan.status, 'unchanged');
 });
 
+test("planPublish: a folder of another app, environment or (per-branch) branch is refused", () => {
+  const ours: PublishMetadata = { ...meta('2'), app: 'shop', branch: 'feature/x' };
+  const plan = (theirs: PublishMetadata, perBranch = true) => () =>
+    planPublish({ current: current({ 'a.yaml': 'a' }), currentMetadata: formatMetadata(theirs), desired: new Map([['a.yaml', 'b']]), metadata: ours, folder: 'ci/x', perBranch });
+  assert.throws(plan({ ...ours, app: 'blog' }), /^ci\/x holds app 'blog', not 'shop'; refusing to overwrite it$/);
+  assert.throws(plan({ ...ours, environment: 'branch' }), /holds environment 'branch', not 'ci'/);
+  assert.throws(plan({ ...ours, branch: 'Feature/X' }), /holds branch 'Feature\/X', not 'feature\/x' \(their slugs collide\)/);
+  assert.is(plan({ ...ours, branch: 'main' }, false)().status, 'changed', 'a fixed folder (production) takes any branch');
+  assert.is(plan({ ...ours, build: '1' })().status, 'changed');
+});
+
 test('planPublish: a folder holding a newer render is superseded, not overwritten', () => {
   const newer = meta('12');
   const plan = planPublish({

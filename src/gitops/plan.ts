@@ -1,8 +1,9 @@
 // The publish plan, as data: given what the deploy repository's folder holds now (file name → blob
 // id) and what the render wants there (file name → content), which files are added, changed and
 // removed, and the folder's complete new content. Nothing here touches git.
+import { KtsError } from '../errors.js';
 import { blobId } from './blob-id.js';
-import { formatMetadata, isNewerRender, METADATA_FILE, parseMetadata, type PublishMetadata } from './metadata.js';
+import { foreignFolder, formatMetadata, isNewerRender, METADATA_FILE, parseMetadata, type PublishMetadata } from './metadata.js';
 
 /** A file of the new folder: kept as the blob the repository already has, or new content. */
 export type FileSource = { oid: string } | { content: string };
@@ -28,10 +29,17 @@ export interface PublishPlanInput {
   metadata: PublishMetadata;
   /** Replace a newer render too (a rollback by re-publishing an older build). */
   allowOlder?: boolean;
+  /** The folder, for errors. */
+  folder?: string;
+  /** Whether the folder belongs to one branch (its path has <branch-slug>): another branch's is refused. */
+  perBranch?: boolean;
 }
 
 export function planPublish(input: PublishPlanInput): PublishPlan {
   const { current, desired } = input;
+  const existing = parseMetadata(input.currentMetadata);
+  const foreign = existing && foreignFolder(input.folder ?? 'the folder', existing, input.metadata, input.perBranch ?? false);
+  if (foreign) throw new KtsError('publish-foreign', `${foreign}; refusing to overwrite it`);
   const files = new Map<string, FileSource>();
   const change: FolderChange = { added: [], changed: [], removed: [] };
   for (const [name, content] of desired) {
@@ -49,7 +57,6 @@ export function planPublish(input: PublishPlanInput): PublishPlan {
     return { status: 'unchanged', ...change };
   }
   // Never replace a newer render with an older one (a slow or re-run job landing late).
-  const existing = parseMetadata(input.currentMetadata);
   if (existing && !input.allowOlder && isNewerRender(existing, input.metadata)) return { status: 'superseded', newer: existing, ...change };
   files.set(METADATA_FILE, { content: formatMetadata(input.metadata) });
   return { status: 'changed', files, ...change };

@@ -10,8 +10,11 @@ import { transact, type GitOptions } from './transaction.js';
 import { redactUrl } from '../net/redact.js';
 
 export interface PublishTarget {
+  app?: string;
   /** Environment name (for the metadata and the message). */
   env: string;
+  /** Whether the folder belongs to one branch (another branch's render there is refused). */
+  perBranch?: boolean;
   /** Folder in the deploy repository, already resolved from the path template. */
   folder: string;
   branch?: string;
@@ -75,6 +78,7 @@ export function publishMessage(target: PublishTarget, change: FolderChange): str
 export async function publishResources(resources: Resource[], target: PublishTarget, opts: GitOptions): Promise<PublishReport> {
   const desired = manifestFiles(resources);
   const metadata: PublishMetadata = {
+    ...(target.app ? { app: target.app } : {}),
     environment: target.env,
     branch: target.branch,
     namespace: target.namespace,
@@ -87,7 +91,7 @@ export async function publishResources(resources: Resource[], target: PublishTar
   const tx = await transact<PublishPlan>(opts, async (view) => {
     const current = await view.listFolder(target.folder);
     const metaOid = current.get(METADATA_FILE);
-    const plan = planPublish({ current, currentMetadata: metaOid ? await view.readText(metaOid) : undefined, desired, metadata, allowOlder: target.allowOlder });
+    const plan = planPublish({ current, currentMetadata: metaOid ? await view.readText(metaOid) : undefined, desired, metadata, allowOlder: target.allowOlder, folder: target.folder, perBranch: target.perBranch });
     if (plan.status === 'superseded') return { edits: null, result: plan };
     const published = { folder: target.folder, environment: target.env, ...(target.namespace ? { namespace: target.namespace } : {}) };
     const controllers = target.controllers ? await controllerEdit(view, target.controllers, { url: opts.remote.url, ref: opts.remote.ref }, { published }) : null;
