@@ -274,9 +274,11 @@ test('transient faults (503, 429 with Retry-After, a dropped connection, a slow 
   // At least one retry per fault hit (a loaded machine may time out a few more requests).
   assert.ok(run.report.retries >= 5, String(run.report.retries));
   assert.ok(ms >= 1000, 'Retry-After was honoured');
-  assert.match(run.stderr, /HTTP 429; retry 1 in 1000 ms/);
+  // Under load a request may time out first (its retry counts too): the 429 is still honoured with 1000 ms.
+  assert.match(run.stderr, /HTTP 429; retry \d+ in 1000 ms/, run.stderr);
   assert.match(run.stderr, /PATCH \/api\/v1\/namespaces\/faults\/configmaps\/d: no response within 4s; retry 1/);
-  assert.equal(new Set(run.report.objects.map((o) => o.action)), new Set(['created']));
+  // A create whose answer was lost (the slow one, or any on a loaded machine) is seen as configured on its retry.
+  for (const o of run.report.objects) assert.ok(o.action === 'created' || o.action === 'configured', `${o.name}: ${o.action}`);
 });
 
 test('a permanent server error (500: field not declared in schema) fails at once, without retries', async () => {

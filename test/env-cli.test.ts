@@ -183,7 +183,7 @@ test('bad input: schema errors name kts.yaml and the field; usage errors exit 2'
   assert.is(kts(['render', 'ci', '--nope']).code, 2);
   const unknown = kts(['render', 'staging'], { env: noCiEnv });
   assert.is(unknown.code, 1);
-  assert.match(unknown.stderr, /unknown environment 'staging'.*environments: ci, branch, branch-shared, shared-services, production/);
+  assert.match(unknown.stderr, /unknown environment 'staging'.*environments: ci, branch, branch-shared, production/);
 });
 
 test.run();

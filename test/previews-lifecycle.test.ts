@@ -13,13 +13,14 @@ import { join } from 'node:path';
 import type { JsonObject } from '../src/kustomize/resource.js';
 import { connect } from '../src/cluster/client.js';
 import { ENV_FIELD_MANAGER } from '../src/cluster/previews.js';
+import { branchSlug, slugRoom } from '../src/env/slug.js';
 import { scenarios } from './cluster-scenario.js';
 import { hasProgram, ktsAsync, type CliResult } from './helpers/cli.js';
 import { repoRoot } from './helpers/paths.js';
 import { startGitServer, type GitServer } from './git-server.js';
 import { startKubeServer } from './kube/server.js';
 
-const kube = await startKubeServer({ namespaceDeletionDelayMs: 1500 });
+const kube = await startKubeServer({ namespaceDeletionDelayMs: 300 });
 const client = await connect({ kubeconfig: kube.kubeconfigPath });
 const work = mkdtempSync(join(tmpdir(), 'kts-previews-'));
 const git: GitServer | undefined = hasProgram('git') ? await startGitServer() : undefined;
@@ -92,14 +93,15 @@ const live = (name: string) => {
 const annotations = (o: JsonObject | undefined) => ((o?.metadata as { annotations?: Record<string, string> } | undefined)?.annotations ?? {});
 /** resourceVersion of every object in `namespace`, by kind/name. */
 const versions = (namespace: string) => new Map(kube.objects({ namespace }).map((o) => [`${o.kind}/${(o.metadata as { name: string }).name}`, (o.metadata as { resourceVersion: string }).resourceVersion]));
-const namespaceOf = async (env: string, vars: Record<string, string>, cwd = repoRoot) => (await ci(vars, ['context', env, '--field', 'namespace'], cwd)).stdout.trim();
+/** The preview namespace of `branch` under `prefix`, as kts names it. */
+const namespaceOf = (prefix: string, branch: string) => `${prefix}-${branchSlug(branch, slugRoom(prefix))}`;
 
 const scenario = scenarios(test);
 
 // GitHub Actions: every push of a pull request runs `kts env up branch --wait`; closing it runs `kts env down branch`.
 const githubBranch = scenario(async () => {
   const branch = 'feature/JIRA-7_Payments';
-  const namespace = await namespaceOf('branch', github(branch, 1));
+  const namespace = namespaceOf('preview', branch);
   const builds: CliResult[] = [];
   for (const n of [1, 2, 3]) builds.push(await ci(github(branch, n), ['env', 'up', 'branch', '--wait', '--json']));
   const afterThree = annotations(nsOf(namespace));
@@ -134,7 +136,7 @@ const githubBranch = scenario(async () => {
 
 // Jenkins: `kts env up ci --wait && kts publish ci`, then `post { always { kts env down ci } }`, on master.
 const jenkinsMaster = scenario(async () => {
-  const namespace = await namespaceOf('ci', jenkins('master', 10));
+  const namespace = namespaceOf('ci', 'master');
   const b10 = await ci(jenkins('master', 10), ['env', 'up', 'ci', '--wait', '--json']);
   const p10 = git ? await ci(jenkins('master', 10), ['publish', 'ci', '--json']) : undefined;
   const b11 = await ci(jenkins('master', 11), ['env', 'up', 'ci', '--wait', '--json']);
@@ -150,7 +152,7 @@ const jenkinsMaster = scenario(async () => {
 // Two apps, one cluster, one deploy repository (TeamCity builds the shop, GitLab the blog).
 const twoApps = scenario(async () => {
   const branch = 'feature/shared-name';
-  const shopNs = await namespaceOf('branch', teamcity(branch, 20));
+  const shopNs = namespaceOf('preview', branch);
   const shopUp = await ci(teamcity(branch, 20), ['env', 'up', 'branch', '--wait']);
   const blogUps = [await ci(gitlab(branch, 5), ['env', 'up', 'branch', '--wait'], blog), await ci(gitlab('feature/old', 2), ['env', 'up', 'branch'], blog)];
   const shopPublish = git ? await ci(teamcity(branch, 20), ['publish', 'branch']) : undefined;
@@ -171,7 +173,7 @@ const twoApps = scenario(async () => {
 // Two branches whose slugs collide (simulated: the namespace records another branch's full name).
 const collision = scenario(async () => {
   const up = await ci(github('feature/x', 1), ['env', 'up', 'branch-shared']);
-  const namespace = await namespaceOf('branch-shared', github('feature/x', 1));
+  const namespace = namespaceOf('preview', 'feature/x');
   const ns = nsOf(namespace)!;
   await client.apply(
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: (ns.metadata as { labels: Record<string, string> }).labels, annotations: { ...annotations(ns), 'kts.dev/branch-name': 'feature/other' } } },
@@ -185,9 +187,9 @@ const collision = scenario(async () => {
 // GitLab: the shared PostgreSQL/Elasticsearch are an environment of their own; a branch-shared
 // preview's stop job (`kts env down branch-shared`) drops the branch's database and index first.
 const sharedBackends = scenario(async () => {
-  const shared = await ci(gitlab('master', 1), ['apply', 'shared-services', '--prune', '--wait']);
+  const shared = await ci(gitlab('master', 1), ['apply', 'overlays/shared-services', '--prune', '--wait']);
   const branch = 'feature/db';
-  const namespace = await namespaceOf('branch-shared', gitlab(branch, 8));
+  const namespace = namespaceOf('preview', branch);
   const up = await ci(gitlab(branch, 8), ['env', 'up', 'branch-shared', '--wait']);
   const mark = kube.requests.length;
   const down = await ci(gitlab(branch, 8), ['env', 'down', 'branch-shared']);

@@ -93,6 +93,7 @@ export async function renderTeardown(opts: RenderOptions): Promise<Rendered | un
   const resolved = resolveRender(opts);
   const { teardown } = resolved.config;
   if (!teardown) return undefined;
-  const config: EnvironmentConfig = { ...resolved.config, overlay: teardown, components: [], quota: undefined, limits: undefined, teardown: undefined };
+  // Images are applied where the teardown uses them (it rarely runs the app's own).
+  const config: EnvironmentConfig = { ...resolved.config, overlay: teardown, components: [], quota: undefined, limits: undefined, teardown: undefined, adhoc: true };
   return buildResolved({ ...resolved, config, plan: planRender(config, resolved.context) }, opts.builder);
 }
