@@ -1,7 +1,7 @@
-// kts.yaml `gitops:`: kts publish and unpublish keep an Argo CD ApplicationSet and Flux objects for
-// every published folder in the deploy repository, in the same commit as the folder. Lifecycle:
-// two previews and production published, one preview unpublished, a re-publish that changes
-// nothing. The objects are validated against the controllers' CRD schemas in ../shared/crds.
+// kts.yaml `gitops:`: kts publish, promote and unpublish keep an Argo CD ApplicationSet and Flux
+// objects for every published folder in the deploy repository, in the same commit as the folder.
+// Lifecycle: two previews published, production promoted into existence, one preview unpublished,
+// a re-publish that changes nothing. The objects are validated against the controllers' CRD schemas in ../shared/crds.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,12 +75,15 @@ test.after(async () => {
   rmSync(cache, { recursive: true, force: true });
 });
 
-test('previews and production appear in the ApplicationSet and the Flux objects, which validate against the CRDs', async () => {
+test('published previews and a promoted production appear in the ApplicationSet and the Flux objects, which validate against the CRDs', async () => {
   if (!haveGit) return;
-  for (const [env, branch] of [['ci', 'feature/a'], ['ci', 'feature/b'], ['production', 'main']] as const) {
-    const r = await publish(env, branch);
+  for (const branch of ['feature/a', 'feature/b']) {
+    const r = await publish('ci', branch);
     assert.is(r.code, 0, r.stderr);
   }
+  // production never published: the promotion renders it, and it joins the controller objects
+  const promoted = await run(['promote', '--from', 'ci', '--to', 'production', '--branch', 'feature/b']);
+  assert.is(promoted.code, 0, promoted.stderr);
   const folders = gitIn(bare, ['ls-tree', '-d', '--name-only', 'main', 'ci/']).trim().split('\n');
   assert.is(folders.length, 2);
   const [appset] = objects('clusters/argocd-applicationset.yaml');
@@ -115,7 +118,7 @@ test('an unpublished preview leaves both in the same commit; a publish that chan
   assert.equal(dirs, [remaining, 'production']);
   assert.equal(objects('clusters/flux.yaml').map((o) => o.spec.path ?? o.kind), ['GitRepository', `./${remaining}`, './production']);
   const head = gitIn(bare, ['rev-parse', 'main']).trim();
-  const again = await publish('production', 'main');
+  const again = await publish('ci', 'feature/b');
   assert.is(again.code, 0, again.stderr);
   assert.is(gitIn(bare, ['rev-parse', 'main']).trim(), head, 'up to date: no commit');
 });

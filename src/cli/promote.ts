@@ -3,6 +3,7 @@ import { parseFlags } from './args.js';
 import { UsageError } from '../errors.js';
 import { contextFlagOptions, contextFlagsFrom } from '../env/flags.js';
 import { renderEnvironment, resolveRender } from '../env/render.js';
+import { gitopsOf } from '../env/config.js';
 import { folderForRender } from '../gitops/files.js';
 import { gitFlagOptions, gitFlagsHelp, gitSetup, sourceRepositoryFrom } from '../gitops/options.js';
 import { promoteFolder, type PromoteReport } from '../gitops/promote.js';
@@ -77,6 +78,7 @@ export const command: Command = {
           const metadata = {
             environment: rendered.envName,
             branch: rendered.context.branch,
+            namespace: rendered.namespace,
             source: { repository: source?.source.repository ?? sourceRepositoryFrom(), commit: rendered.context.commit },
             build: rendered.context.build,
             renderedAt: new Date().toISOString(),
@@ -85,6 +87,7 @@ export const command: Command = {
           };
           return { resources: rendered.resources, metadata };
         },
+        controllers: gitopsOf(target.config.configFile),
       });
     } finally {
       setup.progress.done();

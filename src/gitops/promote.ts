@@ -13,6 +13,7 @@ import { formatMetadata, METADATA_FILE, parseMetadata, type PublishMetadata } fr
 import type { FileSource } from './plan.js';
 import { manifestFiles } from './publish.js';
 import { transact, type GitOptions, type HeadView } from './transaction.js';
+import { controllerEdit, type ControllerSettings } from './controllers.js';
 
 function isObject(v: Json | undefined): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -128,6 +129,8 @@ export interface PromoteOptions {
    * source's commit and build; used when the target was never published.
    */
   renderTarget?: (images: Map<string, string>, source: PublishMetadata | undefined) => Promise<{ resources: Resource[]; metadata: PublishMetadata }>;
+  /** kts.yaml `gitops:`: a target folder promoted into existence joins the controller objects. */
+  controllers?: ControllerSettings;
 }
 
 async function readFolder(view: HeadView, folder: string): Promise<{ oids: Map<string, string>; texts: Map<string, string> }> {
@@ -170,7 +173,10 @@ export async function promoteFolder(from: string, to: string, git: GitOptions, o
       const promotedFrom = { folder: from, commit: sourceMeta?.source.commit, build: sourceMeta?.build, at: new Date().toISOString() };
       files.set(METADATA_FILE, { content: formatMetadata({ ...rendered.metadata, promotedFrom }) });
       const all = [...images].map(([repository, image]) => ({ repository, image, replaced: [] }));
-      return { edits: [{ path: to, files }], message: promoteMessage(from, to, sourceMeta, all, true), result: { images: all, sourceMeta, firstRender: true } };
+      const { environment, namespace } = rendered.metadata;
+      const published = { folder: to, environment, ...(namespace ? { namespace } : {}) };
+      const ctl = opts.controllers ? await controllerEdit(view, opts.controllers, { url: git.remote.url, ref: git.remote.ref }, { published }) : null;
+      return { edits: [{ path: to, files }, ...(ctl ? [ctl] : [])], message: promoteMessage(from, to, sourceMeta, all, true), result: { images: all, sourceMeta, firstRender: true } };
     }
     const plan = planPromotion(images, target.texts, { from, to });
     const result = { images: plan.images, sourceMeta, firstRender: false };
