@@ -30,6 +30,7 @@ test('kts init on the example without kts.yaml writes an equivalent kts.yaml and
   const r = kts(['init', '--domain', 'example.test', '--registry', 'registry.example.com', '--major', '3'], { cwd: dir, env: noCi });
   assert.is(r.code, 0, r.stderr);
   assert.is(r.stdout, 'wrote kts.yaml: environments ci, branch, production; images shop/web, shop/worker\nok: every environment renders\n');
+  assert.match(r.stderr, "kts: note: overlay 'overlays/shared-services' runs no image CI builds: left out (kts render/apply it as a directory)\n");
   assert.match(r.stderr, 'kts: note: images left as pinned in the manifests: docker.elastic.co/elasticsearch/elasticsearch:8.15.0, nginx:1.27-alpine, postgres:16-alpine, redis:7-alpine\n');
   const written = parse(readFileSync(join(dir, 'kts.yaml'), 'utf8')) as Config;
   const bundled = parse(readFileSync(join(repoRoot, 'kts.yaml'), 'utf8')) as Config;

@@ -111,8 +111,9 @@ function previewHosts(hosts: string[]): JsonObject {
   return out;
 }
 
-/** Images as the manifests write them: untagged ones are CI's to tag, pinned ones are left alone. */
-function images(resources: Resource[], untagged: Set<string>, pinned: Set<string>): void {
+/** Images as the manifests write them: untagged ones are CI's to tag, pinned ones are left alone; returns every repository. */
+function images(resources: Resource[], untagged: Set<string>, pinned: Set<string>): Set<string> {
+  const repositories = new Set<string>();
   for (const c of containersOf(resources.map((r) => r.obj))) {
     const image = c.image as string;
     let ref;
@@ -121,9 +122,11 @@ function images(resources: Resource[], untagged: Set<string>, pinned: Set<string
     } catch {
       continue;
     }
+    repositories.add(ref.repository);
     if (ref.tag === undefined && ref.digest === undefined) untagged.add(ref.repository);
     else pinned.add(image);
   }
+  return repositories;
 }
 
 /** The kts.yaml kts init proposes for the repository at `opts.root`. */
@@ -140,11 +143,19 @@ export function proposeConfig(opts: InitOptions): Proposal {
   const environments: JsonObject = {};
   const untagged = new Set<string>();
   const pinned = new Set<string>();
-  for (const overlay of overlays) {
+  const renders = overlays.map((overlay) => {
+    const resources = build(overlay.dir);
+    return { overlay, resources, repositories: images(resources, untagged, pinned) };
+  });
+  // An overlay running none of the images CI builds (shared backends, operators) is not an
+  // environment of the app: kts.yaml's images would match nothing in it.
+  const apps = untagged.size ? renders.filter((r) => [...r.repositories].some((repo) => untagged.has(repo))) : renders;
+  for (const { overlay } of renders.filter((r) => !apps.includes(r))) {
+    notes.push(`overlay '${relative(opts.root, overlay.dir).split(sep).join('/')}' runs no image CI builds: left out (kts render/apply it as a directory)`);
+  }
+  for (const { overlay, resources } of apps) {
     const role = roleOf(overlay.name);
     const name = role && !(role in environments) ? role : overlay.name.toLowerCase().replace(/[^a-z0-9-]/g, '-');
-    const resources = build(overlay.dir);
-    images(resources, untagged, pinned);
     const env: JsonObject = { overlay: relative(opts.root, overlay.dir).split(sep).join('/') };
     const namespace = mainNamespace(resources);
     const hosts = ingressHosts(resources);
