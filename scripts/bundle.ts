@@ -57,6 +57,9 @@ for (const specifier of dynamic) {
   code = code.replaceAll(call, `__import(${JSON.stringify(specifier)})`);
 }
 if (/\bimport\(/.test(code.replace(/__import\(/g, ''))) throw new Error('bundle: a dynamic import() is left that the launcher cannot serve');
+// A single non-ASCII character (a `µs` in a regex, a `→` in a comment) makes V8 decode the whole
+// file into a two-byte string; as \u escapes they mean the same in strings, regexes and comments.
+code = code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 writeFileSync(join(out, 'kts.js'), code);
 // dist/bin holds CommonJS: no ES-module loader on the start-up path.
 writeFileSync(join(out, 'package.json'), '{ "type": "commonjs" }\n');
