@@ -28,6 +28,9 @@ Flags:
   --allow-empty          allow --prune with an empty render (deletes the whole set)
   --wait                 wait for Deployments, StatefulSets, DaemonSets and Jobs to finish rolling out
   --timeout DURATION     limit for --wait (default 5m)
+  --atomic               implies --wait; when the rollout fails, re-apply the set's last good revision
+                         (kept in the ApplySet parent's Secret + "-revision"), wait for it, and exit 1 naming
+                         what failed and that it was rolled back
   --concurrency N        parallel requests within a stage (default 16)
   --json                 print a JSON report instead of progress lines
 
@@ -56,6 +59,7 @@ export const command: Command = {
         prune: { type: 'boolean' },
         'allow-empty': { type: 'boolean' },
         wait: { type: 'boolean' },
+        atomic: { type: 'boolean' },
         timeout: { type: 'string' },
         concurrency: { type: 'string' },
         json: { type: 'boolean' },
@@ -105,6 +109,7 @@ export const command: Command = {
     }
 
     const { applyEnvironment, checkEmptyRender } = await import('../cluster/apply.js');
+    const { applyAtomically } = await import('../cluster/atomic.js');
     checkEmptyRender(resources.length, values.prune ?? false, values['allow-empty'] ?? false, env);
     const { connect } = await import('../cluster/client.js');
     const report = await import('../cluster/report.js');
@@ -114,7 +119,7 @@ export const command: Command = {
       ...connectOptionsFrom(values),
       onRetry: (what, retry, delay) => progress.warn(`${what}; retry ${retry} in ${delay} ms`),
     });
-    const outcome = await applyEnvironment(client, {
+    const outcome = await (values.atomic ? applyAtomically : applyEnvironment)(client, {
       app,
       env,
       record,
@@ -127,7 +132,7 @@ export const command: Command = {
       recreateImmutable: values['recreate-immutable'],
       prune: values.prune,
       allowEmpty: values['allow-empty'],
-      wait: values.wait,
+      wait: values.wait || values.atomic,
       timeoutMs,
       concurrency,
       toolingVersion: version,

@@ -23,7 +23,7 @@ its preview labels applied by field manager kts-env and our ApplySet parent insi
 refuses a namespace of another app or branch, or of nobody we know; a namespace still
 terminating is waited for (--timeout) and created afresh. kube-system and default are never touched.
 
-env up flags: --wait, --timeout DURATION, --force-conflicts, --recreate-immutable, --dry-run=server,
+env up flags: --wait, --atomic, --timeout DURATION, --force-conflicts, --recreate-immutable, --dry-run=server,
   --concurrency N, --json (see kts apply --help)
 Context flags (up, down): --branch --commit --build --tag --image --domain --config (see kts render --help)
   --app NAME           the application (default: kts.yaml app)
@@ -66,6 +66,7 @@ async function up(argv: string[]): Promise<number> {
     ...common,
     ...contextFlagOptions,
     wait: { type: 'boolean' },
+    atomic: { type: 'boolean' },
     timeout: { type: 'string' },
     'force-conflicts': { type: 'boolean' },
     'recreate-immutable': { type: 'boolean' },
@@ -97,7 +98,8 @@ async function up(argv: string[]): Promise<number> {
     dryRun: dryRun === 'server',
     force: Boolean(values['force-conflicts']),
     recreateImmutable: Boolean(values['recreate-immutable']),
-    wait: Boolean(values.wait),
+    wait: Boolean(values.wait || values.atomic),
+    atomic: Boolean(values.atomic),
     timeoutMs,
     concurrency,
     toolingVersion: version,

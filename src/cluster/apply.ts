@@ -22,6 +22,8 @@ import { mapLimit, sleep } from './limit.js';
 import { kindKey, kindsToDiscover, memberKey, planApply, planPrune, soleNamespace, type ApplyPlan, type PlannedObject, type Scope } from './plan.js';
 import type { Action, ApplyReport, ObjectResult, Progress, WaitResult } from './report.js';
 import { crdStatus, isWaitable, rolloutStatus, type RolloutState } from './rollout.js';
+import { diagnose } from './diagnose.js';
+import { recordRevision } from './revision.js';
 
 export const FIELD_MANAGER = 'kts';
 
@@ -142,8 +144,25 @@ async function waitFor(
   concurrency: number,
   progress: Progress,
   label: string,
+  explain?: (obj: JsonObject) => Promise<string[]>,
 ): Promise<{ results: WaitResult[]; error?: KtsError }> {
   const results = new Map<string, WaitResult>(targets.map((t) => [keyOf(t.id), { id: t.id, done: false, message: 'not checked yet' }]));
+  const live = new Map<string, JsonObject>();
+  /** Why the given objects are stuck: a short block of progress lines, kept in the report; the first reason for the error line. */
+  const reasons = async (stuck: { id: ResId }[]): Promise<string> => {
+    if (!explain) return '';
+    const found: string[] = [];
+    for (const t of stuck) {
+      const obj = live.get(keyOf(t.id));
+      const lines = obj ? await explain(obj).catch(() => []) : [];
+      if (!lines.length) continue;
+      results.get(keyOf(t.id))!.reasons = lines;
+      progress.info(`${formatId(t.id)}:`);
+      for (const line of lines) progress.info(`  ${line}`);
+      found.push(lines[0]!);
+    }
+    return found.length ? `; ${found[0]}` : '';
+  };
   const deadline = Date.now() + timeoutMs;
   let pending = targets;
   let interval = 100;
@@ -154,6 +173,7 @@ async function waitFor(
       states = await mapLimit(pending, concurrency, async (t) => {
         try {
           const obj = await client.get(apiVersionOf(t.id), t.id.kind, t.id.name, t.id.namespace || undefined);
+          if (obj) live.set(keyOf(t.id), obj);
           return obj ? check(obj) : { done: false, failed: 'the object no longer exists', message: 'deleted' };
         } catch (e) {
           throw apiError(e, formatId(t.id), client.server);
@@ -166,7 +186,8 @@ async function waitFor(
     const failed = pending.find((_, i) => states[i]!.failed);
     if (failed) {
       const s = results.get(keyOf(failed.id))!;
-      return { results: [...results.values()], error: new KtsError(`${label.toLowerCase()}-failed`, `${formatId(failed.id)}: ${label} failed: ${s.failed}`) };
+      const why = await reasons([failed]);
+      return { results: [...results.values()], error: new KtsError(`${label.toLowerCase()}-failed`, `${formatId(failed.id)}: ${label} failed: ${s.failed}${why}`) };
     }
     for (const [i, t] of pending.entries()) if (states[i]!.done) progress.info(`${formatId(t.id)} ${states[i]!.message}`);
     pending = pending.filter((_, i) => !states[i]!.done);
@@ -174,7 +195,8 @@ async function waitFor(
     progress.status(`waiting for ${pending.length} ${label}(s): ${pending.map((t) => `${t.id.name}: ${results.get(keyOf(t.id))!.message}`).join('; ')}`);
     if (Date.now() >= deadline) {
       const what = pending.map((t) => `${formatId(t.id)}: ${results.get(keyOf(t.id))!.message}`).join('; ');
-      return { results: [...results.values()], error: new KtsError(`${label.toLowerCase()}-timeout`, `timed out after ${timeoutText} waiting for ${pending.length} ${label}(s): ${what}`) };
+      const why = await reasons(pending);
+      return { results: [...results.values()], error: new KtsError(`${label.toLowerCase()}-timeout`, `timed out after ${timeoutText} waiting for ${pending.length} ${label}(s): ${what}${why}`) };
     }
     await sleep(Math.min(interval, Math.max(0, deadline - Date.now())));
     interval = Math.min(2000, Math.round(interval * 1.5));
@@ -207,6 +229,11 @@ async function foreignObjects(client: KubeClient, plan: ApplyPlan, members: Map<
   return found.flat();
 }
 
+/** The ApplySet parent of a request: in the environment's namespace, else the render's only one, else the context's. */
+export function parentOf(client: KubeClient, req: Pick<ApplyRequest, 'app' | 'env' | 'namespace' | 'resources'>): ApplySetParent {
+  return parentFor(req.app, req.env, req.namespace || soleNamespace(req.resources) || client.contextNamespace);
+}
+
 export async function applyEnvironment(client: KubeClient, req: ApplyRequest): Promise<ApplyOutcome> {
   const dryRun = req.dryRun ?? false;
   const concurrency = req.concurrency ?? 16;
@@ -214,8 +241,8 @@ export async function applyEnvironment(client: KubeClient, req: ApplyRequest): P
   const { progress } = req;
   checkEmptyRender(req.resources.length, req.prune ?? false, req.allowEmpty ?? false, req.env);
 
-  const parentNamespace = req.namespace || soleNamespace(req.resources) || client.contextNamespace;
-  const parent: ApplySetParent = parentFor(req.app, req.env, parentNamespace);
+  const parent = parentOf(client, req);
+  const parentNamespace = parent.namespace;
   const scopes = await discoverScopes(client, req.resources, concurrency);
   const plan = planApply(req.resources, { parent, defaultNamespace: parentNamespace, scopes });
 
@@ -411,10 +438,12 @@ export async function applyEnvironment(client: KubeClient, req: ApplyRequest): P
     const targets = plan.stages.flatMap((s) => s.objects).filter((o) => isWaitable(o.id.group, o.id.kind));
     if (dryRun) progress.warn('--wait has nothing to wait for in a server dry run');
     else if (targets.length) {
-      const { results, error } = await waitFor(targets, rolloutStatus, client, timeoutMs, concurrency, progress, 'rollout');
+      const explain = (obj: JsonObject) => diagnose(client, obj);
+      const { results, error } = await waitFor(targets, rolloutStatus, client, timeoutMs, concurrency, progress, 'rollout', explain);
       report.waited = results;
       if (error) return finish(error);
     }
   }
+  if (!dryRun) await recordRevision(client, parent, plan.stages.flatMap((s) => s.objects.map((o) => o.obj)), (line) => progress.warn(line));
   return finish();
 }

@@ -8,6 +8,7 @@ import { ANNOTATION_BRANCH_NAME, LABEL_BRANCH, LABEL_ENVIRONMENT } from '../env/
 import { apiError } from './apierror.js';
 import { applyEnvironment, type ApplyOutcome, type ApplyRequest } from './apply.js';
 import { parentFor } from './applyset.js';
+import { applyAtomically } from './atomic.js';
 import type { KubeClient } from './client.js';
 import { formatAge } from './duration.js';
 import { sleep } from './limit.js';
@@ -43,6 +44,8 @@ export interface UpRequest extends Omit<ApplyRequest, 'namespace' | 'prune' | 'o
   labels: Record<string, string>;
   /** The build's record (commit, build, full branch name), kept on the namespace. */
   record: Record<string, string>;
+  /** Roll back to the last good revision when the rollout fails (see atomic.ts). */
+  atomic?: boolean;
   now?: Date;
 }
 
@@ -76,7 +79,7 @@ export async function envUp(client: KubeClient, req: UpRequest): Promise<ApplyOu
     throw apiError(e, `v1 Namespace ${name}`, client.server);
   }
   req.progress.info(`namespace ${name} ready for ${req.env} (branch ${branch})`);
-  const outcome = await applyEnvironment(client, { ...req, namespace: name, prune: true, ownedNamespace: name });
+  const outcome = await (req.atomic ? applyAtomically : applyEnvironment)(client, { ...req, namespace: name, prune: true, ownedNamespace: name });
   if (!outcome.error && !req.dryRun && terminating(await getNamespace(client, name))) {
     // Updates into a terminating namespace succeed; the preview would still be gone in seconds.
     const error = new KtsError('env-terminating', `namespace ${name} is being deleted (a concurrent env down or gc); the preview is not live, re-run env up`);

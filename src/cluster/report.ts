@@ -16,6 +16,8 @@ export interface WaitResult {
   done: boolean;
   message: string;
   failed?: string;
+  /** Why it did not roll out, from its pods and controllers (ImagePullBackOff, ReplicaFailure, …). */
+  reasons?: string[];
 }
 
 export interface ApplyReport {
@@ -28,6 +30,8 @@ export interface ApplyReport {
   retries: number;
   ok: boolean;
   error?: string;
+  /** `--atomic`: the re-apply of the previous revision after the rollout failed. */
+  rollback?: ApplyReport;
 }
 
 export interface Progress {
@@ -94,22 +98,23 @@ export function quietProgress(err: NodeJS.WritableStream): Progress {
 }
 
 export function reportJson(report: ApplyReport): string {
+  return `${JSON.stringify(reportData(report), null, 2)}\n`;
+}
+
+function reportData(report: ApplyReport): object {
   const id = (r: { id: ResId }) => ({
     apiVersion: r.id.group ? `${r.id.group}/${r.id.version}` : r.id.version,
     kind: r.id.kind,
     ...(r.id.namespace ? { namespace: r.id.namespace } : {}),
     name: r.id.name,
   });
-  return `${JSON.stringify(
-    {
-      ...report,
-      objects: report.objects.map((o) => ({ ...id(o), action: o.action, ...(o.note ? { note: o.note } : {}) })),
-      pruned: report.pruned.map((o) => ({ ...id(o), action: o.action, ...(o.note ? { note: o.note } : {}) })),
-      waited: report.waited.map((w) => ({ ...id(w), done: w.done, message: w.message, ...(w.failed ? { failed: w.failed } : {}) })),
-    },
-    null,
-    2,
-  )}\n`;
+  return {
+    ...report,
+    objects: report.objects.map((o) => ({ ...id(o), action: o.action, ...(o.note ? { note: o.note } : {}) })),
+    pruned: report.pruned.map((o) => ({ ...id(o), action: o.action, ...(o.note ? { note: o.note } : {}) })),
+    waited: report.waited.map((w) => ({ ...id(w), done: w.done, message: w.message, ...(w.failed ? { failed: w.failed } : {}), ...(w.reasons ? { reasons: w.reasons } : {}) })),
+    ...(report.rollback ? { rollback: reportData(report.rollback) } : {}),
+  };
 }
 
 export function summaryLine(report: ApplyReport): string {
@@ -124,7 +129,10 @@ export function summaryLine(report: ApplyReport): string {
 /** Prints an apply's report (JSON, or the summary line) and returns exit code 0; a failure is thrown after printing. */
 export function finishApply(outcome: { report: ApplyReport; error?: Error }, json: boolean, progress: Progress): number {
   if (json) process.stdout.write(reportJson(outcome.report));
-  else progress.info(summaryLine(outcome.report));
+  else {
+    progress.info(summaryLine(outcome.report));
+    if (outcome.report.rollback) progress.info(`rollback: ${summaryLine(outcome.report.rollback)}`);
+  }
   if (outcome.error) throw outcome.error;
   return 0;
 }
