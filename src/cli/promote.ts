@@ -2,6 +2,8 @@ import type { Command } from './command.js';
 import { parseFlags } from './args.js';
 import { UsageError } from '../errors.js';
 import { contextFlagOptions, contextFlagsFrom } from '../env/flags.js';
+import { dirname } from 'node:path';
+import { readGit } from '../env/context.js';
 import { renderEnvironment, resolveRender } from '../env/render.js';
 import { gitopsOf } from '../env/config.js';
 import { folderForRender } from '../gitops/files.js';
@@ -75,6 +77,11 @@ export const command: Command = {
           });
           const context = { ...where, branch: source?.branch ?? flags.branch, commit: source?.source.commit ?? flags.commit, build: source?.build ?? flags.build };
           const rendered = await renderEnvironment({ env: values.to!, flags: { ...Object.fromEntries(Object.entries(context).filter(([, v]) => v !== undefined)), image }, configFile });
+          // The overlay comes from this checkout: say so when it is not the commit that was tested.
+          const head = readGit(target.config.configFile ? dirname(target.config.configFile) : target.config.overlay).commit;
+          if (head && source?.source.commit && head !== source.source.commit) {
+            process.stderr.write(`kts: warning: ${to} is rendered from the checkout at ${head.slice(0, 12)}, not at the promoted commit ${source.source.commit.slice(0, 12)}\n`);
+          }
           const metadata = {
             environment: rendered.envName,
             branch: rendered.context.branch,
