@@ -25,6 +25,7 @@ const WEB11 = 'registry.example.test/shop/web:1.11-1111111';
 const files: Record<string, string> = {
   'kts.yaml': `apiVersion: kts.dev/v1alpha1
 kind: Environments
+app: shop
 major: "1"
 images:
 - name: shop/web

@@ -91,6 +91,7 @@ export const command: Command = {
       resources = published.resources;
       namespace ??= published.namespace;
       source = published.description;
+      record = published.record;
     } else {
       const { renderFromFlags } = await import('../env/flags.js');
       const { requireApp } = await import('../env/config.js');

@@ -5,6 +5,7 @@ import { newResource, type Resource } from '../kustomize/resource.js';
 import { KtsError } from '../errors.js';
 import { contextFlagsFrom } from '../env/flags.js';
 import { resolveRender } from '../env/render.js';
+import { ANNOTATION_BUILD, ANNOTATION_COMMIT } from '../env/plan.js';
 import { folderForRender } from '../gitops/files.js';
 import { gitSetup } from '../gitops/options.js';
 import { readPublished } from '../gitops/published.js';
@@ -13,6 +14,8 @@ export interface FromRepo {
   envName: string;
   resources: Resource[];
   namespace?: string;
+  /** The build's commit and build, as publish recorded them, for the ApplySet parent. */
+  record: Record<string, string>;
   /** One line saying what is deployed: folder, deploy commit, build and source commit. */
   description: string;
 }
@@ -36,6 +39,12 @@ export async function resourcesFromRepo(env: string, values: Record<string, unkn
     envName: resolved.envName,
     resources: published.objects.map(newResource),
     namespace: resolved.plan.namespace,
+    record: Object.fromEntries(
+      [
+        [ANNOTATION_COMMIT, meta?.promotedFrom?.commit ?? meta?.source.commit],
+        [ANNOTATION_BUILD, build?.build],
+      ].filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''),
+    ),
     description: `${folder} at ${published.head!.slice(0, 12)} in ${published.repository}${origin ? ` (${origin})` : ''}`,
   };
 }

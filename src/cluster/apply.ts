@@ -444,6 +444,6 @@ export async function applyEnvironment(client: KubeClient, req: ApplyRequest): P
       if (error) return finish(error);
     }
   }
-  if (!dryRun) await recordRevision(client, parent, plan.stages.flatMap((s) => s.objects.map((o) => o.obj)), (line) => progress.warn(line));
+  if (!dryRun) await recordRevision(client, parent, plan.stages.flatMap((s) => s.objects.map((o) => o.obj)), (line) => progress.warn(line), req.record);
   return finish();
 }

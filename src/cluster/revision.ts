@@ -34,11 +34,12 @@ function annotation(objects: JsonObject[], key: string): string | undefined {
 }
 
 /** The Secret recording `objects` as the set's last good revision, or undefined when it would not fit. */
-export function revisionSecret(parent: ApplySetParent, objects: JsonObject[], now: Date): JsonObject | undefined {
+/** `record`: the build's commit and build annotations, when the apply knows them (else the objects' own). */
+export function revisionSecret(parent: ApplySetParent, objects: JsonObject[], now: Date, record: Record<string, string> = {}): JsonObject | undefined {
   const data = gzipSync(JSON.stringify(objects));
   if (data.length > MAX_BYTES) return undefined;
-  const build = annotation(objects, ANNOTATION_BUILD);
-  const commit = annotation(objects, ANNOTATION_COMMIT);
+  const build = record[ANNOTATION_BUILD] ?? annotation(objects, ANNOTATION_BUILD);
+  const commit = record[ANNOTATION_COMMIT] ?? annotation(objects, ANNOTATION_COMMIT);
   return {
     apiVersion: 'v1',
     kind: 'Secret',
@@ -83,8 +84,8 @@ export async function readRevision(client: KubeClient, parent: ApplySetParent): 
 }
 
 /** Records `objects` as the set's last good revision; a warning (not a failure) when that is impossible. */
-export async function recordRevision(client: KubeClient, parent: ApplySetParent, objects: JsonObject[], warn: (line: string) => void): Promise<void> {
-  const secret = revisionSecret(parent, objects, new Date());
+export async function recordRevision(client: KubeClient, parent: ApplySetParent, objects: JsonObject[], warn: (line: string) => void, record?: Record<string, string>): Promise<void> {
+  const secret = revisionSecret(parent, objects, new Date(), record);
   if (!secret) {
     warn(`the applied objects are too large to keep as the revision --atomic would roll back to`);
     return;
