@@ -1,4 +1,5 @@
 import { KtsError } from '../errors.js';
+import { own, setKey } from './json.js';
 import { newObject } from './resource.js';
 import type { Selector } from './kustomization.js';
 import type { Loader, Referrer } from './loader.js';
@@ -91,6 +92,20 @@ function targetOf(rm: ResMap, patch: JsonObject, file: string): Resource {
   throw new KtsError('patch', `${what} for Id ${resIdString(id)}; failed to find unique target for patch ${resIdString(id)}`, { file });
 }
 
+/**
+ * A strategic merge gives the scalars a replacement created (untyped: `9090` reads as a number)
+ * the string type, so a later replacement into them writes "9090" (measured with kubectl).
+ */
+function typeUntypedScalars(r: Resource): void {
+  for (const { parent, key } of r.untypedScalars ?? []) {
+    const v = Array.isArray(parent) ? parent[key as number] : own(parent, String(key));
+    if (typeof v !== 'number' && typeof v !== 'boolean') continue;
+    if (Array.isArray(parent)) parent[key as number] = String(v);
+    else setKey(parent, String(key), String(v));
+  }
+  delete r.untypedScalars;
+}
+
 /** kustomize resWrangler.ApplySmPatch: patches each selected resource; a patch may delete it. */
 function applySm(rm: ResMap, selected: Resource[], smPatch: JsonObject, opts: { allowNameChange: boolean; allowKindChange: boolean; file: string; schema?: MergeSchema }): void {
   if (selected.length === 0) return;
@@ -98,6 +113,7 @@ function applySm(rm: ResMap, selected: Resource[], smPatch: JsonObject, opts: { 
   let removed = false;
   for (const r of selected) {
     if (opts.allowNameChange || opts.allowKindChange) storePreviousId(r);
+    typeUntypedScalars(r);
     const merged = applySmPatchToResource(r.obj, patch, opts);
     if (merged === null) {
       removed = true;
@@ -165,6 +181,9 @@ function applyJsonOps(rm: ResMap, selected: Resource[], ops: Json6902Operation[]
     const before = matchKey(currentId(r));
     if (storeIds) storePreviousId(r);
     r.obj = applyJson6902(r.obj, ops, { file });
+    // kustomize rebuilds the resource from JSON: no field shares a node or lacks a type any more
+    delete r.sharedEntries;
+    delete r.untypedScalars;
     if (matchKey(currentId(r)) !== before) moved = true;
   }
   if (moved) rm.invalidate();

@@ -35,6 +35,10 @@ export interface Resource {
   varNames?: string[];
   /** Where the resource came from, for buildMetadata originAnnotations. */
   origin?: { path: string; configuredIn?: string; configuredBy?: { apiVersion: string; kind: string; name: string; namespace?: string } };
+  /** Label/annotation fields that are one YAML node in kustomize, by place (see transformers/mapentries.ts). */
+  sharedEntries?: Map<string, { at: (string | number)[]; key: string }[]>;
+  /** Scalars a replacement created, still without a YAML type tag (a strategic merge makes them strings). */
+  untypedScalars?: { parent: JsonObject | Json[]; key: string | number }[];
   /** The transformers that ran over the resource, oldest first, for buildMetadata transformerAnnotations. */
   transformations?: NonNullable<Resource['origin']>[];
 }

@@ -24,10 +24,11 @@ export interface FieldSpec extends Gvk {
 export type CreateKind = 'map' | 'scalar';
 
 /**
- * Called with the value found at the end of the path (`undefined` when it was just created);
- * returns the value to store there, or `undefined` to leave it as it is.
+ * Called with the value found at the end of the path (`undefined` when it was just created) and
+ * where it is in the object (field names and list indexes); returns the value to store there, or
+ * `undefined` to leave it as it is.
  */
-export type Setter = (value: Json | undefined) => Json | undefined;
+export type Setter = (value: Json | undefined, at: readonly (string | number)[]) => Json | undefined;
 
 /** Whether every non-empty part of `selector` equals the same part of `gvk` (kustomize Gvk.IsSelected). */
 export function gvkSelects(selector: Gvk, gvk: { group: string; version: string; kind: string }): boolean {
@@ -110,20 +111,24 @@ function pathParts(path: string): string[] {
  * `name[]` fields are never created, but an explicit null there becomes an empty list.
  */
 export function applyFieldSpec(obj: JsonObject, fs: FieldSpec, set: Setter, createKind?: CreateKind): void {
-  if (gvkSelects(fs, objGvk(obj))) walk(obj, pathParts(fs.path), 0, fs, set, createKind);
+  if (gvkSelects(fs, objGvk(obj))) walk(obj, pathParts(fs.path), 0, fs, set, createKind, []);
 }
 
 /** Applies every spec of `specs` that selects the object (kustomize fsslice.Filter). */
 export function applyFieldSpecs(obj: JsonObject, specs: readonly FieldSpec[], set: Setter, createKind?: CreateKind): void {
   const gvk = objGvk(obj);
-  for (const fs of specs) if (gvkSelects(fs, gvk)) walk(obj, pathParts(fs.path), 0, fs, set, createKind);
+  for (const fs of specs) if (gvkSelects(fs, gvk)) walk(obj, pathParts(fs.path), 0, fs, set, createKind, []);
 }
 
-/** `node` is the value reached by path[0..i). */
-function walk(node: Json, path: string[], i: number, fs: FieldSpec, set: Setter, createKind: CreateKind | undefined): void {
+/** `node` is the value reached by path[0..i), found at `at` in the object. */
+function walk(node: Json, path: string[], i: number, fs: FieldSpec, set: Setter, createKind: CreateKind | undefined, at: (string | number)[]): void {
   if (node === null) return;
   if (Array.isArray(node)) {
-    for (const el of node) walk(el, path, i, fs, set, createKind);
+    node.forEach((el, k) => {
+      at.push(k);
+      walk(el, path, i, fs, set, createKind, at);
+      at.pop();
+    });
     return;
   }
   if (typeof node !== 'object') {
@@ -139,7 +144,7 @@ function walk(node: Json, path: string[], i: number, fs: FieldSpec, set: Setter,
   if (value === undefined) {
     if (!create) return;
     if (last) {
-      const next = set(createKind === 'map' ? newObject() : undefined);
+      const next = set(createKind === 'map' ? newObject() : undefined, [...at, name]);
       setKey(node, name, next === undefined ? (createKind === 'map' ? newObject() : '') : next);
       return;
     }
@@ -151,12 +156,14 @@ function walk(node: Json, path: string[], i: number, fs: FieldSpec, set: Setter,
     else if (create) value = last ? (createKind === 'map' ? newObject() : '') : newObject();
     setKey(node, name, value);
   }
+  at.push(name);
   if (last) {
-    const next = set(value);
+    const next = set(value, at);
     if (next !== undefined) setKey(node, name, next);
-    return;
+  } else {
+    walk(value, path, i + 1, fs, set, createKind, at);
   }
-  walk(value, path, i + 1, fs, set, createKind);
+  at.pop();
 }
 
 /** Whether `fs` selects the resource by its original id (the id before any rename). */

@@ -95,13 +95,13 @@ function setSubjects(obj: JsonObject, mode: RoleBindingSubjectMode, set: Setter)
       field: 'subjects',
     });
   }
-  for (const subject of subjects) {
-    if (!isObject(subject)) continue;
+  subjects.forEach((subject, i) => {
+    if (!isObject(subject)) return;
     const selected = mode === 'allServiceAccounts' ? subject.kind === 'ServiceAccount' : subject.name === 'default';
-    if (!selected) continue;
-    const next = set(subject.namespace ?? undefined);
+    if (!selected) return;
+    const next = set(subject.namespace ?? undefined, ['subjects', i, 'namespace']);
     if (next !== undefined) subject.namespace = next;
-  }
+  });
 }
 
 function isObject(v: Json | undefined): v is JsonObject {

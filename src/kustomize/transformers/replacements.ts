@@ -382,6 +382,7 @@ function applyToTarget(res: Resource, value: Value, t: ReplacementTarget, paths:
     for (const slot of slots) {
       const problem = writeValue(slot, value, t.options, isAnnotationSlot(res, slot));
       if (problem) throw replacementError(r, field, `${problem} (field "${fp}" of ${idString(res)})`);
+      if (slot.created) (res.untypedScalars ??= []).push({ parent: slot.parent, key: slot.key });
     }
   }
 }
