@@ -18,6 +18,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   env: () => import('./src/cli/env.js'),
   diff: () => import('./src/cli/diff.js'),
   init: () => import('./src/cli/init.js'),
+  cluster: () => import('./src/cli/cluster.js'),
 };
 
 /** `kts version` and `kts help` answer from here; every other command is a module of its own. */

@@ -33,7 +33,8 @@ apply would fail on an object: a conflict or a refusal; the report still shows e
 
 Deploy repository flags: --repo URL (or KTS_DEPLOY_REPO), --ref BRANCH (default main), --path TEMPLATE,
   --cache-dir DIR, --no-cache; KTS_GIT_TOKEN authenticates.
-Cluster flags: --context NAME, --kubeconfig FILE, --namespace NS (the environment's namespace for the ApplySet)
+Cluster flags: --context NAME, --kubeconfig FILE, --reservation NAME|FILE (a cluster reserved with
+  'kts cluster reserve'), --namespace NS (the environment's namespace for the ApplySet)
 ${contextFlagsHelp}`;
 
 const EXIT_DIFF_ERROR = 2;
@@ -52,6 +53,7 @@ async function run(argv: string[]): Promise<number> {
         'no-cache': { type: 'boolean' },
         context: { type: 'string' },
         kubeconfig: { type: 'string' },
+        reservation: { type: 'string' },
         namespace: { type: 'string', short: 'n' },
         'force-conflicts': { type: 'boolean' },
         'with-build-annotations': { type: 'boolean' },

@@ -37,6 +37,10 @@ export interface KubeClient {
   list(apiVersion: string, kind: string, namespace?: string, labelSelector?: string): Promise<JsonObject[]>;
   /** Returns false when the object was already gone. */
   delete(apiVersion: string, kind: string, name: string, namespace?: string, opts?: { dryRun?: boolean }): Promise<boolean>;
+  /** POST: fails with 409 AlreadyExists when the object exists (how a lease is taken first). */
+  create(obj: JsonObject, fieldManager: string): Promise<JsonObject>;
+  /** PUT with the object's resourceVersion: fails with 409 Conflict when someone else wrote it since. */
+  replace(obj: JsonObject, fieldManager: string): Promise<JsonObject>;
   /** How many requests were retried so far. */
   readonly retries: number;
 }
@@ -51,6 +55,8 @@ export interface ConnectOptions {
   requestTimeoutMs?: number;
   /** Called before each retry, e.g. to print a warning. */
   onRetry?: (what: string, retry: number, delayMs: number) => void;
+  /** Runs once connected, before the command's requests (e.g. checking that a reserved cluster is still ours). */
+  afterConnect?: (client: KubeClient) => Promise<void>;
 }
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
@@ -272,6 +278,14 @@ export async function connect(opts: ConnectOptions = {}): Promise<KubeClient> {
       } while (token);
       return items;
     },
+    async create(obj, fieldManager) {
+      passThrough(String(obj.apiVersion), String(obj.kind));
+      return (await api.create(obj as unknown as K8s.KubernetesObject, undefined, undefined, fieldManager)) as unknown as JsonObject;
+    },
+    async replace(obj, fieldManager) {
+      passThrough(String(obj.apiVersion), String(obj.kind));
+      return (await api.replace(obj as unknown as K8s.KubernetesObject, undefined, undefined, fieldManager)) as unknown as JsonObject;
+    },
     async delete(apiVersion, kind, name, namespace, o = {}) {
       passThrough(apiVersion, kind);
       try {
@@ -283,5 +297,6 @@ export async function connect(opts: ConnectOptions = {}): Promise<KubeClient> {
       }
     },
   };
+  await opts.afterConnect?.(client);
   return client;
 }

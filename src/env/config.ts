@@ -74,6 +74,8 @@ export interface ProjectConfig {
   domain?: string;
   images?: (string | RawImage)[];
   gitops?: GitopsConfig;
+  /** The pool of test clusters (src/cluster/pool/). */
+  clusters?: { name: string; kubeconfig?: string; context?: string; size: string; labels?: Record<string, string> }[];
   environments: Record<string, RawEnvironment>;
 }
 

@@ -77,6 +77,7 @@ export const BUILTIN: readonly ResourceType[] = [
   t('apps/v1', 'DaemonSet', 'daemonsets', true, ['ds'], WORKLOAD),
   t('apps/v1', 'ReplicaSet', 'replicasets', true, ['rs'], SCALED),
   t('batch/v1', 'Job', 'jobs', true, [], WORKLOAD),
+  t('coordination.k8s.io/v1', 'Lease', 'leases', true),
   t('batch/v1', 'CronJob', 'cronjobs', true, ['cj'], WORKLOAD),
   t('networking.k8s.io/v1', 'Ingress', 'ingresses', true, ['ing'], SG),
   t('networking.k8s.io/v1', 'NetworkPolicy', 'networkpolicies', true, ['netpol'], { generation: true }),
