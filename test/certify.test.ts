@@ -146,7 +146,7 @@ test('build 10 of master: published to ci, certified to a never-published produc
   assert.match(applied.stdout, 'apps/v1 Deployment shop/web rolled out');
   assert.equal(images(kube.get('apps/v1', 'Deployment', 'shop', 'web')), [WEB10, 'envoyproxy/envoy:v1.30.4']);
   assert.equal(running('shop'), [WEB10, WEB10]);
-  ok(await sh(build10, 'env', 'down', 'ci', '--branch', 'master'));
+  ok(await sh(build10, 'env', 'down', 'ci'));
 });
 
 test('a certify job refuses to promote a build other than the one that passed', async () => {
@@ -180,7 +180,7 @@ test('build 11, whose web image production cannot pull: previewed, then the atom
   assert.match(error, /^kts: apps\/v1 Deployment shop\/web: rollout failed: condition Progressing=False \(ProgressDeadlineExceeded\): .*; pod web-[a-z0-9]+-[a-z0-9]+( \(and \d+ more\))?: container web: ImagePullBackOff: Back-off pulling image "registry.example.test\/shop\/web:1.11-1111111"; rolled back to the previous revision \(build 10, commit 101010101010\), which is rolled out$/);
   assert.equal(images(kube.get('apps/v1', 'Deployment', 'shop', 'web')), [WEB10, 'envoyproxy/envoy:v1.30.4']);
   assert.equal(running('shop'), [WEB10, WEB10], 'build 10 runs, the pods of build 11 are gone');
-  ok(await sh(build11, 'env', 'down', 'ci', '--branch', 'master'));
+  ok(await sh(build11, 'env', 'down', 'ci'));
 });
 
 test('image typos and unknown --image are errors naming the image', async () => {
