@@ -4,6 +4,7 @@
 import type { Command } from './src/cli/command.js';
 import { EXIT_FAILURE, EXIT_USAGE, isKtsError, UsageError } from './src/errors.js';
 import { suggest } from './src/cli/suggest.js';
+import { canRetryOnLargeStack, isStackOverflow, runOnLargeStack } from './src/cli/largestack.js';
 
 
 const commands: Record<string, () => Promise<{ command: Command }>> = {
@@ -72,22 +73,30 @@ async function main(argv: string[]): Promise<number> {
   return command.run(rest);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    if (err instanceof UsageError) {
-      // Commands attach their help to usage errors; the first line says what is wrong.
-      const name = process.argv[2] && Object.hasOwn(commands, process.argv[2]) ? `kts ${process.argv[2]}` : 'kts';
-      process.stderr.write(`kts: ${err.toLine().split('\n')[0]}\nRun '${name} --help' for usage.\n`);
-      process.exitCode = err.exitCode;
-    } else if (isKtsError(err)) {
-      process.stderr.write(`kts: ${err.toLine()}\n`);
-      process.exitCode = err.exitCode;
-    } else {
-      process.stderr.write(`kts: internal error (please report): ${err instanceof Error ? err.stack : String(err)}\n`);
-      process.exitCode = EXIT_FAILURE;
-    }
-  },
-);
+main(process.argv.slice(2))
+  .catch((err: unknown) => {
+    if (canRetryOnLargeStack && isStackOverflow(err)) return runOnLargeStack(process.argv[1]!, process.argv.slice(2));
+    throw err;
+  })
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      if (err instanceof UsageError) {
+        // Commands attach their help to usage errors; the first line says what is wrong.
+        const name = process.argv[2] && Object.hasOwn(commands, process.argv[2]) ? `kts ${process.argv[2]}` : 'kts';
+        process.stderr.write(`kts: ${err.toLine().split('\n')[0]}\nRun '${name} --help' for usage.\n`);
+        process.exitCode = err.exitCode;
+      } else if (isStackOverflow(err)) {
+        process.stderr.write('kts: input nested too deeply\n');
+        process.exitCode = EXIT_FAILURE;
+      } else if (isKtsError(err)) {
+        process.stderr.write(`kts: ${err.toLine()}\n`);
+        process.exitCode = err.exitCode;
+      } else {
+        process.stderr.write(`kts: internal error (please report): ${err instanceof Error ? err.stack : String(err)}\n`);
+        process.exitCode = EXIT_FAILURE;
+      }
+    },
+  );

@@ -11,6 +11,8 @@ import { repoRoot } from './helpers/paths.js';
 import { renderEnvironment } from '../src/env/render.js';
 import { kubectlBuilder, kubectlSerialize } from './env-kubectl.js';
 import { GOLDEN_ENVS, GOLDEN_FLAGS, goldenFile } from './env-fixtures.js';
+import { plain } from '../src/kustomize/testing.js';
+import type { Json } from '../src/kustomize/resource.js';
 
 const kubectl = hasProgram('kubectl');
 if (!kubectl) console.log('env-reference: kubectl not found, kustomize reference checks skipped');
@@ -50,7 +52,7 @@ maybe('the shared-backends component removes the per-branch servers and names a 
   assert.is(data.DATABASE_NAME, `shop_${r.context.slug.replace(/-/g, '_')}`);
   assert.is(data.ELASTICSEARCH_INDEX_PREFIX, r.context.slug);
   const quota = r.resources.find((x) => x.obj.kind === 'ResourceQuota')!;
-  assert.equal((quota.obj.spec as { hard: unknown }).hard, { 'limits.memory': '3Gi', persistentvolumeclaims: '0', 'requests.cpu': '1', 'requests.memory': '2Gi' });
+  assert.equal(plain((quota.obj.spec as { hard: Json }).hard), { 'limits.memory': '3Gi', persistentvolumeclaims: '0', 'requests.cpu': '1', 'requests.memory': '2Gi' });
 });
 
 test.run();

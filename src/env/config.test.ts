@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { loadConfig, resolveEnvironment } from './config.js';
 import { fieldPath, schemaProblems } from './schema.js';
 import { isKtsError, type KtsError } from '../errors.js';
+import { plain } from '../kustomize/testing.js';
 
 let root = '';
 test.before.each(() => {
@@ -59,10 +60,10 @@ test('a valid config resolves environments with project defaults merged in', () 
   assert.is(ci.overlay, join(root, 'overlays/ci'));
   assert.is(ci.major, '2');
   assert.is(ci.tagTemplate, '{major}.{build}-{shortSha}');
-  assert.equal(ci.images, [{ name: 'shop/web' }, { name: 'shop/worker', newName: 'reg/worker' }]);
+  assert.equal(plain(ci.images), [{ name: 'shop/web' }, { name: 'shop/worker', newName: 'reg/worker' }]);
   const branch = resolveEnvironment('branch', { cwd: join(root, 'overlays') });
   assert.equal(branch.components, [join(root, 'components/shared')]);
-  assert.equal(branch.images, [{ name: 'shop/web', newName: 'reg/web', tagTemplate: '{tag}' }, { name: 'shop/worker', newName: 'reg/worker' }]);
+  assert.equal(plain(branch.images), [{ name: 'shop/web', newName: 'reg/web', tagTemplate: '{tag}' }, { name: 'shop/worker', newName: 'reg/worker' }]);
 });
 
 test('an overlay directory or name gets its environment config; others get defaults', () => {

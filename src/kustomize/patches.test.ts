@@ -9,6 +9,7 @@ import { Loader } from './loader.js';
 import { applyPatchTransformer, json6902Transformer, loadPatchTransformer, strategicMergeTransformer } from './patches.js';
 import { ResMap } from './resmap.js';
 import { newResource, type JsonObject } from './resource.js';
+import { plain } from './testing.js';
 
 const ref = { file: 'kustomization.yaml', field: 'patches[0]' };
 const fail = (m: string): never => {

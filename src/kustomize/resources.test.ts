@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { equal } from './testing.js';
 import { KtsError } from '../errors.js';
 import { parseObjects, parseResources } from './resources.js';
+import { plain } from './testing.js';
 
 test('lists are inlined, their items queued after the other documents of the file', () => {
   const text = 'kind: List\nitems:\n- {kind: ConfigMap, metadata: {name: a}}\n---\nkind: ConfigMap\nmetadata: {name: b}\n';

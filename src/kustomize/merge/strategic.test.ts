@@ -7,6 +7,7 @@ import { KtsError } from '../../errors.js';
 import type { Json, JsonObject } from '../resource.js';
 import { parseYamlDocuments } from '../yaml/parse.js';
 import { applySmPatchToResource, strategicMerge } from './strategic.js';
+import { plain } from '../testing.js';
 
 function y(text: string): JsonObject {
   return parseYamlDocuments(text, 'test.yaml')[0] as JsonObject;

@@ -6,6 +6,7 @@ import { KtsError } from '../../errors.js';
 import { newResource, type JsonObject, type Resource } from '../resource.js';
 import { parseYamlDocuments } from '../yaml/parse.js';
 import { applyReplacements, loadReplacements, type Replacement } from './replacements.js';
+import { plain } from '../testing.js';
 
 function resources(yaml: string): Resource[] {
   return parseYamlDocuments(yaml, 'res.yaml').map((o) => newResource(o as JsonObject));

@@ -4,6 +4,7 @@ import { equal } from '../testing.js';
 import { newResource, type JsonObject } from '../resource.js';
 import { parseYamlDocuments } from '../yaml/parse.js';
 import { applyValueAdd, insertPathPart, parseValueAdd } from './valueadd.js';
+import { plain } from '../testing.js';
 
 const RESOURCES = `
 apiVersion: iam.cnrm.cloud.google.com/v1beta1

@@ -7,6 +7,7 @@ import { defaultTransformerConfig } from '../fieldspec/defaults.js';
 import { newResource, type Json, type JsonObject, type Resource } from '../resource.js';
 import { parseYamlDocuments } from '../yaml/parse.js';
 import { bindVars, expandVars, mergeVars, parseVars, resolveVars, type Var } from './vars.js';
+import { plain } from '../testing.js';
 
 const specs = defaultTransformerConfig().varReference;
 

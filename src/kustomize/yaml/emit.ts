@@ -31,19 +31,16 @@ const isPrintable = (c: number): boolean =>
   (c >= 0xa0 && c <= 0xd7ff) ||
   (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff);
 
-function codePoints(s: string): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < s.length; i++) {
-    const c = s.codePointAt(i)!;
-    out.push(c);
-    if (c > 0xffff) i++;
-  }
-  return out;
-}
+// Scalars are walked by code point over the string itself (never as an array of code points or
+// one output piece per character): a value of a few hundred MB must not exceed V8's array limits.
+const width = (c: number): number => (c > 0xffff ? 2 : 1);
+
+const FIRST_INDICATORS = new Set(Array.from('#,[]{}&*!|>\'"%@`', (c) => c.charCodeAt(0)));
+const FLOW_INDICATORS = new Set(Array.from(',?[]{}', (c) => c.charCodeAt(0)));
 
 /** yaml_emitter_analyze_scalar */
-function analyze(cps: number[]): Analysis {
-  const n = cps.length;
+function analyze(s: string): Analysis {
+  const n = s.length;
   if (n === 0) {
     return { multiline: false, flowPlainAllowed: false, blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: false };
   }
@@ -61,31 +58,33 @@ function analyze(cps: number[]): Analysis {
   let previousBreak = false;
   let precededByWhitespace = true;
 
-  if (n >= 3 && ((cps[0] === 0x2d && cps[1] === 0x2d && cps[2] === 0x2d) || (cps[0] === 0x2e && cps[1] === 0x2e && cps[2] === 0x2e))) {
+  if (s.startsWith('---') || s.startsWith('...')) {
     blockIndicators = true;
     flowIndicators = true;
   }
-  for (let i = 0; i < n; i++) {
-    const c = cps[i]!;
-    const followedByWhitespace = i + 1 >= n || isBlank(cps[i + 1]!);
-    const ch = String.fromCodePoint(c);
+  for (let i = 0, w = 1; i < n; i += w) {
+    const c = s.codePointAt(i)!;
+    w = width(c);
+    const last = i + w >= n;
+    // blanks are ASCII, so the next UTF-16 unit tells
+    const followedByWhitespace = last || isBlank(s.charCodeAt(i + w));
     if (i === 0) {
-      if ('#,[]{}&*!|>\'"%@`'.includes(ch)) {
+      if (FIRST_INDICATORS.has(c)) {
         flowIndicators = true;
         blockIndicators = true;
-      } else if (ch === '?' || ch === ':') {
+      } else if (c === 0x3f || c === 0x3a) {
         flowIndicators = true;
         if (followedByWhitespace) blockIndicators = true;
-      } else if (ch === '-' && followedByWhitespace) {
+      } else if (c === 0x2d && followedByWhitespace) {
         flowIndicators = true;
         blockIndicators = true;
       }
-    } else if (',?[]{}'.includes(ch)) {
+    } else if (FLOW_INDICATORS.has(c)) {
       flowIndicators = true;
-    } else if (ch === ':') {
+    } else if (c === 0x3a) {
       flowIndicators = true;
       if (followedByWhitespace) blockIndicators = true;
-    } else if (ch === '#' && precededByWhitespace) {
+    } else if (c === 0x23 && precededByWhitespace) {
       flowIndicators = true;
       blockIndicators = true;
     }
@@ -93,14 +92,14 @@ function analyze(cps: number[]): Analysis {
     if (!isPrintable(c)) specialCharacters = true;
     if (c === 0x20) {
       if (i === 0) leadingSpace = true;
-      if (i === n - 1) trailingSpace = true;
+      if (last) trailingSpace = true;
       if (previousBreak) breakSpace = true;
       previousSpace = true;
       previousBreak = false;
     } else if (isBreak(c)) {
       lineBreaks = true;
       if (i === 0) leadingBreak = true;
-      if (i === n - 1) trailingBreak = true;
+      if (last) trailingBreak = true;
       if (previousSpace) spaceBreak = true;
       previousSpace = false;
       previousBreak = true;
@@ -151,7 +150,6 @@ function selectStyle(s: string, a: Analysis, simpleKey: boolean): Style {
 }
 
 const HEX = '0123456789ABCDEF';
-const ASCII = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
 const SPACES = ' '.repeat(256);
 
 // Printable ASCII without leading/trailing space; with the checks in fastPlain, a string that
@@ -177,11 +175,6 @@ class Emitter {
   private put(s: string): void {
     this.out.push(s);
     this.column += s.length;
-  }
-
-  private putCodePoint(c: number): void {
-    this.out.push(c < 0x80 ? ASCII[c]! : String.fromCodePoint(c));
-    this.column += 1;
   }
 
   private putBreak(): void {
@@ -251,14 +244,13 @@ class Emitter {
         this.node(map[key]!, { root: false, mapping: true, simpleKey: false });
         continue;
       }
-      const cps = codePoints(key);
-      const a = analyze(cps);
+      const a = analyze(key);
       if (!a.multiline && Buffer.byteLength(key) <= MAX_SIMPLE_KEY_LENGTH) {
-        this.scalarAnalyzed(key, cps, a, true, false, true);
+        this.scalarAnalyzed(key, a, true, false, true);
         this.writeIndicator(':', false, false, false);
       } else {
         this.writeIndicator('?', true, false, true);
-        this.scalarAnalyzed(key, cps, a, true, false, false);
+        this.scalarAnalyzed(key, a, true, false, false);
         this.writeIndent();
         this.writeIndicator(':', true, false, true);
       }
@@ -286,136 +278,175 @@ class Emitter {
 
   private scalar(text: string, isString: boolean, root: boolean, simpleKey: boolean): void {
     if (isString && !root && this.fastPlain(text)) return;
-    const cps = codePoints(text);
-    this.scalarAnalyzed(text, cps, analyze(cps), isString, root, simpleKey);
+    this.scalarAnalyzed(text, analyze(text), isString, root, simpleKey);
   }
 
-  private scalarAnalyzed(text: string, cps: number[], a: Analysis, isString: boolean, root: boolean, simpleKey: boolean): void {
+  private scalarAnalyzed(text: string, a: Analysis, isString: boolean, root: boolean, simpleKey: boolean): void {
     const style: Style = isString ? selectStyle(text, a, simpleKey) : 'plain';
     const saved = this.increaseIndent(true, false);
     const allowBreaks = !simpleKey;
     switch (style) {
       case 'plain':
-        this.writePlain(cps, allowBreaks, root);
+        this.writePlain(text, allowBreaks, root);
         break;
       case 'single':
-        this.writeSingleQuoted(cps, allowBreaks);
+        this.writeSingleQuoted(text, allowBreaks);
         break;
       case 'double':
-        this.writeDoubleQuoted(cps, allowBreaks);
+        this.writeDoubleQuoted(text, allowBreaks);
         break;
       case 'literal':
-        this.writeLiteral(cps);
+        this.writeLiteral(text);
         break;
     }
     this.indent = saved;
   }
 
-  private writePlain(cps: number[], allowBreaks: boolean, root: boolean): void {
+  // The writers below count columns per code point and push the text between two special
+  // positions as one slice of the scalar (`from` is where the unwritten text starts).
+  private flush(s: string, from: number, to: number): void {
+    if (to > from) this.out.push(s.slice(from, to));
+  }
+
+  private writePlain(s: string, allowBreaks: boolean, root: boolean): void {
     if (!this.whitespace) this.put(' ');
     let spaces = false;
-    for (let i = 0; i < cps.length; i++) {
-      const c = cps[i]!;
+    let from = 0;
+    for (let i = 0, w = 1; i < s.length; i += w) {
+      const c = s.codePointAt(i)!;
+      w = width(c);
       if (c === 0x20) {
-        if (allowBreaks && !spaces && this.column > BEST_WIDTH && cps[i + 1] !== 0x20) this.writeIndent();
-        else this.putCodePoint(c);
+        if (allowBreaks && !spaces && this.column > BEST_WIDTH && s.charCodeAt(i + 1) !== 0x20) {
+          this.flush(s, from, i);
+          this.writeIndent();
+          from = i + 1;
+        } else this.column++;
         spaces = true;
       } else {
-        this.putCodePoint(c);
+        this.column++;
         this.indention = false;
         spaces = false;
       }
     }
+    this.flush(s, from, s.length);
     this.whitespace = false;
     this.indention = false;
     if (root) this.openEnded = true;
   }
 
-  private writeSingleQuoted(cps: number[], allowBreaks: boolean): void {
+  private writeSingleQuoted(s: string, allowBreaks: boolean): void {
     this.writeIndicator("'", true, false, false);
     let spaces = false;
     let breaks = false;
-    for (let i = 0; i < cps.length; i++) {
-      const c = cps[i]!;
+    let from = 0;
+    for (let i = 0, w = 1; i < s.length; i += w) {
+      const c = s.codePointAt(i)!;
+      w = width(c);
       if (c === 0x20) {
-        if (allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i < cps.length - 1 && cps[i + 1] !== 0x20) this.writeIndent();
-        else this.putCodePoint(c);
+        if (allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i + 1 < s.length && s.charCodeAt(i + 1) !== 0x20) {
+          this.flush(s, from, i);
+          this.writeIndent();
+          from = i + 1;
+        } else this.column++;
         spaces = true;
       } else if (isBreak(c)) {
+        this.flush(s, from, i);
         if (!breaks && c === 0x0a) this.putBreak();
         this.writeBreak(c);
+        from = i + w;
         this.indention = true;
         breaks = true;
       } else {
-        if (breaks) this.writeIndent();
-        if (c === 0x27) this.put("'");
-        this.putCodePoint(c);
+        if (breaks || c === 0x27) {
+          this.flush(s, from, i);
+          from = i;
+          if (breaks) this.writeIndent();
+          if (c === 0x27) this.put("'");
+        }
+        this.column++;
         this.indention = false;
         spaces = false;
         breaks = false;
       }
     }
+    this.flush(s, from, s.length);
     this.writeIndicator("'", false, false, false);
     this.whitespace = false;
     this.indention = false;
   }
 
-  private writeDoubleQuoted(cps: number[], allowBreaks: boolean): void {
+  private writeDoubleQuoted(s: string, allowBreaks: boolean): void {
     this.writeIndicator('"', true, false, false);
     let spaces = false;
-    for (let i = 0; i < cps.length; i++) {
-      const c = cps[i]!;
+    let from = 0;
+    for (let i = 0, w = 1; i < s.length; i += w) {
+      const c = s.codePointAt(i)!;
+      w = width(c);
       if (!isPrintable(c) || c === 0xfeff || isBreak(c) || c === 0x22 || c === 0x5c) {
+        this.flush(s, from, i);
         this.put('\\');
         this.put(escapeFor(c));
+        from = i + w;
         spaces = false;
       } else if (c === 0x20) {
-        if (allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i < cps.length - 1) {
+        if (allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i + 1 < s.length) {
+          this.flush(s, from, i);
           this.writeIndent();
-          if (cps[i + 1] === 0x20) this.put('\\');
-        } else {
-          this.putCodePoint(c);
-        }
+          if (s.charCodeAt(i + 1) === 0x20) this.put('\\');
+          from = i + 1;
+        } else this.column++;
         spaces = true;
       } else {
-        this.putCodePoint(c);
+        this.column++;
         spaces = false;
       }
     }
+    this.flush(s, from, s.length);
     this.writeIndicator('"', false, false, false);
     this.whitespace = false;
     this.indention = false;
   }
 
-  private writeLiteral(cps: number[]): void {
+  private writeLiteral(s: string): void {
     this.writeIndicator('|', true, false, false);
-    this.writeBlockScalarHints(cps);
+    this.writeBlockScalarHints(s);
     this.putBreak();
     this.indention = true;
     this.whitespace = true;
     let breaks = true;
-    for (const c of cps) {
+    let from = 0;
+    for (let i = 0, w = 1; i < s.length; i += w) {
+      const c = s.codePointAt(i)!;
+      w = width(c);
       if (isBreak(c)) {
+        this.flush(s, from, i);
         this.writeBreak(c);
+        from = i + w;
         this.indention = true;
         breaks = true;
       } else {
-        if (breaks) this.writeIndent();
-        this.putCodePoint(c);
+        if (breaks) {
+          this.flush(s, from, i);
+          from = i;
+          this.writeIndent();
+        }
+        this.column++;
         this.indention = false;
         breaks = false;
       }
     }
+    this.flush(s, from, s.length);
   }
 
-  private writeBlockScalarHints(cps: number[]): void {
-    const first = cps[0];
-    if (first !== undefined && (first === 0x20 || isBreak(first))) this.writeIndicator(String(BEST_INDENT), false, false, false);
+  private writeBlockScalarHints(s: string): void {
+    const n = s.length;
+    const first = s.charCodeAt(0);
+    if (first === 0x20 || isBreak(first)) this.writeIndicator(String(BEST_INDENT), false, false, false);
     this.openEnded = false;
     let chomp = '';
-    const n = cps.length;
-    if (n === 0 || !isBreak(cps[n - 1]!)) chomp = '-';
-    else if (n === 1 || isBreak(cps[n - 2]!)) {
+    // line breaks are all in the BMP, so the last UTF-16 units tell
+    if (n === 0 || !isBreak(s.charCodeAt(n - 1))) chomp = '-';
+    else if (n === 1 || isBreak(s.charCodeAt(n - 2))) {
       chomp = '+';
       this.openEnded = true;
     }

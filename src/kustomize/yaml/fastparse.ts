@@ -1,4 +1,4 @@
-import type { Json, JsonObject } from '../resource.js';
+import { newObject, type Json, type JsonObject } from '../resource.js';
 import { resolvePlainV2, resolvePlainV3, type Scalar } from './resolve.js';
 
 // A lean reader for the block-style YAML that Kubernetes manifests are written in: nested block
@@ -15,7 +15,7 @@ const unsupported = (why: string): never => {
   throw new Unsupported(why);
 };
 
-/** `obj[key] = value` that also works for a key named `__proto__`. */
+/** `obj[key] = value` that also works for a key named `__proto__` when `obj` has a prototype. */
 export function setKey(obj: JsonObject, key: string, value: Json): void {
   if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
   else obj[key] = value;
@@ -167,6 +167,9 @@ function splitKey(text: string, resolve: Dialect['resolve'] = resolvePlainV3): {
   return null;
 }
 
+/** go-yaml's nesting limit (kustomize builds 9,999 nested flow sequences and refuses 10,000). */
+export const MAX_DEPTH = 10_000;
+
 const FLOW_PLAIN_END = new Set([',', '[', ']', '{', '}']);
 
 function skipSpaces(text: string, pos: number): number {
@@ -178,14 +181,15 @@ function skipSpaces(text: string, pos: number): number {
  * A flow collection or scalar on one line (`[a, "b"]`, `{k: v, n: [1, 2]}`), starting at `pos`.
  * Returns the value and the index after it. Multi-line flow and implicit pairs are unsupported.
  */
-function flowValue(text: string, pos: number, dialect: Dialect, rawValues = false, raw = false): [Json, number] {
+function flowValue(text: string, pos: number, dialect: Dialect, rawValues = false, raw = false, depth = 1): [Json, number] {
   pos = skipSpaces(text, pos);
   const c = text.charAt(pos);
+  if ((c === '[' || c === '{') && depth > MAX_DEPTH) unsupported('nesting too deep');
   if (c === '[') {
     const out: Json[] = [];
     pos = skipSpaces(text, pos + 1);
     while (text.charAt(pos) !== ']') {
-      const [v, end] = flowValue(text, pos, dialect);
+      const [v, end] = flowValue(text, pos, dialect, false, false, depth + 1);
       out.push(v);
       pos = skipSpaces(text, end);
       if (text.charAt(pos) === ',') pos = skipSpaces(text, pos + 1);
@@ -194,7 +198,7 @@ function flowValue(text: string, pos: number, dialect: Dialect, rawValues = fals
     return [out, pos + 1];
   }
   if (c === '{') {
-    const out: JsonObject = {};
+    const out: JsonObject = newObject();
     pos = skipSpaces(text, pos + 1);
     while (text.charAt(pos) !== '}') {
       let key: string;
@@ -211,7 +215,7 @@ function flowValue(text: string, pos: number, dialect: Dialect, rawValues = fals
       pos = skipSpaces(text, pos + 1);
       let value: Json = null;
       // go-yaml reads a flow mapping's missing value as an empty string (a block one as null)
-      if (text.charAt(pos) !== ',' && text.charAt(pos) !== '}') [value, pos] = flowValue(text, pos, dialect, false, rawValues);
+      if (text.charAt(pos) !== ',' && text.charAt(pos) !== '}') [value, pos] = flowValue(text, pos, dialect, false, rawValues, depth + 1);
       else value = '';
       if (!dialect.duplicateKeys && Object.prototype.hasOwnProperty.call(out, key)) unsupported('duplicate key');
       setKey(out, key, value);
@@ -260,6 +264,7 @@ const RAW: Dialect = { resolve: (s) => s, duplicateKeys: false };
 
 class Reader {
   private i: number;
+  private depth = 0;
 
   constructor(
     private readonly lines: string[],
@@ -292,13 +297,18 @@ class Reader {
   /** A block collection whose first line (the current one) starts at `indent`. */
   private node(indent: number, place: Place): Json {
     const text = this.lines[this.i]!.slice(indent);
-    if (text.charCodeAt(0) === 45 && (text.length === 1 || text.charCodeAt(1) === 32)) return this.sequence(indent);
-    if (splitKey(text)) return this.mapping(indent, place);
-    return unsupported('scalar on its own line');
+    if (++this.depth > MAX_DEPTH) unsupported('nesting too deep');
+    try {
+      if (text.charCodeAt(0) === 45 && (text.length === 1 || text.charCodeAt(1) === 32)) return this.sequence(indent);
+      if (splitKey(text)) return this.mapping(indent, place);
+      return unsupported('scalar on its own line');
+    } finally {
+      this.depth--;
+    }
   }
 
   private mapping(indent: number, place: Place): JsonObject {
-    const out: JsonObject = {};
+    const out: JsonObject = newObject();
     while (this.next() < this.end) {
       const line = this.lines[this.i]!;
       const lineIndent = indentOf(line);
@@ -368,7 +378,7 @@ class Reader {
     } else if (c === '|') {
       return this.literal(text, indent, inMapping);
     } else if (c === '[' || c === '{') {
-      const [v, end] = flowValue(text, 0, this.dialect, place === 'annotations');
+      const [v, end] = flowValue(text, 0, this.dialect, place === 'annotations', false, this.depth + 1);
       expectLineEnd(text, end);
       value = v;
     } else {

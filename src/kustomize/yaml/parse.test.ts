@@ -1,20 +1,25 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KtsError } from '../../errors.js';
-import { parseYamlDocuments } from './parse.js';
+import { plain } from '../testing.js';
+import type { Json } from '../resource.js';
+import { parseYamlDocuments, type ParseOptions } from './parse.js';
+
+/** The documents as ordinary objects, to compare with literals. */
+const read = (text: string, file: string, opts?: ParseOptions): Json[] => plain(parseYamlDocuments(text, file, opts));
 
 test('plain scalars get go-yaml v3 types', () => {
-  const [doc] = parseYamlDocuments('a: 0777\nb: yes\nc: 2001-12-14\nd: 1_000\ne: 0x1F\nf: 1.0\ng: ~\nh:\ni: "12"\nj: !!str 5\nk: .5\nl: TRUE\n', 'f.yaml');
+  const [doc] = read('a: 0777\nb: yes\nc: 2001-12-14\nd: 1_000\ne: 0x1F\nf: 1.0\ng: ~\nh:\ni: "12"\nj: !!str 5\nk: .5\nl: TRUE\n', 'f.yaml');
   assert.equal(doc, { a: 511, b: 'yes', c: '2001-12-14', d: 1000, e: 31, f: 1, g: null, h: null, i: '12', j: '5', k: 0.5, l: true });
 });
 
 test('aliases and merge keys resolve; explicit keys win', () => {
-  const [doc] = parseYamlDocuments('base: &b {x: 1, y: 2}\nother: &o {y: 9, z: 3}\nm:\n  <<: [*b, *o]\n  x: 5\nr: *b\n', 'f.yaml');
+  const [doc] = read('base: &b {x: 1, y: 2}\nother: &o {y: 9, z: 3}\nm:\n  <<: [*b, *o]\n  x: 5\nr: *b\n', 'f.yaml');
   assert.equal(doc, { base: { x: 1, y: 2 }, other: { y: 9, z: 3 }, m: { x: 5, y: 2, z: 3 }, r: { x: 1, y: 2 } });
 });
 
 test('empty and comment-only documents are dropped', () => {
-  assert.equal(parseYamlDocuments('---\n# only a comment\n---\na: 1\n---\n', 'f.yaml'), [{ a: 1 }]);
+  assert.equal(read('---\n# only a comment\n---\na: 1\n---\n', 'f.yaml'), [{ a: 1 }]);
 });
 
 test('duplicate keys and syntax errors name the file and line', () => {
@@ -32,11 +37,11 @@ test('duplicate keys and syntax errors name the file and line', () => {
 
 test('kustomization files are read as go-yaml v2 does: repeated keys (last wins), YAML 1.1 booleans', () => {
   for (const text of ['kind: A\nname: x\nkind: B\nflag: yes\nm: N\n', 'kind: A\nname: x\nkind: B\nflag: yes\nm: N\nlist: [a]\n']) {
-    const [doc] = parseYamlDocuments(text, 'kustomization.yaml', { goYamlV2: true }) as [Record<string, unknown>];
+    const [doc] = read(text, 'kustomization.yaml', { goYamlV2: true }) as [Record<string, unknown>];
     assert.equal({ kind: doc.kind, name: doc.name, flag: doc.flag, m: doc.m }, { kind: 'B', name: 'x', flag: true, m: false });
   }
-  assert.equal(parseYamlDocuments('flag: yes\n', 'res.yaml'), [{ flag: 'yes' }]);
-  assert.equal(parseYamlDocuments('create: yes\n', 'config.yaml', { goYamlV2: true, strict: true }), [{ create: true }]);
+  assert.equal(read('flag: yes\n', 'res.yaml'), [{ flag: 'yes' }]);
+  assert.equal(read('create: yes\n', 'config.yaml', { goYamlV2: true, strict: true }), [{ create: true }]);
   assert.throws(() => parseYamlDocuments('a: 1\na: 2\n', 'config.yaml', { goYamlV2: true, strict: true }), /already defined/);
 });
 
@@ -44,10 +49,10 @@ test("a resource's own annotations keep the source text of plain scalars (kustom
   const block = 'metadata:\n  annotations:\n    a: 1.50\n    b: True\n    c: ~\n    d: ""\n    e:\n  labels:\n    v: 1.10\nspec:\n  template:\n    metadata:\n      annotations:\n        a: 1.50\n';
   const flow = 'metadata:\n  annotations: {a: 1.50, b: True, c: ~, d: , e: null}\n  labels: {v: 1.10}\nspec: {template: {metadata: {annotations: {a: 1.50}}}}\n';
   const expected = { metadata: { annotations: { a: '1.50', b: 'True', c: '~', d: '', e: null }, labels: { v: 1.1 } }, spec: { template: { metadata: { annotations: { a: 1.5 } } } } };
-  assert.equal(parseYamlDocuments(block, 'f.yaml'), [expected]);
+  assert.equal(read(block, 'f.yaml'), [expected]);
   const flowExpected = { ...expected, metadata: { ...expected.metadata, annotations: { ...expected.metadata.annotations, e: 'null' } } };
-  assert.equal(parseYamlDocuments(flow, 'f.yaml'), [flowExpected]);
-  assert.equal(parseYamlDocuments(`x: &a 1\n${block}`, 'f.yaml'), [{ x: 1, ...expected }]); // full parser
+  assert.equal(read(flow, 'f.yaml'), [flowExpected]);
+  assert.equal(read(`x: &a 1\n${block}`, 'f.yaml'), [{ x: 1, ...expected }]); // full parser
 });
 
 test('an alias to an anchor of another document is an error naming file and line', () => {
@@ -65,9 +70,9 @@ test('a missing value is an empty string in a flow mapping, null in a block one 
   assert.equal(parseYamlDocuments('{a: , b: x}\n', 'f.yaml').length, 1);
   assert.equal(parseYamlDocuments('a: {}\n---\n' + 'x: 1\n', 'f.yaml').length, 2);
   const text = 'data: {a: , b: x}\nc:\nd: {e: }\n';
-  const [doc] = parseYamlDocuments(text, 'f.yaml') as [Record<string, unknown>];
+  const [doc] = read(text, 'f.yaml') as [Record<string, unknown>];
   assert.equal([{ ...(doc.data as object), c: doc.c, d: doc.d }], expected);
-  const [full] = parseYamlDocuments(`z: &a 1\n${text}`, 'f.yaml') as [Record<string, unknown>]; // full parser
+  const [full] = read(`z: &a 1\n${text}`, 'f.yaml') as [Record<string, unknown>]; // full parser
   assert.equal([{ ...(full.data as object), c: full.c, d: full.d }], expected);
 });
 
@@ -78,4 +83,46 @@ test('control characters go-yaml refuses are an error naming the line, even insi
   assert.equal(parseYamlDocuments('a: "tab\there"\nb: x\u0085y\n', 'cm.yaml').length, 1);
 });
 
+
+
+test('maps have no prototype: __proto__, constructor and toString are ordinary keys (fast and full reader)', () => {
+  const text = 'data:\n  __proto__: x\n  constructor: {a: 1}\n  toString: y\nflow: {__proto__: 1, valueOf: 2}\n';
+  for (const t of [text, `z: &a 1\n${text}`]) {
+    const [doc] = parseYamlDocuments(t, 'cm.yaml') as [Record<string, Record<string, unknown>>];
+    assert.is(Object.getPrototypeOf(doc), null);
+    assert.is(Object.getPrototypeOf(doc.data), null);
+    assert.equal(Object.keys(doc.data!), ['__proto__', 'constructor', 'toString']);
+    assert.is(doc.data!.__proto__, 'x');
+    assert.equal(plain(doc.flow as Json), JSON.parse('{"__proto__": 1, "valueOf": 2}'));
+    assert.is(({} as Record<string, unknown>).x, undefined);
+  }
+});
+
+const oneLine = (text: string): string => {
+  try {
+    parseYamlDocuments(text, 'cm.yaml');
+  } catch (e) {
+    assert.instance(e, KtsError);
+    return (e as KtsError).toLine();
+  }
+  throw new Error('should fail');
+};
+
+test('an alias inside its own anchor is an error, as in go-yaml; a map merging itself is kept as kustomize does', () => {
+  assert.is(oneLine('data: &M {x: *M}\n'), "cm.yaml:1: invalid YAML: anchor 'M' value contains itself");
+  assert.is(oneLine('data: &M\n  a: b\n  n:\n    <<: *M\n'), "cm.yaml:4: invalid YAML: anchor 'M' value contains itself");
+  assert.is(oneLine('a: &L\n- x\n- *L\n'), "cm.yaml:3: invalid YAML: anchor 'L' value contains itself");
+  // checked with kubectl kustomize: `data: {a: b}`, and the other maps of a merge list still merge
+  assert.equal(read('data: &M\n  a: b\n  <<: *M\n', 'cm.yaml'), [{ data: { a: 'b' } }]);
+  assert.equal(read('data: &M\n  a: b\n  <<: [*M, {c: d}]\n', 'cm.yaml'), [{ data: { a: 'b', c: 'd' } }]);
+});
+
+test('a billion-laughs document stops with go-yaml\'s "excessive aliasing" error', () => {
+  const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x]'];
+  for (let i = 1; i < 9; i++) lines.push(`a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
+  assert.is(oneLine(`${lines.join('\n')}\n`), 'cm.yaml:4: invalid YAML: document contains excessive aliasing');
+  // a few aliases in a large document are fine
+  const many = Array.from({ length: 2000 }, (_, i) => `k${i}: *a`).join('\n');
+  assert.is((read(`a: &a {x: 1}\n${many}\n`, 'cm.yaml')[0] as Record<string, unknown>).k1999 !== undefined, true);
+});
 test.run();

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
-import type { Document, Node, Scalar } from 'yaml';
+import type { Node, Scalar, YAMLMap } from 'yaml';
 import { KtsError } from '../../errors.js';
-import type { Json, JsonObject } from '../resource.js';
-import { childPlace, fastParseDocuments, GO_YAML_V2, GO_YAML_V2_STRICT, GO_YAML_V3, setKey, Unsupported, type Dialect, type Place } from './fastparse.js';
+import { newObject, type Json, type JsonObject } from '../resource.js';
+import { childPlace, fastParseDocuments, GO_YAML_V2, GO_YAML_V2_STRICT, GO_YAML_V3, MAX_DEPTH, setKey, Unsupported, type Dialect, type Place } from './fastparse.js';
 
 // kustomize reads YAML with go-yaml v3 and turns every resource into JSON. The `yaml` package
 // parses (failsafe schema: every scalar stays text), then this walk gives each scalar the type
@@ -29,57 +29,100 @@ function scalarValue(node: Scalar, dialect: Dialect, raw: boolean): Json {
   return dialect.resolve(text);
 }
 
+// go-yaml's decoder fails "excessive aliasing" when, past 1,000 decoded nodes of which over 100
+// came through aliases, the share of aliased nodes exceeds a ratio falling from 99% (up to
+// 400,000 nodes) to 10% (from 4,000,000): a billion-laughs document stops in milliseconds.
+function allowedAliasRatio(decodeCount: number): number {
+  if (decodeCount <= 400_000) return 0.99;
+  if (decodeCount >= 4_000_000) return 0.1;
+  return 0.99 - 0.89 * ((decodeCount - 400_000) / 3_600_000);
+}
+
 class Converter {
+  /** The latest node defined for each anchor, in document order (aliases refer back). */
+  private readonly anchors = new Map<string, Node>();
+  /** Collections being converted, to tell an alias to an enclosing node (a cycle). */
+  private readonly open = new Set<unknown>();
+  private decodeCount = 0;
+  private aliasCount = 0;
+  private aliasDepth = 0;
+  /** The alias being expanded at the top level, which errors inside the expansion point at. */
+  private aliasAt: unknown;
+
   constructor(
-    private readonly doc: Document.Parsed,
     private readonly dialect: Dialect,
     private readonly file: string,
     private readonly text: string,
   ) {}
 
+  private fail(message: string, node: unknown): never {
+    const range = (node as { range?: [number, number, number] } | null)?.range;
+    throw new KtsError('yaml', `invalid YAML: ${message}`, { file: this.file, line: range ? lineOf(this.text, range[0]) : undefined });
+  }
+
   /** `place`: where a mapping value would sit; `raw`: plain scalars keep their text (see Place). */
   value(node: unknown, place: Place = 'other', raw = false): Json {
     if (node === null || node === undefined) return null;
+    this.decodeCount++;
+    if (this.aliasDepth > 0) this.aliasCount++;
+    if (this.aliasCount > 100 && this.decodeCount > 1000 && this.aliasCount / this.decodeCount > allowedAliasRatio(this.decodeCount)) {
+      this.fail('document contains excessive aliasing', this.aliasAt ?? node);
+    }
     const { isAlias, isMap, isScalar, isSeq } = lib();
     if (isAlias(node)) {
-      const target = node.resolve(this.doc);
-      if (target === undefined) {
-        const line = node.range ? lineOf(this.text, node.range[0]) : undefined;
-        throw new KtsError('yaml', `invalid YAML: unknown anchor '${node.source}' referenced`, { file: this.file, line });
-      }
-      return this.value(target, place, raw);
+      const target = this.anchors.get(node.source);
+      if (target === undefined) this.fail(`unknown anchor '${node.source}' referenced`, node);
+      if (this.open.has(target)) this.fail(`anchor '${node.source}' value contains itself`, node);
+      if (this.aliasDepth++ === 0) this.aliasAt = node;
+      const v = this.value(target, place, raw);
+      if (--this.aliasDepth === 0) this.aliasAt = undefined;
+      return v;
     }
+    const anchor = (node as { anchor?: string }).anchor;
+    if (anchor !== undefined && this.aliasDepth === 0) this.anchors.set(anchor, node as Node);
     if (isScalar(node)) return scalarValue(node, this.dialect, raw);
-    if (isSeq(node)) return node.items.map((item) => this.value(item));
-    if (isMap(node)) return this.map(node.items, place, node.flow === true);
-    return null;
+    if (this.open.size >= MAX_DEPTH) this.fail(`exceeded max depth of ${MAX_DEPTH}`, node);
+    this.open.add(node);
+    try {
+      if (isSeq(node)) return node.items.map((item) => this.value(item));
+      if (isMap(node)) return this.map(node, place);
+      return null;
+    } finally {
+      this.open.delete(node);
+    }
   }
 
-  private map(items: unknown[], place: Place, flow: boolean): JsonObject {
-    const out: JsonObject = {};
+  private map(node: YAMLMap, place: Place): JsonObject {
+    const out: JsonObject = newObject();
     const merges: Json[] = [];
-    const { isPair, isScalar } = lib();
-    for (const pair of items) {
+    const { isAlias, isPair, isScalar } = lib();
+    for (const pair of node.items) {
       if (!isPair(pair)) continue;
       const key = pair.key as Node | null;
       if (isScalar(key) && key.type === 'PLAIN' && key.value === '<<' && key.tag === undefined) {
-        merges.push(this.value(pair.value));
+        // A map merging itself adds nothing its own keys do not already hold (kustomize ignores it).
+        const self = (v: unknown): boolean => isAlias(v) && this.anchors.get(v.source) === node;
+        const { isSeq } = lib();
+        if (self(pair.value)) continue;
+        if (isSeq(pair.value)) merges.push(pair.value.items.filter((v) => !self(v)).map((v) => this.value(v)));
+        else merges.push(this.value(pair.value));
         continue;
       }
       const name = this.keyText(key);
       // go-yaml reads a flow mapping's missing value as an empty string (a block one as null)
       const missing = pair.value === null || (isScalar(pair.value) && pair.value.type === 'PLAIN' && String(pair.value.value ?? '') === '');
-      const value = flow && missing ? '' : this.value(pair.value, childPlace(place, name), place === 'annotations');
+      const value = node.flow === true && missing ? '' : this.value(pair.value, childPlace(place, name), place === 'annotations');
       setKey(out, name, value);
     }
     if (merges.length === 0) return out;
     // Explicit keys win over merged ones; within a merge list, earlier maps win.
-    const merged: JsonObject = {};
+    const merged: JsonObject = newObject();
     const sources = merges.flatMap((m) => (Array.isArray(m) ? m : [m])).reverse();
     for (const src of sources) {
-      if (src && typeof src === 'object' && !Array.isArray(src)) Object.assign(merged, src);
+      if (src && typeof src === 'object' && !Array.isArray(src)) for (const k of Object.keys(src)) setKey(merged, k, src[k]!);
     }
-    return Object.assign(merged, out);
+    for (const k of Object.keys(out)) setKey(merged, k, out[k]!);
+    return merged;
   }
 
   private keyText(key: Node | null): string {
@@ -137,7 +180,7 @@ export function fullParseDocuments(text: string, file: string, opts: ParseOption
       const reason = err.code === 'DUPLICATE_KEY' ? 'mapping key already defined' : err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
       throw new KtsError('yaml', `invalid YAML: ${reason}`, { file, line });
     }
-    const v = new Converter(doc, dialectOf(opts), file, text).value(doc.contents, 'root');
+    const v = new Converter(dialectOf(opts), file, text).value(doc.contents, 'root');
     if (v !== null) out.push(v);
   }
   return out;
