@@ -124,14 +124,16 @@ const PLAIN_START_FORBIDDEN = new Set(['[', ']', '{', '}', '&', '*', '!', '|', '
 export interface Dialect {
   resolve(s: string): Scalar;
   duplicateKeys: boolean;
+  /** Whether kustomize writes the documents back with go-yaml v3 and reads them again (see folded.ts). */
+  rewritten: boolean;
 }
 
 /** go-yaml v3, which kustomize reads resources with. */
-export const GO_YAML_V3: Dialect = { resolve: resolvePlainV3, duplicateKeys: false };
+export const GO_YAML_V3: Dialect = { resolve: resolvePlainV3, duplicateKeys: false, rewritten: true };
 /** go-yaml v2 through JSON (sigs.k8s.io/yaml), which kustomize reads kustomization files with. */
-export const GO_YAML_V2: Dialect = { resolve: resolvePlainV2, duplicateKeys: true };
+export const GO_YAML_V2: Dialect = { resolve: resolvePlainV2, duplicateKeys: true, rewritten: false };
 /** go-yaml v2's strict decoding (yaml.UnmarshalStrict): the same, but a repeated key is an error. */
-export const GO_YAML_V2_STRICT: Dialect = { resolve: resolvePlainV2, duplicateKeys: false };
+export const GO_YAML_V2_STRICT: Dialect = { resolve: resolvePlainV2, duplicateKeys: false, rewritten: false };
 
 /** Finds `key:` at the start of `text` (a plain or quoted key followed by ': ' or ':' at the end). */
 function splitKey(text: string, resolve: Dialect['resolve'] = resolvePlainV3): { key: string; rest: string } | null {
@@ -260,7 +262,7 @@ export function childPlace(place: Place, key: string): Place {
   return 'other';
 }
 
-const RAW: Dialect = { resolve: (s) => s, duplicateKeys: false };
+const RAW: Dialect = { resolve: (s) => s, duplicateKeys: false, rewritten: false };
 
 class Reader {
   private i: number;
@@ -271,6 +273,8 @@ class Reader {
     start: number,
     private readonly end: number,
     private readonly dialect: Dialect,
+    /** The text ends without a line break after its last line. */
+    private readonly openEnd = false,
   ) {
     this.i = start;
   }
@@ -471,12 +475,15 @@ class Reader {
       trailingBlank = 0;
       this.i++;
     }
+    // At the end of a text without a final line break, the last line has no break to keep.
+    const lastBreak = this.openEnd && this.i === this.lines.length ? 0 : 1;
     if (parts.length === 0) {
-      return chomp === '+' ? '\n'.repeat(trailingBlank) : '';
+      return chomp === '+' ? '\n'.repeat(Math.max(0, trailingBlank - 1 + lastBreak)) : '';
     }
     const body = parts.join('\n');
     if (chomp === '-') return body;
-    if (chomp === '+') return `${body}\n${'\n'.repeat(trailingBlank)}`;
+    if (trailingBlank === 0) return lastBreak ? `${body}\n` : body;
+    if (chomp === '+') return `${body}\n${'\n'.repeat(trailingBlank - 1 + lastBreak)}`;
     return `${body}\n`;
   }
 }
@@ -485,11 +492,12 @@ class Reader {
 export function fastParseDocuments(text: string, dialect: Dialect = GO_YAML_V3): Json[] {
   if (text.includes('\r') || text.includes('\t') || text.charCodeAt(0) === 0xfeff) unsupported('CR, tab or BOM');
   const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop(); // the final newline ends the last line
+  const openEnd = lines[lines.length - 1] !== '';
+  if (!openEnd) lines.pop(); // the final newline ends the last line
   const out: Json[] = [];
   let start = 0;
   const flush = (end: number): void => {
-    const v = new Reader(lines, start, end, dialect).document();
+    const v = new Reader(lines, start, end, dialect, openEnd && end === lines.length).document();
     if (v !== null) out.push(v);
   };
   for (let i = 0; i < lines.length; i++) {

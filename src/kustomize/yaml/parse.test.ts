@@ -125,4 +125,28 @@ test('a billion-laughs document stops with go-yaml\'s "excessive aliasing" error
   const many = Array.from({ length: 2000 }, (_, i) => `k${i}: *a`).join('\n');
   assert.is((read(`a: &a {x: 1}\n${many}\n`, 'cm.yaml')[0] as Record<string, unknown>).k1999 !== undefined, true);
 });
+
+test('a block scalar ending a text without a final line break has no final line break, as go-yaml reads it', () => {
+  // values checked with kubectl kustomize (which prints them with `|-`); fast reader, then full parser
+  for (const prefix of ['', 'z: &q 1\n']) {
+    const a = (text: string): unknown => (read(prefix + text, 'cm.yaml')[0] as Record<string, unknown>).a;
+    assert.is(a('a: |\n  x\n  y'), 'x\ny');
+    assert.is(a('a: |+\n  x'), 'x');
+    assert.is(a('a: |+\n  x\n\n  '), 'x\n\n');
+    assert.is(a('a: |\n  x\n\n  '), 'x\n');
+    assert.is(a('a: |\n  x\n# c'), 'x\n');
+    assert.is(a('a: >\n  x\n  y'), 'x y');
+  }
+});
+
+test("a folded scalar's more-indented lines get the extra line break go-yaml v3 writes back (checked with kubectl)", () => {
+  const a = (text: string, opts?: ParseOptions): unknown => (read(text, 'cm.yaml', opts)[0] as Record<string, unknown>).a;
+  assert.is(a('a: >\n  x\n    more\n  z\n'), 'x\n\n  more\nz\n');
+  assert.is(a('a: >\n  x\n\n    more\n  z\n'), 'x\n\n\n  more\nz\n');
+  assert.is(a('a: >+\n  x\n\n'), 'x\n\n\n');
+  assert.is(a('a: >2\n   more\n  z\n\n  y\n'), ' more\nz y\n');
+  assert.is(a('a: >\n  x \n    more\n'), 'x \n  more\n'); // block style not allowed: kept
+  // kustomization files are read once, with go-yaml v2
+  assert.is(a('a: >\n  x\n    more\n', { goYamlV2: true }), 'x\n  more\n');
+});
 test.run();

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Node, Scalar, YAMLMap } from 'yaml';
 import { KtsError } from '../../errors.js';
+import { foldedAsKustomizeReads } from './folded.js';
 import { newObject, type Json, type JsonObject } from '../resource.js';
 import { childPlace, fastParseDocuments, GO_YAML_V2, GO_YAML_V2_STRICT, GO_YAML_V3, MAX_DEPTH, setKey, Unsupported, type Dialect, type Place } from './fastparse.js';
 
@@ -16,8 +17,20 @@ const TAG = 'tag:yaml.org,2002:';
 let yamlLib: typeof import('yaml') | undefined;
 const lib = (): typeof import('yaml') => (yamlLib ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
 
-function scalarValue(node: Scalar, dialect: Dialect, raw: boolean): Json {
-  const text = String(node.value ?? '');
+/**
+ * A block scalar's text. The `yaml` package ends one on the last line of a text without a final
+ * line break with a line break anyway; go-yaml does not (kustomize then prints `|-`).
+ */
+function blockText(node: Scalar, source: string, dialect: Dialect): string {
+  let text = String(node.value ?? '');
+  const end = node.range?.[1];
+  if (end === source.length && text.endsWith('\n') && !/[\n\r]$/.test(source) && /\S[^\n]*$/.test(source)) text = text.slice(0, -1);
+  return node.type === 'BLOCK_FOLDED' && dialect.rewritten ? foldedAsKustomizeReads(text) : text;
+}
+
+function scalarValue(node: Scalar, dialect: Dialect, raw: boolean, source: string): Json {
+  const block = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED';
+  const text = block ? blockText(node, source, dialect) : String(node.value ?? '');
   const tag = node.tag?.startsWith(TAG) ? node.tag.slice(TAG.length) : node.tag?.startsWith('!!') ? node.tag.slice(2) : undefined;
   if (tag === 'str' || tag === 'binary') return text;
   if (tag === 'int' || tag === 'float' || tag === 'bool' || tag === 'null') {
@@ -80,7 +93,7 @@ class Converter {
     }
     const anchor = (node as { anchor?: string }).anchor;
     if (anchor !== undefined && this.aliasDepth === 0) this.anchors.set(anchor, node as Node);
-    if (isScalar(node)) return scalarValue(node, this.dialect, raw);
+    if (isScalar(node)) return scalarValue(node, this.dialect, raw, this.text);
     if (this.open.size >= MAX_DEPTH) this.fail(`exceeded max depth of ${MAX_DEPTH}`, node);
     this.open.add(node);
     try {
