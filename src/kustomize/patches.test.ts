@@ -3,13 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { equal } from './testing.js';
+import { equal, plain } from './testing.js';
 import { KtsError } from '../errors.js';
 import { Loader } from './loader.js';
 import { applyPatchTransformer, json6902Transformer, loadPatchTransformer, strategicMergeTransformer } from './patches.js';
 import { ResMap } from './resmap.js';
 import { newResource, type JsonObject } from './resource.js';
-import { plain } from './testing.js';
 
 const ref = { file: 'kustomization.yaml', field: 'patches[0]' };
 const fail = (m: string): never => {
@@ -36,11 +35,15 @@ test('an untargeted strategic-merge patch applies to the resource with its id, f
   assert.is((rm.resources()[1]!.obj.metadata as JsonObject).name, 'p-b');
 });
 
-test("a strategic-merge patch's plain null annotation deletes it (checked with kubectl)", () => {
+test("a strategic-merge patch's plain null annotation deletes it, a quoted \"null\" sets it (checked with kubectl)", () => {
   const rm = new ResMap([newResource({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', annotations: { a: 'x', b: 'x', c: 'x' } } })]);
-  const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  annotations:\n    a: null\n    b: ~\n    n: 1.50\n';
+  const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  annotations:\n    a: null\n    b: ~\n    n: 1.50\n    q: "null"\n    t: \'~\'\n';
   applyPatchTransformer(rm, loadPatchTransformer({ path: '', patch: text, options: opts }, ldr(), fail, ref));
-  equal((rm.resources()[0]!.obj.metadata as JsonObject).annotations, { c: 'x', n: '1.50' });
+  assert.equal(plain((rm.resources()[0]!.obj.metadata as JsonObject).annotations), { c: 'x', n: '1.50', q: 'null', t: '~' });
+  const flow = new ResMap([newResource({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', annotations: { a: 'x', b: 'x', e: 'x' } } })]);
+  const flowText = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  annotations: {a: "null", b: null, e: NULL}\n';
+  applyPatchTransformer(flow, loadPatchTransformer({ path: '', patch: flowText, options: opts }, ldr(), fail, ref));
+  assert.equal(plain((flow.resources()[0]!.obj.metadata as JsonObject).annotations), { a: 'null' });
 });
 
 test('a patch whose id matches nothing is an error', () => {

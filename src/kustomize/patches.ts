@@ -8,10 +8,11 @@ import type { MergeSchema } from './merge/schema.js';
 import { applySmPatchToResource } from './merge/strategic.js';
 import { currentId, matchKey, resIdString, type ResMap } from './resmap.js';
 import { displayPath } from './loader.js';
-import { idOf, type Json, type JsonObject, type Resource } from './resource.js';
+import { idOf, newObject, type Json, type JsonObject, type Resource } from './resource.js';
 import { parseObjects } from './resources.js';
 import { selectResources } from './select.js';
 import { storePreviousId } from './transformers/ids.js';
+import { plainNullKeys } from './yaml/plainnull.js';
 
 // The patch plugins wired to the resource list (kustomize's PatchTransformer,
 // PatchStrategicMergeTransformer and PatchJson6902Transformer): which resources a patch applies
@@ -126,17 +127,17 @@ function applySm(rm: ResMap, selected: Resource[], smPatch: JsonObject, opts: { 
 }
 
 // The YAML reader keeps the text of plain scalars in an object's own annotations (kustomize prints
-// annotations from their text), so a patch's `key: null` or `key: ~` there reads as "null" or "~".
-// In a strategic-merge patch that null deletes the annotation, as in kustomize.
-const NULL_TEXTS = new Set(['null', 'Null', 'NULL', '~']);
-
+// annotations from their text), so a patch's `key: null` or `key: ~` there reads as "null" or "~";
+// the reader marks those keys. In a strategic-merge patch that null deletes the annotation, as in
+// kustomize; a quoted "null" sets it.
 function withAnnotationDeletions(patch: JsonObject): JsonObject {
   const meta = patch.metadata;
   if (!isMap(meta) || !isMap(meta.annotations)) return patch;
   const annotations = meta.annotations;
-  if (!Object.values(annotations).some((v) => typeof v === 'string' && NULL_TEXTS.has(v))) return patch;
+  const nulls = plainNullKeys(annotations);
+  if (nulls.size === 0) return patch;
   const fixed = newObject();
-  for (const [k, v] of Object.entries(annotations)) fixed[k] = typeof v === 'string' && NULL_TEXTS.has(v) ? null : v;
+  for (const [k, v] of Object.entries(annotations)) fixed[k] = nulls.has(k) ? null : v;
   return { ...patch, metadata: { ...meta, annotations: fixed } };
 }
 

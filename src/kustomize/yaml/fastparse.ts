@@ -1,4 +1,5 @@
 import { newObject, type Json, type JsonObject } from '../resource.js';
+import { isPlainNullText, markPlainNull } from './plainnull.js';
 import { resolvePlainV2, resolvePlainV3, type Scalar } from './resolve.js';
 
 // A lean reader for the block-style YAML that Kubernetes manifests are written in: nested block
@@ -217,8 +218,10 @@ function flowValue(text: string, pos: number, dialect: Dialect, rawValues = fals
       pos = skipSpaces(text, pos + 1);
       let value: Json = null;
       // go-yaml reads a flow mapping's missing value as an empty string (a block one as null)
-      if (text.charAt(pos) !== ',' && text.charAt(pos) !== '}') [value, pos] = flowValue(text, pos, dialect, false, rawValues, depth + 1);
+      const first = text.charAt(pos);
+      if (first !== ',' && first !== '}') [value, pos] = flowValue(text, pos, dialect, false, rawValues, depth + 1);
       else value = '';
+      if (rawValues && first !== '"' && first !== "'" && typeof value === 'string' && isPlainNullText(value)) markPlainNull(out, key);
       if (!dialect.duplicateKeys && Object.prototype.hasOwnProperty.call(out, key)) unsupported('duplicate key');
       setKey(out, key, value);
       pos = skipSpaces(text, pos);
@@ -267,6 +270,8 @@ const RAW: Dialect = { resolve: (s) => s, duplicateKeys: false, rewritten: false
 class Reader {
   private i: number;
   private depth = 0;
+  /** Set by value() when it kept the text of a plain null (see plainnull.ts). */
+  private plainNull = false;
 
   constructor(
     private readonly lines: string[],
@@ -325,7 +330,9 @@ class Reader {
       if (!kv) return unsupported('expected a key');
       if (!this.dialect.duplicateKeys && Object.prototype.hasOwnProperty.call(out, kv.key)) unsupported('duplicate key');
       this.i++;
+      this.plainNull = false;
       setKey(out, kv.key, this.value(kv.rest, indent, true, childPlace(place, kv.key), place === 'annotations'));
+      if (this.plainNull) markPlainNull(out, kv.key);
     }
     return out;
   }
@@ -392,6 +399,7 @@ class Reader {
       if (t.includes(': ') || t.endsWith(':')) unsupported('mapping in plain scalar');
       const plain = t.length === text.length ? this.plainContinuation(t, indent) : t;
       value = raw ? plain : this.dialect.resolve(plain);
+      if (raw && isPlainNullText(plain)) this.plainNull = true;
     }
     // A more-indented line after a one-line scalar would continue it (a multi-line scalar).
     if (this.next() < this.end && indentOf(this.lines[this.i]!) > indent) unsupported('multi-line scalar');

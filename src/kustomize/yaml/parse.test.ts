@@ -2,7 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KtsError } from '../../errors.js';
 import { plain } from '../testing.js';
-import type { Json } from '../resource.js';
+import type { Json, JsonObject } from '../resource.js';
+import { plainNullKeys } from './plainnull.js';
 import { parseYamlDocuments, type ParseOptions } from './parse.js';
 
 /** The documents as ordinary objects, to compare with literals. */
@@ -149,4 +150,17 @@ test("a folded scalar's more-indented lines get the extra line break go-yaml v3 
   // kustomization files are read once, with go-yaml v2
   assert.is(a('a: >\n  x\n    more\n', { goYamlV2: true }), 'x\n  more\n');
 });
+
+test('the readers mark annotations written as a plain null, which a quoted "null" is not', () => {
+  const text = 'metadata:\n  annotations:\n    a: null\n    b: "null"\n    c: ~\n    d: Null\n    e: x\n  labels:\n    l: null\nf: {metadata: {annotations: {a: ~, b: \'~\'}}}\n';
+  for (const t of [text, `z: &q 1\n${text}`]) {
+    const [doc] = parseYamlDocuments(t, 'p.yaml') as [JsonObject];
+    const annotations = (doc.metadata as JsonObject).annotations as JsonObject;
+    assert.equal(plain(annotations), { a: 'null', b: 'null', c: '~', d: 'Null', e: 'x' });
+    assert.equal([...plainNullKeys(annotations)], ['a', 'c', 'd']);
+  }
+  const [flow] = parseYamlDocuments('metadata:\n  annotations: {a: ~, b: \'~\', c: null}\n', 'p.yaml') as [JsonObject];
+  assert.equal([...plainNullKeys((flow.metadata as JsonObject).annotations as JsonObject)], ['a', 'c']);
+});
+
 test.run();

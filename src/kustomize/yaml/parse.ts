@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { Node, Scalar, YAMLMap } from 'yaml';
 import { KtsError } from '../../errors.js';
 import { foldedAsKustomizeReads } from './folded.js';
+import { isPlainNullText, markPlainNull } from './plainnull.js';
 import { newObject, type Json, type JsonObject } from '../resource.js';
 import { childPlace, fastParseDocuments, GO_YAML_V2, GO_YAML_V2_STRICT, GO_YAML_V3, MAX_DEPTH, setKey, Unsupported, type Dialect, type Place } from './fastparse.js';
 
@@ -126,6 +127,9 @@ class Converter {
       const missing = pair.value === null || (isScalar(pair.value) && pair.value.type === 'PLAIN' && String(pair.value.value ?? '') === '');
       const value = node.flow === true && missing ? '' : this.value(pair.value, childPlace(place, name), place === 'annotations');
       setKey(out, name, value);
+      if (place === 'annotations' && isScalar(pair.value) && pair.value.type === 'PLAIN' && pair.value.tag === undefined && isPlainNullText(String(pair.value.value ?? ''))) {
+        markPlainNull(out, name);
+      }
     }
     if (merges.length === 0) return out;
     // Explicit keys win over merged ones; within a merge list, earlier maps win.
