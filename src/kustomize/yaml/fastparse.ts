@@ -105,18 +105,17 @@ function quoted(text: string, start: number, q: string): [string, number] {
 /** After a scalar ends at `pos`, only spaces and a comment may follow on the line. */
 function expectLineEnd(text: string, pos: number): void {
   let i = pos;
-  while (text.charCodeAt(i) === 32) i++;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
   if (i < text.length && !(text.charCodeAt(i) === 35 && i > pos)) unsupported('text after scalar');
 }
 
-/** Removes a trailing ` # comment` from a plain scalar and trims it. */
+/** A comment starts at a `#` after a space or tab. */
+const COMMENT = /[ \t]#/;
+
+/** Removes a trailing ` # comment` from a plain scalar and trims it (tabs inside are text). */
 function plainText(text: string): string {
-  let end = text.length;
-  const hash = text.indexOf(' #');
-  if (hash >= 0) end = hash;
-  const tab = text.indexOf('\t');
-  if (tab >= 0) unsupported('tab in plain scalar');
-  return text.slice(0, end).trimEnd();
+  const hash = text.search(COMMENT);
+  return (hash >= 0 ? text.slice(0, hash) : text).trimEnd();
 }
 
 const PLAIN_START_FORBIDDEN = new Set(['[', ']', '{', '}', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`', '#', ',']);
@@ -164,7 +163,7 @@ function splitKey(text: string, resolve: Dialect['resolve'] = resolvePlainV3): {
     } else if (ch === 35 /* # */ && i > 0 && text.charCodeAt(i - 1) === 32) {
       return null;
     } else if (ch === 9) {
-      unsupported('tab');
+      return null; // a tab in a key, or a plain scalar with a tab: not a key this reader takes
     }
   }
   return null;
@@ -177,6 +176,7 @@ const FLOW_PLAIN_END = new Set([',', '[', ']', '{', '}']);
 
 function skipSpaces(text: string, pos: number): number {
   while (text.charCodeAt(pos) === 32) pos++;
+  if (text.charCodeAt(pos) === 9) unsupported('tab in flow');
   return pos;
 }
 
@@ -249,6 +249,7 @@ function flowPlain(text: string, pos: number, dialect: Dialect): [Scalar, number
   }
   const raw = text.slice(pos, end).trimEnd();
   if (raw.length === 0) unsupported('empty flow scalar');
+  if (raw.includes('\t')) unsupported('tab in flow');
   return [dialect.resolve(raw), end];
 }
 
@@ -275,6 +276,8 @@ class Reader {
 
   constructor(
     private readonly lines: string[],
+    /** The lines as written, for block scalars (`lines` lose trailing whitespace with tabs). */
+    private readonly raw: string[],
     start: number,
     private readonly end: number,
     private readonly dialect: Dialect,
@@ -370,12 +373,13 @@ class Reader {
   private value(rest: string, indent: number, inMapping: boolean, place: Place, raw: boolean): Json {
     let s = 0;
     while (rest.charCodeAt(s) === 32) s++;
+    if (rest.charCodeAt(s) === 9) unsupported('tab before a value');
     if (s === rest.length || rest.charCodeAt(s) === 35) {
       // The value is on the following lines, or empty.
       if (this.next() >= this.end) return null;
       const line = this.lines[this.i]!;
       const next = indentOf(line);
-      if (next > indent) return this.node(next, place);
+      if (next > indent) return this.isCollection(line.slice(next)) ? this.node(next, place) : this.ownLineScalar(line.slice(next), indent, raw);
       if (inMapping && next === indent && line.charCodeAt(next) === 45 && (line.length === next + 1 || line.charCodeAt(next + 1) === 32)) {
         return this.sequence(next);
       }
@@ -396,12 +400,34 @@ class Reader {
       if (PLAIN_START_FORBIDDEN.has(c)) unsupported('indicator');
       if ((c === '-' || c === '?' || c === ':') && (text.length === 1 || text.charCodeAt(1) === 32)) unsupported('indicator');
       const t = plainText(text);
-      if (t.includes(': ') || t.endsWith(':')) unsupported('mapping in plain scalar');
+      if (t.includes(': ') || t.endsWith(':') || t.includes(':\t')) unsupported('mapping in plain scalar');
       const plain = t.length === text.length ? this.plainContinuation(t, indent) : t;
       value = raw ? plain : this.dialect.resolve(plain);
       if (raw && isPlainNullText(plain)) this.plainNull = true;
     }
     // A more-indented line after a one-line scalar would continue it (a multi-line scalar).
+    if (this.next() < this.end && indentOf(this.lines[this.i]!) > indent) unsupported('multi-line scalar');
+    return value;
+  }
+
+  private isCollection(text: string): boolean {
+    return (text.charCodeAt(0) === 45 && (text.length === 1 || text.charCodeAt(1) === 32)) || splitKey(text) !== null;
+  }
+
+  /** A plain or quoted scalar starting on the line after its key (`key:` then `  value`). */
+  private ownLineScalar(text: string, indent: number, raw: boolean): Json {
+    const c = text.charAt(0);
+    let value: Json;
+    this.i++;
+    if (c === '"' || c === "'") value = this.quotedValue(text, c, indent);
+    else {
+      if (PLAIN_START_FORBIDDEN.has(c) || ((c === '-' || c === '?' || c === ':') && (text.length === 1 || text.charCodeAt(1) === 32))) unsupported('indicator');
+      const t = plainText(text);
+      if (t.includes(': ') || t.endsWith(':') || t.includes(':\t')) unsupported('mapping in plain scalar');
+      const plain = t.length === text.length ? this.plainContinuation(t, indent) : t;
+      if (raw && isPlainNullText(plain)) this.plainNull = true;
+      value = raw ? plain : this.dialect.resolve(plain);
+    }
     if (this.next() < this.end && indentOf(this.lines[this.i]!) > indent) unsupported('multi-line scalar');
     return value;
   }
@@ -440,7 +466,7 @@ class Reader {
       }
       if (li <= indent || line.charCodeAt(li) === 35) break;
       const t = line.slice(li).trimEnd();
-      if (t.includes(': ') || t.endsWith(':') || t.includes(' #') || t.startsWith('- ') || t === '-') unsupported('plain continuation');
+      if (t.includes(': ') || t.endsWith(':') || COMMENT.test(t) || t.startsWith('- ') || t === '-' || t.includes(':\t')) unsupported('plain continuation');
       folded += (blanks ? '\n'.repeat(blanks) : ' ') + t;
       blanks = 0;
       j++;
@@ -461,8 +487,9 @@ class Reader {
     let trailingBlank = 0;
     let leadingMax = 0;
     while (this.i < this.end) {
-      const line = this.lines[this.i]!;
+      const line = this.raw[this.i]!;
       const li = indentOf(line);
+      if (li < line.length && line.trim() === '' && (contentIndent < 0 || li < contentIndent)) unsupported('tab in indentation');
       if (li === line.length) {
         // blank line: content if it has spaces beyond the content indent
         if (contentIndent < 0) leadingMax = Math.max(leadingMax, li);
@@ -496,16 +523,30 @@ class Reader {
   }
 }
 
+/**
+ * A line without the trailing run of spaces and tabs (YAML ignores it outside block scalars). A
+ * line of nothing but whitespace stays as it is: a tab there is indentation, which go-yaml refuses.
+ */
+function withoutTrailingTabs(line: string): string {
+  if (!line.includes('\t')) return line;
+  let end = line.length;
+  while (end > 0 && (line.charCodeAt(end - 1) === 32 || line.charCodeAt(end - 1) === 9)) end--;
+  if (end === 0 || end === line.length) return line;
+  if (line.charCodeAt(end - 1) === 92 /* \\ */) unsupported('escaped whitespace at the end of a line');
+  return line.slice(0, end);
+}
+
 /** Splits at `---` lines and reads each document; throws Unsupported when the text needs the full parser. */
 export function fastParseDocuments(text: string, dialect: Dialect = GO_YAML_V3): Json[] {
-  if (text.includes('\r') || text.includes('\t') || text.charCodeAt(0) === 0xfeff) unsupported('CR, tab or BOM');
-  const lines = text.split('\n');
-  const openEnd = lines[lines.length - 1] !== '';
-  if (!openEnd) lines.pop(); // the final newline ends the last line
+  if (text.includes('\r') || text.includes('\u2028') || text.includes('\u2029') || text.charCodeAt(0) === 0xfeff) unsupported('CR, LS, PS or BOM');
+  const raw = text.split('\n');
+  const openEnd = raw[raw.length - 1] !== '';
+  if (!openEnd) raw.pop(); // the final newline ends the last line
+  const lines = text.includes('\t') ? raw.map(withoutTrailingTabs) : raw;
   const out: Json[] = [];
   let start = 0;
   const flush = (end: number): void => {
-    const v = new Reader(lines, start, end, dialect, openEnd && end === lines.length).document();
+    const v = new Reader(lines, raw, start, end, dialect, openEnd && end === lines.length).document();
     if (v !== null) out.push(v);
   };
   for (let i = 0; i < lines.length; i++) {
