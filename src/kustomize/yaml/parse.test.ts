@@ -179,4 +179,11 @@ test('what real files contain takes the fast reader: BOM, CR LF or CR, trailing 
   assert.is(readerStats.fallbacks, before + 1);
 });
 
+
+test('a %YAML or %TAG directive is refused, as kustomize refuses it (checked with kubectl)', () => {
+  assert.is(oneLine('%YAML 1.2\n---\na: 1\n'), 'cm.yaml:1: invalid YAML: directives (%YAML, %TAG) are not accepted, as in kustomize');
+  assert.is(oneLine('a: 1\n---\n%TAG ! tag:x,2000:\n---\nb: 1\n'), 'cm.yaml:3: invalid YAML: directives (%YAML, %TAG) are not accepted, as in kustomize');
+  assert.equal(read('a: "%x"\nb: |\n  %y\n', 'cm.yaml'), [{ a: '%x', b: '%y\n' }]);
+});
+
 test.run();

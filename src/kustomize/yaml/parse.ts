@@ -196,6 +196,13 @@ export function parseYamlDocuments(source: string, file: string, opts: ParseOpti
   const control = CONTROL.exec(source);
   if (control) throw new KtsError('yaml', 'invalid YAML: control characters are not allowed', { file, line: lineOf(source, control.index) });
   const text = normalizeBreaks(source);
+  // kustomize splits a file at `---` itself and hands each part to go-yaml, so a directive never
+  // precedes its document start there: every %YAML or %TAG line is refused.
+  const directive = text.charCodeAt(0) === 37 ? 0 : text.indexOf('\n%');
+  if (directive >= 0) {
+    const line = lineOf(text, directive) + (directive > 0 ? 1 : 0);
+    throw new KtsError('yaml', 'invalid YAML: directives (%YAML, %TAG) are not accepted, as in kustomize', { file, line });
+  }
   readerStats.texts++;
   try {
     return fastParseDocuments(text, dialectOf(opts));
