@@ -2,6 +2,8 @@
 // round-trips every resource through JSON before printing it); what kustomize keeps in
 // internal annotations (previous names, generator behaviour, origin) lives beside it, typed.
 
+import { nameText } from './yaml/scalartext.js';
+
 export type Json = null | boolean | number | string | Json[] | JsonObject;
 export interface JsonObject {
   [key: string]: Json;
@@ -81,7 +83,9 @@ export function metadataOf(obj: JsonObject): JsonObject {
 export function idOf(obj: JsonObject): ResId {
   const { group, version } = splitApiVersion(str(obj.apiVersion));
   const meta = metadataOf(obj);
-  return { group, version, kind: str(obj.kind), namespace: str(meta.namespace), name: str(meta.name) };
+  // a number or boolean name is its YAML text, as in kustomize
+  const name = typeof meta.name === 'number' || typeof meta.name === 'boolean' ? (nameText(meta) ?? String(meta.name)) : str(meta.name);
+  return { group, version, kind: str(obj.kind), namespace: str(meta.namespace), name };
 }
 
 /** A stable Map key for an id. */

@@ -4,6 +4,7 @@ import { equal } from './testing.js';
 import { KtsError } from '../errors.js';
 import { parseObjects, parseResources } from './resources.js';
 import { plain } from './testing.js';
+import { idOf } from './resource.js';
 
 test('lists are inlined, their items queued after the other documents of the file', () => {
   const text = 'kind: List\nitems:\n- {kind: ConfigMap, metadata: {name: a}}\n---\nkind: ConfigMap\nmetadata: {name: b}\n';
@@ -30,6 +31,17 @@ test('an input resource annotated needsHashSuffix: enabled gets a hash suffix, a
   );
   assert.is(plain!.generator, undefined);
   equal(hashed!.generator, { behavior: 'create', hash: true });
+});
+
+test('a number or boolean name is accepted; its id is the YAML text, its value stays a number (checked with kubectl)', () => {
+  for (const [text, id, value] of [['12', '12', 12], ['.5', '.5', 0.5], ['-0', '-0', -0], ['0x1F', '0x1F', 31], ['true', 'true', true]] as const) {
+    for (const doc of [`kind: ConfigMap\nmetadata:\n  name: ${text}\n`, `x: &a 1\nkind: ConfigMap\nmetadata:\n  name: ${text}\n`]) {
+      const [obj] = parseObjects(doc, 'r.yaml');
+      assert.is(idOf(obj!).name, id);
+      assert.is((obj!.metadata as { name: unknown }).name, value);
+    }
+  }
+  assert.throws(() => parseObjects('kind: ConfigMap\nmetadata:\n  name: null\n', 'r.yaml'), /missing metadata.name/);
 });
 
 test.run();

@@ -1,6 +1,5 @@
 import { KtsError } from '../errors.js';
-import { newObject } from './resource.js';
-import { metadataOf, newResource, type Json, type JsonObject, type Resource } from './resource.js';
+import { idOf, metadataOf, newObject, newResource, type Json, type JsonObject, type Resource } from './resource.js';
 import { parseYamlDocuments } from './yaml/parse.js';
 
 // Resource files as kustomize's resource factory reads them: every document must be an object
@@ -15,8 +14,7 @@ function validate(doc: JsonObject, file: string): void {
   const kind = doc.kind;
   if (typeof kind !== 'string' || kind === '') throw new KtsError('resource', 'missing kind in object', { file });
   if (kind.endsWith('List')) return;
-  const name = metadataOf(doc).name;
-  if (typeof name !== 'string' || name === '') throw new KtsError('resource', `missing metadata.name in ${kind} object`, { file });
+  if (idOf(doc).name === '') throw new KtsError('resource', `missing metadata.name in ${kind} object`, { file });
 }
 
 /** The objects of a YAML text, lists inlined, each checked for kind and name. */

@@ -1,5 +1,6 @@
 import { newObject, type Json, type JsonObject } from '../resource.js';
 import { isPlainNullText, markPlainNull } from './plainnull.js';
+import { recordNameText } from './scalartext.js';
 import { resolvePlainV2, resolvePlainV3, type Scalar } from './resolve.js';
 
 // A lean reader for the block-style YAML that Kubernetes manifests are written in: nested block
@@ -273,6 +274,8 @@ class Reader {
   private depth = 0;
   /** Set by value() when it kept the text of a plain null (see plainnull.ts). */
   private plainNull = false;
+  /** Set by value() to the text of a plain scalar it typed (a number, boolean or null). */
+  private plainText: string | undefined;
 
   constructor(
     private readonly lines: string[],
@@ -334,8 +337,10 @@ class Reader {
       if (!this.dialect.duplicateKeys && Object.prototype.hasOwnProperty.call(out, kv.key)) unsupported('duplicate key');
       this.i++;
       this.plainNull = false;
+      this.plainText = undefined;
       setKey(out, kv.key, this.value(kv.rest, indent, true, childPlace(place, kv.key), place === 'annotations'));
       if (this.plainNull) markPlainNull(out, kv.key);
+      if (place === 'metadata' && kv.key === 'name' && this.plainText !== undefined) recordNameText(out, this.plainText);
     }
     return out;
   }
@@ -404,6 +409,7 @@ class Reader {
       const plain = t.length === text.length ? this.plainContinuation(t, indent) : t;
       value = raw ? plain : this.dialect.resolve(plain);
       if (raw && isPlainNullText(plain)) this.plainNull = true;
+      if (typeof value !== 'string') this.plainText = plain;
     }
     // A more-indented line after a one-line scalar would continue it (a multi-line scalar).
     if (this.next() < this.end && indentOf(this.lines[this.i]!) > indent) unsupported('multi-line scalar');

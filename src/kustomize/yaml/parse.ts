@@ -3,6 +3,7 @@ import type { Node, Scalar, YAMLMap } from 'yaml';
 import { KtsError } from '../../errors.js';
 import { foldedAsKustomizeReads } from './folded.js';
 import { isPlainNullText, markPlainNull } from './plainnull.js';
+import { recordNameText } from './scalartext.js';
 import { newObject, type Json, type JsonObject } from '../resource.js';
 import { childPlace, fastParseDocuments, GO_YAML_V2, GO_YAML_V2_STRICT, GO_YAML_V3, MAX_DEPTH, setKey, Unsupported, type Dialect, type Place } from './fastparse.js';
 
@@ -127,6 +128,9 @@ class Converter {
       const missing = pair.value === null || (isScalar(pair.value) && pair.value.type === 'PLAIN' && String(pair.value.value ?? '') === '');
       const value = node.flow === true && missing ? '' : this.value(pair.value, childPlace(place, name), place === 'annotations');
       setKey(out, name, value);
+      if (place === 'metadata' && name === 'name' && isScalar(pair.value) && pair.value.type === 'PLAIN' && typeof value !== 'string') {
+        recordNameText(out, String(pair.value.value ?? ''));
+      }
       if (place === 'annotations' && isScalar(pair.value) && pair.value.type === 'PLAIN' && pair.value.tag === undefined && isPlainNullText(String(pair.value.value ?? ''))) {
         markPlainNull(out, name);
       }
