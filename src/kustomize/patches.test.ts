@@ -46,6 +46,14 @@ test("a strategic-merge patch's plain null annotation deletes it, a quoted \"nul
   assert.equal(plain((flow.resources()[0]!.obj.metadata as JsonObject).annotations), { a: 'null' });
 });
 
+test('a repeated key in a strategic-merge patch is accepted and the first one wins, as in kustomize (checked with kubectl)', () => {
+  for (const data of ['data:\n  k: {a: 1}\n  j: x\n  k: "2"\n', 'data: {k: {a: 1}, j: x, k: "2"}\nz: &q 1\n']) {
+    const rm = new ResMap([cm('a', { b: '0' })]);
+    applyPatchTransformer(rm, loadPatchTransformer({ path: '', patch: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n${data}`, options: opts }, ldr(), fail, ref));
+    assert.equal(plain(rm.resources()[0]!.obj.data), { b: '0', k: { a: 1 }, j: 'x' });
+  }
+});
+
 test('a patch whose id matches nothing is an error', () => {
   const p = loadPatchTransformer({ path: '', patch: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: zz\n', options: opts }, ldr(), fail, ref);
   assert.throws(() => applyPatchTransformer(map(), p), /no matches for Id ConfigMap\.v1\.\[noGrp\]\/zz\.\[noNs\]/);

@@ -43,7 +43,7 @@ export interface LoadedPatch {
 
 function trySm(text: string, file: string): JsonObject[] | KtsError {
   try {
-    return parseObjects(text, file);
+    return parseObjects(text, file, { patch: true });
   } catch (e) {
     if (e instanceof KtsError) return e;
     throw e;
@@ -200,9 +200,9 @@ export function strategicMergeTransformer(paths: string[], inline: string, ldr: 
       continue;
     }
     const file = displayPath(ldr.abs(path));
-    for (const patch of parseObjects(ldr.load(path, ref), file)) loaded.push({ patch, file });
+    for (const patch of parseObjects(ldr.load(path, ref), file, { patch: true })) loaded.push({ patch, file });
   }
-  if (inline !== '') for (const patch of parseObjects(inline, ref.file)) loaded.push({ patch, file: ref.file });
+  if (inline !== '') for (const patch of parseObjects(inline, ref.file, { patch: true })) loaded.push({ patch, file: ref.file });
   if (loaded.length === 0) fail(`patch appears to be empty; files=[${paths.join(' ')}], Patch=${inline}`);
   return (rm, schema) => {
     for (const { patch, file } of loaded) {

@@ -1,6 +1,6 @@
 import { KtsError } from '../errors.js';
 import { idOf, metadataOf, newObject, newResource, type Json, type JsonObject, type Resource } from './resource.js';
-import { parseYamlDocuments } from './yaml/parse.js';
+import { parseYamlDocuments, type ParseOptions } from './yaml/parse.js';
 
 // Resource files as kustomize's resource factory reads them: every document must be an object
 // with a kind and a name; `*List` objects with items are inlined (their items queued after the
@@ -18,9 +18,9 @@ function validate(doc: JsonObject, file: string): void {
 }
 
 /** The objects of a YAML text, lists inlined, each checked for kind and name. */
-export function parseObjects(text: string, file: string): JsonObject[] {
+export function parseObjects(text: string, file: string, opts: ParseOptions = {}): JsonObject[] {
   const queue: JsonObject[] = [];
-  for (const doc of parseYamlDocuments(text, file)) {
+  for (const doc of parseYamlDocuments(text, file, opts)) {
     if (!isObject(doc)) throw new KtsError('resource', 'expected a YAML map (a Kubernetes object)', { file });
     if (Object.keys(doc).length === 0) continue;
     validate(doc, file);

@@ -125,12 +125,16 @@ const PLAIN_START_FORBIDDEN = new Set(['[', ']', '{', '}', '&', '*', '!', '|', '
 export interface Dialect {
   resolve(s: string): Scalar;
   duplicateKeys: boolean;
+  /** With duplicateKeys: the first of repeated keys wins (else the last). */
+  firstKeyWins?: boolean;
   /** Whether kustomize writes the documents back with go-yaml v3 and reads them again (see folded.ts). */
   rewritten: boolean;
 }
 
 /** go-yaml v3, which kustomize reads resources with. */
 export const GO_YAML_V3: Dialect = { resolve: resolvePlainV3, duplicateKeys: false, rewritten: true };
+/** go-yaml v3 as kyaml reads a patch: a repeated key is kept, and the merge takes the first. */
+export const GO_YAML_V3_PATCH: Dialect = { ...GO_YAML_V3, duplicateKeys: true, firstKeyWins: true };
 /** go-yaml v2 through JSON (sigs.k8s.io/yaml), which kustomize reads kustomization files with. */
 export const GO_YAML_V2: Dialect = { resolve: resolvePlainV2, duplicateKeys: true, rewritten: false };
 /** go-yaml v2's strict decoding (yaml.UnmarshalStrict): the same, but a repeated key is an error. */
@@ -223,8 +227,9 @@ function flowValue(text: string, pos: number, dialect: Dialect, rawValues = fals
       if (first !== ',' && first !== '}') [value, pos] = flowValue(text, pos, dialect, false, rawValues, depth + 1);
       else value = '';
       if (rawValues && first !== '"' && first !== "'" && typeof value === 'string' && isPlainNullText(value)) markPlainNull(out, key);
-      if (!dialect.duplicateKeys && Object.prototype.hasOwnProperty.call(out, key)) unsupported('duplicate key');
-      setKey(out, key, value);
+      const repeated = Object.prototype.hasOwnProperty.call(out, key);
+      if (repeated && !dialect.duplicateKeys) unsupported('duplicate key');
+      if (!(repeated && dialect.firstKeyWins)) setKey(out, key, value);
       pos = skipSpaces(text, pos);
       if (text.charAt(pos) === ',') pos = skipSpaces(text, pos + 1);
       else if (text.charAt(pos) !== '}') unsupported('flow mapping');
@@ -334,11 +339,14 @@ class Reader {
       if (text.charCodeAt(0) === 45 && (text.length === 1 || text.charCodeAt(1) === 32)) unsupported('sequence inside mapping');
       const kv = splitKey(text, this.dialect.resolve);
       if (!kv) return unsupported('expected a key');
-      if (!this.dialect.duplicateKeys && Object.prototype.hasOwnProperty.call(out, kv.key)) unsupported('duplicate key');
+      const repeated = Object.prototype.hasOwnProperty.call(out, kv.key);
+      if (repeated && !this.dialect.duplicateKeys) unsupported('duplicate key');
       this.i++;
       this.plainNull = false;
       this.plainText = undefined;
-      setKey(out, kv.key, this.value(kv.rest, indent, true, childPlace(place, kv.key), place === 'annotations'));
+      const value = this.value(kv.rest, indent, true, childPlace(place, kv.key), place === 'annotations');
+      if (repeated && this.dialect.firstKeyWins) continue;
+      setKey(out, kv.key, value);
       if (this.plainNull) markPlainNull(out, kv.key);
       if (place === 'metadata' && kv.key === 'name' && this.plainText !== undefined) recordNameText(out, this.plainText);
     }

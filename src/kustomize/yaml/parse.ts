@@ -5,7 +5,7 @@ import { foldedAsKustomizeReads } from './folded.js';
 import { isPlainNullText, markPlainNull } from './plainnull.js';
 import { recordNameText } from './scalartext.js';
 import { newObject, type Json, type JsonObject } from '../resource.js';
-import { childPlace, fastParseDocuments, GO_YAML_V2, GO_YAML_V2_STRICT, GO_YAML_V3, MAX_DEPTH, setKey, Unsupported, type Dialect, type Place } from './fastparse.js';
+import { childPlace, fastParseDocuments, GO_YAML_V2, GO_YAML_V2_STRICT, GO_YAML_V3, GO_YAML_V3_PATCH, MAX_DEPTH, setKey, Unsupported, type Dialect, type Place } from './fastparse.js';
 
 // kustomize reads YAML with go-yaml v3 and turns every resource into JSON. The `yaml` package
 // parses (failsafe schema: every scalar stays text), then this walk gives each scalar the type
@@ -127,6 +127,7 @@ class Converter {
       // go-yaml reads a flow mapping's missing value as an empty string (a block one as null)
       const missing = pair.value === null || (isScalar(pair.value) && pair.value.type === 'PLAIN' && String(pair.value.value ?? '') === '');
       const value = node.flow === true && missing ? '' : this.value(pair.value, childPlace(place, name), place === 'annotations');
+      if (this.dialect.firstKeyWins && Object.prototype.hasOwnProperty.call(out, name)) continue;
       setKey(out, name, value);
       if (place === 'metadata' && name === 'name' && isScalar(pair.value) && pair.value.type === 'PLAIN' && typeof value !== 'string') {
         recordNameText(out, String(pair.value.value ?? ''));
@@ -168,10 +169,12 @@ export interface ParseOptions {
   goYamlV2?: boolean;
   /** With goYamlV2: decode strictly (yaml.UnmarshalStrict), so a repeated key is an error. */
   strict?: boolean;
+  /** Read a strategic-merge patch as kyaml does: a repeated key is accepted and the first one wins. */
+  patch?: boolean;
 }
 
 function dialectOf(opts: ParseOptions): Dialect {
-  if (!opts.goYamlV2) return GO_YAML_V3;
+  if (!opts.goYamlV2) return opts.patch ? GO_YAML_V3_PATCH : GO_YAML_V3;
   return opts.strict ? GO_YAML_V2_STRICT : GO_YAML_V2;
 }
 
