@@ -11,7 +11,7 @@ const read = (text: string, file: string, opts?: ParseOptions): Json[] => plain(
 
 test('plain scalars get go-yaml v3 types', () => {
   const [doc] = read('a: 0777\nb: yes\nc: 2001-12-14\nd: 1_000\ne: 0x1F\nf: 1.0\ng: ~\nh:\ni: "12"\nj: !!str 5\nk: .5\nl: TRUE\n', 'f.yaml');
-  assert.equal(doc, { a: 511, b: 'yes', c: '2001-12-14', d: 1000, e: 31, f: 1, g: null, h: null, i: '12', j: '5', k: 0.5, l: true });
+  assert.equal(doc, { a: 511, b: 'yes', c: '2001-12-14T00:00:00Z', d: 1000, e: 31, f: 1, g: null, h: null, i: '12', j: '5', k: 0.5, l: true });
 });
 
 test('aliases and merge keys resolve; explicit keys win', () => {
@@ -184,6 +184,20 @@ test('a %YAML or %TAG directive is refused, as kustomize refuses it (checked wit
   assert.is(oneLine('%YAML 1.2\n---\na: 1\n'), 'cm.yaml:1: invalid YAML: directives (%YAML, %TAG) are not accepted, as in kustomize');
   assert.is(oneLine('a: 1\n---\n%TAG ! tag:x,2000:\n---\nb: 1\n'), 'cm.yaml:3: invalid YAML: directives (%YAML, %TAG) are not accepted, as in kustomize');
   assert.equal(read('a: "%x"\nb: |\n  %y\n', 'cm.yaml'), [{ a: '%x', b: '%y\n' }]);
+});
+
+
+test('a plain timestamp in a resource becomes RFC 3339 text as go-yaml v3 and encoding/json write it (checked with kubectl)', () => {
+  const text = "a: 2001-12-14\nb: 2001-12-14T21:59:43.10Z\nc: 2001-12-14 21:59:43.10\nd: 2001-12-14t21:59:43Z\ne: 2001-1-4\nf: 2001-12-14T21:59:43+01:00\ng: 2001-12-14T21:59:43.123456789123Z\nh: 2001-12-14 21:59:43.10 -5\nq: '2001-12-14'\nl: [2001-12-14]\nmetadata:\n  annotations:\n    an: 2001-12-14\n";
+  const expected = {
+    a: '2001-12-14T00:00:00Z', b: '2001-12-14T21:59:43.1Z', c: '2001-12-14T21:59:43.1Z', d: '2001-12-14T21:59:43Z', e: '2001-01-04T00:00:00Z',
+    f: '2001-12-14T21:59:43+01:00', g: '2001-12-14T21:59:43.123456789Z', h: '2001-12-14 21:59:43.10 -5', q: '2001-12-14', l: ['2001-12-14T00:00:00Z'],
+    metadata: { annotations: { an: '2001-12-14' } },
+  };
+  assert.equal(read(text, 'cm.yaml'), [expected]);
+  assert.equal(read(`z: &x 1\n${text}`, 'cm.yaml'), [{ z: 1, ...expected }]);
+  // kustomization files (go-yaml v2 into interface{}) keep the text
+  assert.equal(read('a: 2001-12-14\n', 'kustomization.yaml', { goYamlV2: true }), [{ a: '2001-12-14' }]);
 });
 
 test.run();

@@ -22,6 +22,22 @@ function validDate(y: number, m: number, d: number): boolean {
   return d <= days;
 }
 
+const pad = (v: string | number, n = 2): string => String(v).padStart(n, '0');
+
+/**
+ * A timestamp as go-yaml v3 reads it (a time.Time) and encoding/json writes it: RFC 3339 with
+ * nanoseconds, zero-padded, trailing zeros of the fraction dropped, `Z` for a zero offset, UTC
+ * where the text has no zone (kubectl kustomize prints `2001-12-14` as "2001-12-14T00:00:00Z").
+ */
+function rfc3339(s: string): string {
+  const date = DATE.exec(s);
+  if (date) return `${date[1]}-${pad(date[2]!)}-${pad(date[3]!)}T00:00:00Z`;
+  const dt = DATE_TIME.exec(s)!;
+  const fraction = (dt[7] ?? '').slice(1, 10).replace(/0+$/, '');
+  const zone = dt[8] === undefined || dt[8] === 'Z' || /^[+-]00:00$/.test(dt[8]) ? 'Z' : dt[8];
+  return `${dt[1]}-${pad(dt[2]!)}-${pad(dt[3]!)}T${pad(dt[4]!)}:${pad(dt[5]!)}:${pad(dt[6]!)}${fraction ? `.${fraction}` : ''}${zone}`;
+}
+
 /** go-yaml's parseTimestamp over the formats it accepts (time.Parse layouts). */
 function isTimestamp(s: string): boolean {
   const date = DATE.exec(s);
@@ -79,6 +95,8 @@ const V2_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF']);
 export function resolvePlainV2(s: string): Scalar {
   if (V2_TRUE.has(s)) return true;
   if (V2_FALSE.has(s)) return false;
+  // go-yaml v2 leaves a timestamp decoded into interface{} as its text
+  if (isTimestamp(s)) return s;
   return resolvePlainV3(s);
 }
 
@@ -95,7 +113,7 @@ export function resolvePlainV3(s: string): Scalar {
   const c = s.charCodeAt(0);
   if (c === 0x2e) return DOT_FLOAT.test(s) ? Number(s) : s;
   if (!(c === 0x2b || c === 0x2d || (c >= 0x30 && c <= 0x39))) return s;
-  if (isTimestamp(s)) return s;
+  if (isTimestamp(s)) return rfc3339(s);
   const plain = s.replace(/_/g, '');
   if (INT.test(plain) && intFits(plain)) return parseGoInt(plain);
   if (YAML_FLOAT.test(plain)) return Number(plain);
