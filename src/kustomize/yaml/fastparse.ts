@@ -557,10 +557,18 @@ export function fastParseDocuments(text: string, dialect: Dialect = GO_YAML_V3):
   const openEnd = raw[raw.length - 1] !== '';
   if (!openEnd) raw.pop(); // the final newline ends the last line
   const lines = text.includes('\t') ? raw.map(withoutTrailingTabs) : raw;
+  // .inf and .nan are numbers JSON cannot hold: the full parser reports them with their line
+  const finite: Dialect = {
+    ...dialect,
+    resolve: (s) => {
+      const v = dialect.resolve(s);
+      return typeof v === 'number' && !Number.isFinite(v) ? unsupported('infinity or NaN') : v;
+    },
+  };
   const out: Json[] = [];
   let start = 0;
   const flush = (end: number): void => {
-    const v = new Reader(lines, raw, start, end, dialect, openEnd && end === lines.length).document();
+    const v = new Reader(lines, raw, start, end, finite, openEnd && end === lines.length).document();
     if (v !== null) out.push(v);
   };
   for (let i = 0; i < lines.length; i++) {

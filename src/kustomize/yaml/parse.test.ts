@@ -200,4 +200,12 @@ test('a plain timestamp in a resource becomes RFC 3339 text as go-yaml v3 and en
   assert.equal(read('a: 2001-12-14\n', 'kustomization.yaml', { goYamlV2: true }), [{ a: '2001-12-14' }]);
 });
 
+
+test('.inf and .nan fail as in kustomize (JSON has no such numbers); quoted or in annotations they are text', () => {
+  assert.is(oneLine('a: 1\nx: .inf\n'), 'cm.yaml:2: invalid YAML: json: unsupported value: +Inf');
+  assert.is(oneLine('x: [1, -.Inf]\n'), 'cm.yaml:1: invalid YAML: json: unsupported value: -Inf');
+  assert.is(oneLine('x: !!float .nan\n'), 'cm.yaml:1: invalid YAML: json: unsupported value: NaN');
+  assert.equal(read("x: '.inf'\nmetadata:\n  annotations:\n    a: .inf\n", 'cm.yaml'), [{ x: '.inf', metadata: { annotations: { a: '.inf' } } }]);
+});
+
 test.run();

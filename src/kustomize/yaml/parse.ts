@@ -95,7 +95,12 @@ class Converter {
     }
     const anchor = (node as { anchor?: string }).anchor;
     if (anchor !== undefined && this.aliasDepth === 0) this.anchors.set(anchor, node as Node);
-    if (isScalar(node)) return scalarValue(node, this.dialect, raw, this.text);
+    if (isScalar(node)) {
+      const v = scalarValue(node, this.dialect, raw, this.text);
+      // kustomize writes every object as JSON, which has no infinity or NaN
+      if (typeof v === 'number' && !Number.isFinite(v)) this.fail(`json: unsupported value: ${Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf'}`, node);
+      return v;
+    }
     if (this.open.size >= MAX_DEPTH) this.fail(`exceeded max depth of ${MAX_DEPTH}`, node);
     this.open.add(node);
     try {

@@ -109,6 +109,12 @@ export function resolvePlainV3(s: string): Scalar {
       return true;
     case 'false': case 'False': case 'FALSE':
       return false;
+    case '.inf': case '.Inf': case '.INF': case '+.inf': case '+.Inf': case '+.INF':
+      return Infinity;
+    case '-.inf': case '-.Inf': case '-.INF':
+      return -Infinity;
+    case '.nan': case '.NaN': case '.NAN':
+      return NaN;
   }
   const c = s.charCodeAt(0);
   if (c === 0x2e) return DOT_FLOAT.test(s) ? Number(s) : s;
