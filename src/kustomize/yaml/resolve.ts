@@ -95,9 +95,9 @@ const V2_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF']);
 export function resolvePlainV2(s: string): Scalar {
   if (V2_TRUE.has(s)) return true;
   if (V2_FALSE.has(s)) return false;
-  // go-yaml v2 leaves a timestamp decoded into interface{} as its text
-  if (isTimestamp(s)) return s;
-  return resolvePlainV3(s);
+  const v = resolvePlainV3(s);
+  // go-yaml v2 leaves a timestamp decoded into interface{} as its text (v3 rewrites it)
+  return typeof v === 'string' && v !== s ? s : v;
 }
 
 /** The value of a plain (unquoted, untagged) scalar as go-yaml v3 decodes it into JSON. */
