@@ -1,6 +1,5 @@
 import { KtsError } from '../errors.js';
 import { own, setKey } from './json.js';
-import { newObject } from './resource.js';
 import type { Selector } from './kustomization.js';
 import type { Loader, Referrer } from './loader.js';
 import { applyJson6902, parseJson6902, type Json6902Operation } from './merge/json6902.js';
