@@ -1,22 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { hasProgram, kts } from './helpers/cli.js';
+import { tree } from './helpers/tree.js';
 
 // The README's table of `kts build` flags, row by row: each spelling a kustomize or kubectl script
 // may use gives what `kubectl kustomize` gives with it (compared where kubectl is installed).
-
-function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'kts-flags-'));
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(join(root, path, '..'), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
-  return root;
-}
 
 const app = tree({
   'app/kustomization.yaml': 'resources:\n- svc.yaml\n- deploy.yaml\n- ../shared/cm.yaml\n',

@@ -1,23 +1,15 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { hasProgram, kts } from './helpers/cli.js';
+import { tree } from './helpers/tree.js';
 
 // `kts build --enable-helm` against `kubectl kustomize --enable-helm`, both running a fake `helm`
 // that records its arguments and environment and renders them, with the values files it was given,
 // into a ConfigMap: equal outputs mean equal helm invocations and equal values.
-
-function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'kts-charts-'));
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(join(root, path, '..'), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
-  return root;
-}
 
 const bin = mkdtempSync(join(tmpdir(), 'kts-fake-helm-'));
 const log = join(bin, 'calls.log');

@@ -3,22 +3,12 @@
 // kustomize (v5.5.0) and is compared with it again where kubectl is installed.
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { build, serialize } from '../src/index.js';
 import { hasProgram, kts } from './helpers/cli.js';
-
-function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'kts-hostile-'));
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(join(root, path, '..'), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
-  return root;
-}
+import { tree } from './helpers/tree.js';
 
 const kubectl = hasProgram('kubectl');
 

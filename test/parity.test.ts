@@ -3,22 +3,14 @@
 // it again where kubectl is installed; the whole synthetic tree is compared where ../shared is.
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { hasProgram, kts } from './helpers/cli.js';
 import { sharedDir } from './helpers/paths.js';
-
-function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'kts-parity-'));
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(join(root, path, '..'), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
-  return root;
-}
+import { tree } from './helpers/tree.js';
 
 const kubectl = hasProgram('kubectl');
 
