@@ -82,7 +82,7 @@ function explicitMarkerSplit(n: string): [string, string] | undefined {
 }
 
 /** Go's filepath.Clean for a relative slash path. */
-function cleanPath(p: string): string {
+export function cleanPath(p: string): string {
   const out: string[] = [];
   for (const part of p.split('/')) {
     if (part === '' || part === '.') continue;

@@ -5,7 +5,7 @@ import { generate, mergeOptions } from './generators.js';
 import { inflateChart, type HelmConfig } from './helm.js';
 import { loadKustomization, type Kustomization, type LoadedKustomization } from './kustomization.js';
 import { displayPath, Loader, type Referrer } from './loader.js';
-import { isRemoteFile, isRepoSpec } from './repospec.js';
+import { cleanPath, isRemoteFile, isRepoSpec } from './repospec.js';
 import { builtinGenerator, builtinTransformer, kustomizationTransformers, type PluginContext, type Transformer } from './plugins.js';
 import { absorb, ResMap } from './resmap.js';
 import type { Json, JsonObject, Resource } from './resource.js';
@@ -314,18 +314,8 @@ function withOptions<T extends { options?: Kustomization['generatorOptions'] }>(
 
 /** kustomize's origin.Append: paths joined as filepath.Join does. */
 export function joinOrigin(base: string, path: string): string {
-  if (!base) return normalizeRel(path);
-  return normalizeRel(`${base}/${path}`);
-}
-
-function normalizeRel(p: string): string {
-  const out: string[] = [];
-  for (const part of p.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..' && out.length > 0 && out[out.length - 1] !== '..') out.pop();
-    else out.push(part);
-  }
-  return out.join('/') || '.';
+  if (!base) return cleanPath(path);
+  return cleanPath(`${base}/${path}`);
 }
 
 /** An entry that parses as one or more objects with a kind is an inline plugin config; else a path. */
