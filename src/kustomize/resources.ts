@@ -21,6 +21,8 @@ function validate(doc: JsonObject, file: string): void {
 export function parseObjects(text: string, file: string, opts: ParseOptions = {}): JsonObject[] {
   const queue: JsonObject[] = [];
   for (const doc of parseYamlDocuments(text, file, opts)) {
+    // an empty list document holds no resource (kustomize skips it, as an empty map)
+    if (Array.isArray(doc) && doc.length === 0) continue;
     if (!isObject(doc)) throw new KtsError('resource', 'expected a YAML map (a Kubernetes object)', { file });
     if (Object.keys(doc).length === 0) continue;
     validate(doc, file);

@@ -318,12 +318,13 @@ export function joinOrigin(base: string, path: string): string {
   return cleanPath(`${base}/${path}`);
 }
 
-/** An entry that parses as one or more objects with a kind is an inline plugin config; else a path. */
+/**
+ * kustomize reads every entry as resources first: one that reads (objects with a kind, or nothing
+ * at all, as an empty or blank entry) is inline plugin config; one that does not is a path.
+ */
 function inlineConfigs(entry: string, file: string): JsonObject[] | undefined {
-  if (!entry.includes('\n') && !entry.includes(':')) return undefined;
   try {
-    const objs = parseObjects(entry, file);
-    return objs.length > 0 ? objs : undefined;
+    return parseObjects(entry, file);
   } catch {
     return undefined;
   }
