@@ -8,20 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { hasProgram, kts } from './helpers/cli.js';
+import { kts } from './helpers/cli.js';
+import { buildsAs, kubectl } from './helpers/parity.js';
 import { sharedDir } from './helpers/paths.js';
 import { tree } from './helpers/tree.js';
-
-const kubectl = hasProgram('kubectl');
-
-function buildsAs(dir: string, expected: string): void {
-  const r = kts(['build', dir]);
-  assert.is(r.code, 0, r.stderr);
-  assert.is(r.stdout, expected);
-  if (!kubectl) return;
-  const k = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
-  assert.is(k.stdout, expected, k.stderr);
-}
 
 const app = `apiVersion: apps/v1
 kind: Deployment

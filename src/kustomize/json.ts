@@ -4,6 +4,7 @@
 // (reader output, a clone, a literal) holds the data.
 
 import { newObject, type Json, type JsonObject } from './resource.js';
+import { copyNullTexts } from './yaml/plainnull.js';
 
 /** A map of these entries, in order (later repeats win). */
 export function mapOf(entries: Iterable<readonly [string, Json]>): JsonObject {
@@ -27,11 +28,15 @@ export function setKey(obj: JsonObject, key: string, value: Json): void {
   else obj[key] = value;
 }
 
-/** A deep copy made of prototype-less maps. */
-export function cloneJson<T extends Json>(v: T): T {
+/**
+ * A deep copy made of prototype-less maps. With `asYaml` it copies the YAML nodes rather than their
+ * JSON: a null written `key:` stays one (see yaml/plainnull.ts); otherwise it becomes a plain null.
+ */
+export function cloneJson<T extends Json>(v: T, asYaml = false): T {
   if (typeof v !== 'object' || v === null) return v;
-  if (Array.isArray(v)) return v.map(cloneJson) as T;
+  if (Array.isArray(v)) return v.map((e) => cloneJson(e, asYaml)) as T;
   const out = newObject();
-  for (const k of Object.keys(v)) out[k] = cloneJson(v[k]!);
+  for (const k of Object.keys(v)) out[k] = cloneJson(v[k]!, asYaml);
+  if (asYaml) copyNullTexts(v, out);
   return out as T;
 }

@@ -11,7 +11,7 @@ import { idOf, newObject, type Json, type JsonObject, type Resource } from './re
 import { parseObjects } from './resources.js';
 import { selectResources } from './select.js';
 import { storePreviousId } from './transformers/ids.js';
-import { plainNullKeys } from './yaml/plainnull.js';
+import { copyNullTexts, plainNullKeys } from './yaml/plainnull.js';
 
 // The patch plugins wired to the resource list (kustomize's PatchTransformer,
 // PatchStrategicMergeTransformer and PatchJson6902Transformer): which resources a patch applies
@@ -137,7 +137,12 @@ function withAnnotationDeletions(patch: JsonObject): JsonObject {
   if (nulls.size === 0) return patch;
   const fixed = newObject();
   for (const [k, v] of Object.entries(annotations)) fixed[k] = nulls.has(k) ? null : v;
-  return { ...patch, metadata: { ...meta, annotations: fixed } };
+  copyNullTexts(annotations, fixed);
+  const metaCopy = { ...meta, annotations: fixed };
+  const patchCopy = { ...patch, metadata: metaCopy };
+  copyNullTexts(meta, metaCopy);
+  copyNullTexts(patch, patchCopy);
+  return patchCopy;
 }
 
 function isMap(v: Json | undefined): v is JsonObject {

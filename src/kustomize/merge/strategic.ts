@@ -12,7 +12,8 @@
 //
 // What the merge does (kyaml semantics, pinned by merge tests against kustomize v5.5.0):
 // - maps merge key by key; a `null` in the patch deletes the key; a `null` in the base is kept
-//   when the patch does not mention the key; a `null` inside content the patch adds is dropped;
+//   when the patch does not mention the key, unless it was written as nothing (`key:`, `{key: }`:
+//   kyaml drops those, see yaml/plainnull.ts); a `null` inside content the patch adds is dropped;
 // - lists whose schema has strategy `merge` are merged by their merge keys (all of
 //   `x-kubernetes-list-map-keys` when given, e.g. containerPort+protocol); elements of the patch
 //   come first in patch order, then the base's remaining elements; keys missing on one side match
@@ -33,6 +34,7 @@
 import { KtsError } from '../../errors.js';
 import { cloneJson, isMap, setKey } from '../json.js';
 import { newObject } from '../resource.js';
+import { copyNullTexts, forgetNullText, isEmptyNull } from '../yaml/plainnull.js';
 import type { Json, JsonObject } from '../resource.js';
 import {
   builtinMergeSchema,
@@ -67,8 +69,8 @@ type Directive = 'merge' | 'replace' | 'delete' | 'unknown';
 
 export function strategicMerge(base: JsonObject, patch: JsonObject, schema: MergeSchema = builtinMergeSchema(), where: MergeWhere = {}): JsonObject | null {
   const ctx: Ctx = { schema, file: where.file, path: [] };
-  const dest = cloneJson(base);
-  const result = walk(ctx, dest, cloneJson(patch), undefined);
+  const dest = cloneJson(base, true);
+  const result = walk(ctx, dest, cloneJson(patch, true), undefined);
   // kustomize keeps the merged resource only when the walk merged into it in place: a root
   // `$patch: replace` hands back the patch instead, and kustomize then keeps the base unchanged.
   return result === undefined || result === null || result === KEEP_NULL ? null : dest;
@@ -85,6 +87,7 @@ export function applySmPatchToResource(target: JsonObject, patch: JsonObject, op
   const { name, namespace } = metaStrings(target);
   const kind = target.kind;
   const patchCopy: JsonObject = { ...patch };
+  copyNullTexts(patch, patchCopy);
   if (target.apiVersion === undefined) delete patchCopy.apiVersion;
   else patchCopy.apiVersion = target.apiVersion;
   const merged = strategicMerge(target, patchCopy, options.schema, { file: options.file });
@@ -233,10 +236,16 @@ function walkMap(ctx: Ctx, dest: Src, origin: Src, schema: SchemaNode | undefine
   for (const key of keys) {
     const fs = schema ? fieldSchema(ctx.schema, schema, key) : undefined;
     ctx.path.push(key);
-    const value = walk(ctx, Object.hasOwn(target, key) ? target[key] : undefined, patchMap && Object.hasOwn(patchMap, key) ? patchMap[key] : undefined, fs);
+    // a value written as nothing (`key:`, `{key: }` which JSON reads as "") is a null node to kyaml
+    const emptyNull = isEmptyNull(target, key);
+    const patched = patchMap !== undefined && Object.hasOwn(patchMap, key);
+    const patchValue = !patched ? undefined : isEmptyNull(patchMap, key) ? null : patchMap[key];
+    const value = walk(ctx, emptyNull ? null : Object.hasOwn(target, key) ? target[key] : undefined, patchValue, fs);
     ctx.path.pop();
-    if (value === KEEP_NULL) setKey(target, key, null);
-    else if (value === undefined || value === null) delete target[key];
+    if (patched && patchMap !== target) forgetNullText(target, key);
+    // kyaml keeps a null the patch leaves alone only when it was written (`null`, `~`)
+    if (value === KEEP_NULL && !emptyNull) setKey(target, key, null);
+    else if (value === KEEP_NULL || value === undefined || value === null) delete target[key];
     else setKey(target, key, value);
   }
   return target;

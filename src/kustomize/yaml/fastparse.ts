@@ -1,5 +1,5 @@
 import { newObject, type Json, type JsonObject } from '../resource.js';
-import { isPlainNullText, markPlainNull } from './plainnull.js';
+import { isPlainNullText, markNullText, markPlainNull } from './plainnull.js';
 import { recordNameText } from './scalartext.js';
 import { resolvePlainV2, resolvePlainV3, type Scalar } from './resolve.js';
 
@@ -224,8 +224,10 @@ function flowValue(text: string, pos: number, dialect: Dialect, rawValues = fals
       let value: Json = null;
       // go-yaml reads a flow mapping's missing value as an empty string (a block one as null)
       const first = text.charAt(pos);
+      const start = pos;
       if (first !== ',' && first !== '}') [value, pos] = flowValue(text, pos, dialect, false, rawValues, depth + 1);
       else value = '';
+      if (value === null || start === pos) markNullText(out, key, text.slice(start, pos).trim());
       if (rawValues && first !== '"' && first !== "'" && typeof value === 'string' && isPlainNullText(value)) markPlainNull(out, key);
       const repeated = Object.prototype.hasOwnProperty.call(out, key);
       if (repeated && !dialect.duplicateKeys) unsupported('duplicate key');
@@ -279,6 +281,8 @@ class Reader {
   private depth = 0;
   /** Set by value() when it kept the text of a plain null (see plainnull.ts). */
   private plainNull = false;
+  /** Set by value() to the text of a null it read ('' for nothing; see plainnull.ts). */
+  private nullText: string | undefined;
   /** Set by value() to the text of a plain scalar it typed (a number, boolean or null). */
   private plainText: string | undefined;
 
@@ -348,6 +352,7 @@ class Reader {
       if (repeated && this.dialect.firstKeyWins) continue;
       setKey(out, kv.key, value);
       if (this.plainNull) markPlainNull(out, kv.key);
+      if (value === null && this.nullText !== undefined) markNullText(out, kv.key, this.nullText);
       if (place === 'metadata' && kv.key === 'name' && this.plainText !== undefined) recordNameText(out, this.plainText);
     }
     return out;
@@ -387,15 +392,18 @@ class Reader {
     let s = 0;
     while (rest.charCodeAt(s) === 32) s++;
     if (rest.charCodeAt(s) === 9) unsupported('tab before a value');
+    this.nullText = undefined;
     if (s === rest.length || rest.charCodeAt(s) === 35) {
       // The value is on the following lines, or empty.
-      if (this.next() >= this.end) return null;
-      const line = this.lines[this.i]!;
-      const next = indentOf(line);
-      if (next > indent) return this.isCollection(line.slice(next)) ? this.node(next, place) : this.ownLineScalar(line.slice(next), indent, raw);
-      if (inMapping && next === indent && line.charCodeAt(next) === 45 && (line.length === next + 1 || line.charCodeAt(next + 1) === 32)) {
-        return this.sequence(next);
+      if (this.next() < this.end) {
+        const line = this.lines[this.i]!;
+        const next = indentOf(line);
+        if (next > indent) return this.isCollection(line.slice(next)) ? this.node(next, place) : this.ownLineScalar(line.slice(next), indent, raw);
+        if (inMapping && next === indent && line.charCodeAt(next) === 45 && (line.length === next + 1 || line.charCodeAt(next + 1) === 32)) {
+          return this.sequence(next);
+        }
       }
+      this.nullText = '';
       return null;
     }
     const text = rest.slice(s);
@@ -417,6 +425,7 @@ class Reader {
       const plain = t.length === text.length ? this.plainContinuation(t, indent) : t;
       value = raw ? plain : this.dialect.resolve(plain);
       if (raw && isPlainNullText(plain)) this.plainNull = true;
+      if (value === null) this.nullText = plain;
       if (typeof value !== 'string') this.plainText = plain;
     }
     // A more-indented line after a one-line scalar would continue it (a multi-line scalar).
@@ -441,6 +450,7 @@ class Reader {
       const plain = t.length === text.length ? this.plainContinuation(t, indent) : t;
       if (raw && isPlainNullText(plain)) this.plainNull = true;
       value = raw ? plain : this.dialect.resolve(plain);
+      if (value === null) this.nullText = plain;
     }
     if (this.next() < this.end && indentOf(this.lines[this.i]!) > indent) unsupported('multi-line scalar');
     return value;

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { KtsError } from '../../errors.js';
 import { plain } from '../testing.js';
 import type { Json, JsonObject } from '../resource.js';
-import { plainNullKeys } from './plainnull.js';
+import { nullText, plainNullKeys } from './plainnull.js';
 import { parseYamlDocuments, readerStats, type ParseOptions } from './parse.js';
 
 /** The documents as ordinary objects, to compare with literals. */
@@ -164,6 +164,19 @@ test('the readers mark annotations written as a plain null, which a quoted "null
   assert.equal([...plainNullKeys((flow.metadata as JsonObject).annotations as JsonObject)], ['a', 'c']);
 });
 
+test('both readers remember how a null was written: nothing (`key:`, `{key: }`, `!!null`) or its text', () => {
+  const text = 'a:\nb: null\nc: ~ # x\nd: # x\ne:\n  NULL\nf: {g: , h: Null, i: ""}\nj: ""\nk: x\nl: !!null\nm: !!str\n';
+  // the fast reader takes the first text, the full parser the second (it has an anchor)
+  for (const t of [text.replace('l: !!null\nm: !!str\n', ''), `z: &q 1\n${text}`]) {
+    const [doc] = parseYamlDocuments(t, 'r.yaml') as [JsonObject];
+    const texts = Object.fromEntries(Object.keys(doc).map((k) => [k, nullText(doc, k)]));
+    const f = doc.f as JsonObject;
+    assert.equal({ ...texts, f: Object.fromEntries(Object.keys(f).map((k) => [k, nullText(f, k)])) }, {
+      ...(t.startsWith('z') ? { z: undefined, l: '', m: undefined } : {}),
+      a: '', b: 'null', c: '~', d: '', e: 'NULL', f: { g: '', h: 'Null', i: undefined }, j: undefined, k: undefined,
+    });
+  }
+});
 
 test('what real files contain takes the fast reader: BOM, CR LF or CR, trailing tabs, values on their own line (checked with kubectl)', () => {
   const lf = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: b\t\n  c: "d"\t # x\t\n  e:\t\n  f: [a, b]\t\n\n  g: |\n    x\t\n  h: x\ty\n  i: x \t#c\n  j:\n    own line\n    continued\n  k:\n    "q"\n';

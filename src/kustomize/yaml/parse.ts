@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { Node, Scalar, YAMLMap } from 'yaml';
 import { KtsError } from '../../errors.js';
 import { foldedAsKustomizeReads } from './folded.js';
-import { isPlainNullText, markPlainNull } from './plainnull.js';
+import { isPlainNullText, markNullText, markPlainNull } from './plainnull.js';
 import { recordNameText } from './scalartext.js';
 import { newObject, type Json, type JsonObject } from '../resource.js';
 import { childPlace, fastParseDocuments, GO_YAML_V2, GO_YAML_V2_STRICT, GO_YAML_V3, GO_YAML_V3_PATCH, MAX_DEPTH, setKey, Unsupported, type Dialect, type Place } from './fastparse.js';
@@ -28,6 +28,11 @@ function blockText(node: Scalar, source: string, dialect: Dialect): string {
   const end = node.range?.[1];
   if (end === source.length && text.endsWith('\n') && !/[\n\r]$/.test(source) && /\S[^\n]*$/.test(source)) text = text.slice(0, -1);
   return node.type === 'BLOCK_FOLDED' && dialect.rewritten ? foldedAsKustomizeReads(text) : text;
+}
+
+/** An untagged scalar, or one tagged `!!null`: go-yaml resolves it as a null node (when empty). */
+function nullTagged(node: Scalar): boolean {
+  return node.tag === undefined || node.tag === `${TAG}null` || node.tag === '!!null';
 }
 
 function scalarValue(node: Scalar, dialect: Dialect, raw: boolean, source: string): Json {
@@ -134,6 +139,8 @@ class Converter {
       const value = node.flow === true && missing ? '' : this.value(pair.value, childPlace(place, name), place === 'annotations');
       if (this.dialect.firstKeyWins && Object.prototype.hasOwnProperty.call(out, name)) continue;
       setKey(out, name, value);
+      if (pair.value === null) markNullText(out, name, '');
+      else if (isScalar(pair.value) && (value === null || (missing && nullTagged(pair.value)))) markNullText(out, name, String(pair.value.value ?? ''));
       if (place === 'metadata' && name === 'name' && isScalar(pair.value) && pair.value.type === 'PLAIN' && typeof value !== 'string') {
         recordNameText(out, String(pair.value.value ?? ''));
       }

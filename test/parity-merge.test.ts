@@ -1,0 +1,148 @@
+// Merge and patch shapes where kts and kubectl kustomize (v5.5.0) differed (issue 12): how a null
+// was written, annotations after a JSON patch, vars, a missing apiVersion. Expected outputs were
+// taken from kubectl kustomize and are compared with it again where kubectl is installed.
+
+import { test } from 'uvu';
+import { buildsAs } from './helpers/parity.js';
+import { tree } from './helpers/tree.js';
+
+const nulls = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  annotations: {a: , b: null}
+spec:
+  replicas:
+  selector:
+    matchLabels:
+  strategy: {type: }
+  template:
+    spec:
+      containers:
+      - name: c
+        image: nginx
+        args:
+        env:
+        - {name: A, value: }
+        - {name: B, value: ~}
+      tolerations:
+      - {key: k, value: }
+---
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: ConfigMap
+  metadata:
+    name: cm
+  data:
+    a:
+`;
+
+const labelPatch = '- target: {name: p-.*}\n  patch: |\n    apiVersion: v1\n    kind: Any\n    metadata: {name: any, labels: {x: "1"}}\n';
+
+const overlays = (top: string) =>
+  tree({
+    'base/kustomization.yaml': 'resources: [r.yaml]\n',
+    'base/r.yaml': nulls,
+    'mid/kustomization.yaml': 'resources: [../base]\nnamePrefix: p-\n',
+    'top/kustomization.yaml': `resources: [../mid]\npatches:\n${top}`,
+  });
+
+test('a strategic merge drops the fields written `key:` from the patched resource, everywhere it walks; `null` and `~` stay', () => {
+  // list items merged by key lose them too; items of a list the merge replaces (tolerations) and a
+  // List's items (decoded through JSON) keep them
+  buildsAs(
+    `${overlays(labelPatch)}/top`,
+    `apiVersion: v1
+data:
+  a: null
+kind: ConfigMap
+metadata:
+  labels:
+    x: "1"
+  name: p-cm
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  annotations:
+    b: "null"
+  labels:
+    x: "1"
+  name: p-web
+spec:
+  selector: {}
+  strategy: {}
+  template:
+    spec:
+      containers:
+      - env:
+        - name: A
+        - name: B
+          value: null
+        image: nginx
+        name: c
+      tolerations:
+      - key: k
+        value: ""
+`,
+  );
+});
+
+test('after a JSON 6902 patch every null is a written null: a strategic merge keeps them', () => {
+  const json = '- target: {kind: Deployment}\n  patch: \'[{"op": "add", "path": "/metadata/labels", "value": {"y": "2"}}]\'\n';
+  buildsAs(
+    `${overlays(json + labelPatch)}/top`,
+    `apiVersion: v1
+data:
+  a: null
+kind: ConfigMap
+metadata:
+  labels:
+    x: "1"
+  name: p-cm
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  annotations:
+    a: ""
+    b: "null"
+  labels:
+    x: "1"
+    "y": "2"
+  name: p-web
+spec:
+  replicas: null
+  selector:
+    matchLabels: null
+  strategy:
+    type: ""
+  template:
+    spec:
+      containers:
+      - args: null
+        env:
+        - name: A
+          value: ""
+        - name: B
+          value: null
+        image: nginx
+        name: c
+      tolerations:
+      - key: k
+        value: ""
+`,
+  );
+});
+
+test('a field written `key:` or `{key: }` in a strategic-merge patch deletes the field', () => {
+  const dir = tree({
+    'kustomization.yaml': 'resources: [cm.yaml]\npatches:\n- patch: |\n    apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: cm, labels: {l: , m: }}\n    data:\n      k:\n      j:\n',
+    'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  labels: {l: "1"}\ndata:\n  k: v\n  i: v\n',
+  });
+  buildsAs(dir, 'apiVersion: v1\ndata:\n  i: v\nkind: ConfigMap\nmetadata:\n  labels: {}\n  name: cm\n');
+});
+
+test.run();
