@@ -3,7 +3,7 @@
 // taken from kubectl kustomize and are compared with it again where kubectl is installed.
 
 import { test } from 'uvu';
-import { buildsAs } from './helpers/parity.js';
+import { buildsAs, failsAsKubectl } from './helpers/parity.js';
 import { tree } from './helpers/tree.js';
 
 const nulls = `apiVersion: apps/v1
@@ -143,6 +143,19 @@ test('a field written `key:` or `{key: }` in a strategic-merge patch deletes the
     'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  labels: {l: "1"}\ndata:\n  k: v\n  i: v\n',
   });
   buildsAs(dir, 'apiVersion: v1\ndata:\n  i: v\nkind: ConfigMap\nmetadata:\n  labels: {}\n  name: cm\n');
+});
+
+test('a strategic merge gives a resource without apiVersion (or a null one) `apiVersion: null`; "" stays; a map fails', () => {
+  const patched = (apiVersion: string) =>
+    tree({
+      'kustomization.yaml': 'resources: [cm.yaml]\npatches:\n- target: {kind: ConfigMap}\n  patch: |\n    apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: d, labels: {a: b}}\n',
+      'cm.yaml': `${apiVersion}kind: ConfigMap\nmetadata:\n  name: d\n`,
+    });
+  const out = (apiVersion: string) => `apiVersion: ${apiVersion}\nkind: ConfigMap\nmetadata:\n  labels:\n    a: b\n  name: d\n`;
+  for (const written of ['', 'apiVersion: null\n', 'apiVersion: ~\n', 'apiVersion:\n']) buildsAs(patched(written), out('null'));
+  buildsAs(patched('apiVersion: ""\n'), out('""'));
+  buildsAs(patched('apiVersion: 1\n'), out('1'));
+  failsAsKubectl(patched('apiVersion: {a: 1}\n'), /wrong node kind: expected MappingNode but got ScalarNode/);
 });
 
 test.run();

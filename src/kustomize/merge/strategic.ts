@@ -88,10 +88,15 @@ export function applySmPatchToResource(target: JsonObject, patch: JsonObject, op
   const kind = target.kind;
   const patchCopy: JsonObject = { ...patch };
   copyNullTexts(patch, patchCopy);
-  if (target.apiVersion === undefined) delete patchCopy.apiVersion;
-  else patchCopy.apiVersion = target.apiVersion;
+  // kustomize gives the patch the target's apiVersion as a plain scalar (GetApiVersion, "" for a
+  // map or list, which then fails the merge); a missing or null one becomes an empty scalar,
+  // which prints as null
+  const apiVersion = target.apiVersion;
+  if (apiVersion === undefined || apiVersion === null) delete patchCopy.apiVersion;
+  else patchCopy.apiVersion = typeof apiVersion === 'object' ? '' : apiVersion;
   const merged = strategicMerge(target, patchCopy, options.schema, { file: options.file });
   if (merged === null || Object.keys(merged).length === 0) return null;
+  if (apiVersion === undefined || apiVersion === null) merged.apiVersion = null;
   if (!options.allowKindChange) setOrDelete(merged, 'kind', kind);
   const meta = isMap(merged.metadata) ? merged.metadata : (merged.metadata = newObject());
   if (!options.allowNameChange) setOrDelete(meta, 'name', name);
