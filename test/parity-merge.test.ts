@@ -158,4 +158,30 @@ test('a strategic merge gives a resource without apiVersion (or a null one) `api
   failsAsKubectl(patched('apiVersion: {a: 1}\n'), /wrong node kind: expected MappingNode but got ScalarNode/);
 });
 
+test('the prefix and suffix plugins refuse a config without fieldSpecs', () => {
+  const dir = tree({
+    'kustomization.yaml': 'resources: [s.yaml]\ntransformers:\n- |-\n  apiVersion: builtin\n  kind: PrefixSuffixTransformer\n  metadata:\n    name: x\n  prefix: baked-\n  fieldSpecs:\n',
+    's.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: apple\n',
+  });
+  failsAsKubectl(dir, /PrefixSuffixTransformer\.builtin\.\[noGrp\]\/x\.\[noNs\] fails configuration: fieldSpecs is not expected to be nil/);
+});
+
+test('a resource a patch left without a name fails the build, unless a later layer names it again', () => {
+  const removeName = 'patches:\n- target: {kind: ConfigMap}\n  patch: \'[{"op": "remove", "path": "/metadata/name"}]\'\n';
+  const files = (base: string, top: string) =>
+    tree({
+      'base/kustomization.yaml': `resources: [cm.yaml]\n${base}`,
+      'base/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: d\ndata:\n  n: e\n',
+      'top/kustomization.yaml': `resources: [../base]\n${top}`,
+    });
+  failsAsKubectl(`${files(removeName, '')}/top`, /missing metadata\.name in ConfigMap object/);
+  // kustomize skips the empty name in its previous-name list, which then panics
+  failsAsKubectl(`${files(removeName, 'namespace: x\n')}/top`, /without metadata\.name cannot be renamed or moved/);
+  failsAsKubectl(`${files(removeName, 'namePrefix: p-\n')}/top`, /without metadata\.name cannot be renamed or moved/);
+  const rename = 'replacements:\n- source: {kind: ConfigMap, fieldPath: data.n}\n  targets:\n  - select: {kind: ConfigMap}\n    fieldPaths: [metadata.name]\n    options: {create: true}\n';
+  buildsAs(`${files(removeName, rename)}/top`, 'apiVersion: v1\ndata:\n  "n": e\nkind: ConfigMap\nmetadata:\n  name: e\n');
+  // a list kind needs no name, there as here
+  buildsAs(tree({ 'kustomization.yaml': 'resources: [l.yaml]\nnamespace: x\n', 'l.yaml': 'apiVersion: v1\nkind: FooList\nmetadata: {}\n' }), 'apiVersion: v1\nkind: FooList\nmetadata:\n  namespace: x\n');
+});
+
 test.run();

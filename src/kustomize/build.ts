@@ -5,6 +5,7 @@ import { transformHashes } from './hash.js';
 import type { HelmConfig } from './helm.js';
 import { annotateOrigins, annotateTransformations, removeBuildAnnotations } from './metadata.js';
 import { metadataOf, type Json, type Resource } from './resource.js';
+import { validate } from './resources.js';
 import { sortResources } from './sort.js';
 import { emptyAccumulator, KustTarget, type Accumulator } from './target.js';
 import { transformLabels } from './transformers/labels.js';
@@ -47,6 +48,8 @@ function run(target: KustTarget, options: BuildOptions): Resource[] {
   acc.resmap.setResources(transformHashes(acc.resmap.resources()));
   acc.resmap.setResources(fixNameReferences(acc.resmap.resources(), acc.tconfig.nameReference));
   resolveVars(acc.resmap.resources(), acc.vars, acc.tconfig.varReference);
+  // a patch may have removed a name or kind; a later layer may have set it again
+  for (const r of acc.resmap.resources()) validate(r.obj, r.origin?.path || undefined);
   let resources = acc.resmap.resources().filter((r) => !isLocalConfig(r));
   const order = sortOrder(k, options);
   if (order) resources = sortResources(resources, order, target.file);

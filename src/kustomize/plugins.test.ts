@@ -46,6 +46,19 @@ test('a plugin config error names the plugin as kustomize does', () => {
   );
 });
 
+test('the prefix and suffix plugins refuse a config without fieldSpecs, and accept an empty list (checked with kubectl)', () => {
+  for (const kind of ['PrefixSuffixTransformer', 'PrefixTransformer', 'SuffixTransformer']) {
+    for (const fieldSpecs of [undefined, null]) {
+      const config = { apiVersion: 'builtin', kind, metadata: { name: 'x' }, prefix: 'baked-', suffix: '-pie', ...(fieldSpecs === null ? { fieldSpecs } : {}) };
+      assert.throws(
+        () => builtinTransformer(config, ctx, ref),
+        (e: unknown) => e instanceof KtsError && e.message === `plugin ${kind}.builtin.[noGrp]/x.[noNs] fails configuration: fieldSpecs is not expected to be nil`,
+      );
+    }
+    builtinTransformer({ apiVersion: 'builtin', kind, metadata: { name: 'x' }, prefix: 'baked-', fieldSpecs: [] }, ctx, ref);
+  }
+});
+
 test('generators: name and namespace default to the config metadata', () => {
   const [r] = builtinGenerator({ apiVersion: 'builtin', kind: 'ConfigMapGenerator', metadata: { name: 'm', namespace: 'ns' }, literals: ['a=b'], Options: { disableNameSuffixHash: true } }, ctx, ref, 'gen.yaml');
   equal(r!.obj, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'm', namespace: 'ns' }, data: { a: 'b' } });

@@ -160,6 +160,13 @@ function selectorOf(c: Config, key: string): Selector | undefined {
   return s;
 }
 
+/** The prefix and suffix plugins refuse a config without fieldSpecs (Go's nil list); `[]` is accepted. */
+function nameFieldSpecs(c: Config): FieldSpec[] {
+  const v = c.get('fieldSpecs');
+  if (v === undefined || v === null) c.fail('fieldSpecs is not expected to be nil');
+  return c.fieldSpecs();
+}
+
 const TRANSFORMERS: Record<string, TransformerFactory> = {
   AnnotationsTransformer: (obj, _ctx, ref) => {
     const c = new Config(obj, ref);
@@ -184,17 +191,17 @@ const TRANSFORMERS: Record<string, TransformerFactory> = {
   },
   PrefixSuffixTransformer: (obj, _ctx, ref) => {
     const c = new Config(obj, ref);
-    const cfg = { prefix: c.str('prefix'), suffix: c.str('suffix'), fieldSpecs: c.fieldSpecs() };
+    const cfg = { prefix: c.str('prefix'), suffix: c.str('suffix'), fieldSpecs: nameFieldSpecs(c) };
     return (rs) => transformPrefixSuffix(rs, cfg);
   },
   PrefixTransformer: (obj, _ctx, ref) => {
     const c = new Config(obj, ref);
-    const cfg = { prefix: c.str('prefix'), fieldSpecs: c.fieldSpecs() };
+    const cfg = { prefix: c.str('prefix'), fieldSpecs: nameFieldSpecs(c) };
     return (rs) => transformPrefixSuffix(rs, cfg);
   },
   SuffixTransformer: (obj, _ctx, ref) => {
     const c = new Config(obj, ref);
-    const cfg = { suffix: c.str('suffix'), fieldSpecs: c.fieldSpecs() };
+    const cfg = { suffix: c.str('suffix'), fieldSpecs: nameFieldSpecs(c) };
     return (rs) => transformPrefixSuffix(rs, cfg);
   },
   ReplicaCountTransformer: (obj, _ctx, ref) => {

@@ -11,7 +11,8 @@ function isObject(v: Json | undefined): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function validate(doc: JsonObject, file: string): void {
+/** kustomize's check that an object has a kind and (unless a list) a name: on reading, and on the built resources. */
+export function validate(doc: JsonObject, file: string | undefined): void {
   const kind = doc.kind;
   if (typeof kind !== 'string' || kind === '') throw new KtsError('resource', 'missing kind in object', { file });
   if (kind.endsWith('List')) return;

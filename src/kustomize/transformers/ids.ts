@@ -2,6 +2,7 @@
 // (previousNames/Kinds/Namespaces) and the prefixes/suffixes it received; name-reference fixing
 // reads them. Here they live on Resource.previous / namePrefixes / nameSuffixes.
 
+import { KtsError } from '../../errors.js';
 import type { JsonObject, ResId, Resource } from '../resource.js';
 import { idOf, metadataOf } from '../resource.js';
 
@@ -28,9 +29,21 @@ export function orgId(res: Resource): ResId {
   return { ...first, group, version };
 }
 
-/** Records the current id as a previous one (kustomize StorePreviousId). */
+/**
+ * Records the current id as a previous one (kustomize StorePreviousId). kustomize keeps previous
+ * names, namespaces and kinds in three comma-separated annotations and skips an empty name or
+ * kind, so the lists fall out of step and its next lookup by previous id panics (checked with
+ * kubectl: a JSON patch removing the name, then a namespace). A list kind is exempt, as there.
+ */
 export function storePreviousId(res: Resource): void {
-  res.previous.push(idOf(res.obj));
+  const id = idOf(res.obj);
+  if ((id.name === '' || id.kind === '') && !id.kind.endsWith('List')) {
+    const what = id.kind === '' ? 'kind' : 'metadata.name';
+    throw new KtsError('resource', `a resource without ${what} cannot be renamed or moved: kustomize v5.5.0 fails on it (previous names, namespaces and kinds out of step)`, {
+      file: res.origin?.path || undefined,
+    });
+  }
+  res.previous.push(id);
 }
 
 function metadata(obj: JsonObject): JsonObject {
