@@ -4,7 +4,7 @@
 // (reader output, a clone, a literal) holds the data.
 
 import { newObject, type Json, type JsonObject } from './resource.js';
-import { copyNullTexts } from './yaml/plainnull.js';
+import { copyPlainTexts } from './yaml/plainnull.js';
 
 /** A map of these entries, in order (later repeats win). */
 export function mapOf(entries: Iterable<readonly [string, Json]>): JsonObject {
@@ -37,6 +37,6 @@ export function cloneJson<T extends Json>(v: T, asYaml = false): T {
   if (Array.isArray(v)) return v.map((e) => cloneJson(e, asYaml)) as T;
   const out = newObject();
   for (const k of Object.keys(v)) out[k] = cloneJson(v[k]!, asYaml);
-  if (asYaml) copyNullTexts(v, out);
+  if (asYaml) copyPlainTexts(v, out);
   return out as T;
 }

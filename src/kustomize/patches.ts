@@ -11,7 +11,7 @@ import { idOf, newObject, type Json, type JsonObject, type Resource } from './re
 import { parseObjects } from './resources.js';
 import { selectResources } from './select.js';
 import { storePreviousId } from './transformers/ids.js';
-import { copyNullTexts, plainNullKeys } from './yaml/plainnull.js';
+import { copyPlainTexts, plainNullKeys } from './yaml/plainnull.js';
 
 // The patch plugins wired to the resource list (kustomize's PatchTransformer,
 // PatchStrategicMergeTransformer and PatchJson6902Transformer): which resources a patch applies
@@ -133,15 +133,15 @@ function withAnnotationDeletions(patch: JsonObject): JsonObject {
   const meta = patch.metadata;
   if (!isMap(meta) || !isMap(meta.annotations)) return patch;
   const annotations = meta.annotations;
-  const nulls = plainNullKeys(annotations);
+  const nulls = new Set(plainNullKeys(annotations));
   if (nulls.size === 0) return patch;
   const fixed = newObject();
   for (const [k, v] of Object.entries(annotations)) fixed[k] = nulls.has(k) ? null : v;
-  copyNullTexts(annotations, fixed);
+  copyPlainTexts(annotations, fixed);
   const metaCopy = { ...meta, annotations: fixed };
   const patchCopy = { ...patch, metadata: metaCopy };
-  copyNullTexts(meta, metaCopy);
-  copyNullTexts(patch, patchCopy);
+  copyPlainTexts(meta, metaCopy);
+  copyPlainTexts(patch, patchCopy);
   return patchCopy;
 }
 

@@ -1,7 +1,7 @@
 import { KtsError } from '../errors.js';
 import { idOf, metadataOf, newObject, newResource, type Json, type JsonObject, type Resource } from './resource.js';
 import { parseYamlDocuments, type ParseOptions } from './yaml/parse.js';
-import { forgetNullTexts } from './yaml/plainnull.js';
+import { forgetPlainTexts } from './yaml/plainnull.js';
 
 // Resource files as kustomize's resource factory reads them: every document must be an object
 // with a kind and a name; `*List` objects with items are inlined (their items queued after the
@@ -48,7 +48,7 @@ export function parseObjects(text: string, file: string, opts: ParseOptions = {}
       if (Object.keys(item).length === 0) continue;
       validate(item, file);
       // kustomize decodes a list's items through JSON, where `key:` is just null
-      forgetNullTexts(item);
+      forgetPlainTexts(item);
       queue.push(item);
     }
   }

@@ -34,7 +34,7 @@
 import { KtsError } from '../../errors.js';
 import { cloneJson, isMap, setKey } from '../json.js';
 import { newObject } from '../resource.js';
-import { copyNullTexts, forgetNullText, isEmptyNull } from '../yaml/plainnull.js';
+import { copyPlainTexts, forgetPlainText, isEmptyNull } from '../yaml/plainnull.js';
 import type { Json, JsonObject } from '../resource.js';
 import {
   builtinMergeSchema,
@@ -87,7 +87,7 @@ export function applySmPatchToResource(target: JsonObject, patch: JsonObject, op
   const { name, namespace } = metaStrings(target);
   const kind = target.kind;
   const patchCopy: JsonObject = { ...patch };
-  copyNullTexts(patch, patchCopy);
+  copyPlainTexts(patch, patchCopy);
   // kustomize gives the patch the target's apiVersion as a plain scalar (GetApiVersion, "" for a
   // map or list, which then fails the merge); a missing or null one becomes an empty scalar,
   // which prints as null
@@ -247,7 +247,7 @@ function walkMap(ctx: Ctx, dest: Src, origin: Src, schema: SchemaNode | undefine
     const patchValue = !patched ? undefined : isEmptyNull(patchMap, key) ? null : patchMap[key];
     const value = walk(ctx, emptyNull ? null : Object.hasOwn(target, key) ? target[key] : undefined, patchValue, fs);
     ctx.path.pop();
-    if (patched && patchMap !== target) forgetNullText(target, key);
+    if (patched && patchMap !== target) forgetPlainText(target, key);
     // kyaml keeps a null the patch leaves alone only when it was written (`null`, `~`)
     if (value === KEEP_NULL && !emptyNull) setKey(target, key, null);
     else if (value === KEEP_NULL || value === undefined || value === null) delete target[key];

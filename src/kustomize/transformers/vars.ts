@@ -21,6 +21,8 @@ import type { FieldSpec } from '../fieldspec/fieldspec.js';
 import { applyFieldSpec } from '../fieldspec/fieldspec.js';
 import { idOf, type Json, type JsonObject, type ResId, type Resource } from '../resource.js';
 import { goFloat } from '../yaml/numbers.js';
+import { plainText } from '../yaml/plainnull.js';
+import { resolvePlainV3 } from '../yaml/resolve.js';
 import { at, atIndex, decodeList, decodeString, fail, structFields, type DecodeContext } from '../refs/decode.js';
 import { FieldPathError, isObject, lookupPath, splitVarFieldPath } from '../refs/path.js';
 import { isClusterScoped } from './scope.js';
@@ -213,6 +215,38 @@ function expandField(value: Json | undefined, mapping: (name: string) => Json): 
   return undefined;
 }
 
+/**
+ * A scalar written plain as `text` as kustomize's GetFieldValue reads it: by its YAML type, an int
+ * through strconv.Atoi, a float through strconv.ParseFloat, a boolean as itself, anything else
+ * (a null, a timestamp) as the text. Undefined where strconv refuses the text (0x1F, 1_000, .inf,
+ * an int beyond int64): kustomize then reports the field as not found.
+ */
+function goScalar(text: string): Json | undefined {
+  const v = resolvePlainV3(text);
+  if (typeof v === 'boolean') return v;
+  if (typeof v !== 'number') return text;
+  if (/^[-+]?[0-9]+$/.test(text)) {
+    const n = BigInt(text);
+    if (n >= -(2n ** 63n) && n < 2n ** 63n) return Number(n);
+    // go-yaml reads up to uint64 as an int, which Atoi refuses; beyond, a float
+    return n > 0n && n < 2n ** 64n ? undefined : Number(text);
+  }
+  return /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(text) ? Number(text) : undefined;
+}
+
+/**
+ * The value of the field at `path` as kustomize reads it for a var: a null is its text (`null`,
+ * `~`, '' for nothing), a resource's own annotation (kept as its text) the value of that text.
+ */
+function fieldValue(obj: JsonObject, path: string[]): Json | undefined {
+  const value = lookupPath(obj, path);
+  if (value === undefined || (value !== null && typeof value !== 'string')) return value;
+  const parent = lookupPath(obj, path.slice(0, -1));
+  const text = isObject(parent) ? plainText(parent, path[path.length - 1]!.trim()) : undefined;
+  if (text === undefined) return value === null ? 'null' : value;
+  return value === null || value === '' ? text : goScalar(text);
+}
+
 function varValues(resources: readonly Resource[], vars: readonly Var[]): Map<string, Json> {
   const source = new Map<string, Resource>();
   for (const r of resources) {
@@ -224,7 +258,7 @@ function varValues(resources: readonly Resource[], vars: readonly Var[]): Map<st
     if (!r) throw varError(v, `var ${describe(v)} cannot be mapped to a field in the set of known resources`);
     let value: Json | undefined;
     try {
-      value = lookupPath(r.obj, splitVarFieldPath(v.fieldref.fieldPath));
+      value = fieldValue(r.obj, splitVarFieldPath(v.fieldref.fieldPath));
     } catch (e) {
       if (!(e instanceof FieldPathError)) throw e;
     }

@@ -1,5 +1,5 @@
 import { newObject, type Json, type JsonObject } from '../resource.js';
-import { isPlainNullText, markNullText, markPlainNull } from './plainnull.js';
+import { markPlainText } from './plainnull.js';
 import { recordNameText } from './scalartext.js';
 import { resolvePlainV2, resolvePlainV3, type Scalar } from './resolve.js';
 
@@ -227,8 +227,8 @@ function flowValue(text: string, pos: number, dialect: Dialect, rawValues = fals
       const start = pos;
       if (first !== ',' && first !== '}') [value, pos] = flowValue(text, pos, dialect, false, rawValues, depth + 1);
       else value = '';
-      if (value === null || start === pos) markNullText(out, key, text.slice(start, pos).trim());
-      if (rawValues && first !== '"' && first !== "'" && typeof value === 'string' && isPlainNullText(value)) markPlainNull(out, key);
+      const isQuoted = first === '"' || first === "'";
+      if (value === null || start === pos || (rawValues && !isQuoted && typeof value === 'string')) markPlainText(out, key, text.slice(start, pos).trim());
       const repeated = Object.prototype.hasOwnProperty.call(out, key);
       if (repeated && !dialect.duplicateKeys) unsupported('duplicate key');
       if (!(repeated && dialect.firstKeyWins)) setKey(out, key, value);
@@ -279,10 +279,8 @@ const RAW: Dialect = { resolve: (s) => s, duplicateKeys: false, rewritten: false
 class Reader {
   private i: number;
   private depth = 0;
-  /** Set by value() when it kept the text of a plain null (see plainnull.ts). */
-  private plainNull = false;
-  /** Set by value() to the text of a null it read ('' for nothing; see plainnull.ts). */
-  private nullText: string | undefined;
+  /** Set by value() to the text of a null, or of a plain scalar kept as text ('' for nothing; see plainnull.ts). */
+  private scalarText: string | undefined;
   /** Set by value() to the text of a plain scalar it typed (a number, boolean or null). */
   private plainText: string | undefined;
 
@@ -346,13 +344,11 @@ class Reader {
       const repeated = Object.prototype.hasOwnProperty.call(out, kv.key);
       if (repeated && !this.dialect.duplicateKeys) unsupported('duplicate key');
       this.i++;
-      this.plainNull = false;
       this.plainText = undefined;
       const value = this.value(kv.rest, indent, true, childPlace(place, kv.key), place === 'annotations');
       if (repeated && this.dialect.firstKeyWins) continue;
       setKey(out, kv.key, value);
-      if (this.plainNull) markPlainNull(out, kv.key);
-      if (value === null && this.nullText !== undefined) markNullText(out, kv.key, this.nullText);
+      if (this.scalarText !== undefined && (value === null || typeof value !== 'object')) markPlainText(out, kv.key, this.scalarText);
       if (place === 'metadata' && kv.key === 'name' && this.plainText !== undefined) recordNameText(out, this.plainText);
     }
     return out;
@@ -392,7 +388,7 @@ class Reader {
     let s = 0;
     while (rest.charCodeAt(s) === 32) s++;
     if (rest.charCodeAt(s) === 9) unsupported('tab before a value');
-    this.nullText = undefined;
+    this.scalarText = undefined;
     if (s === rest.length || rest.charCodeAt(s) === 35) {
       // The value is on the following lines, or empty.
       if (this.next() < this.end) {
@@ -403,7 +399,7 @@ class Reader {
           return this.sequence(next);
         }
       }
-      this.nullText = '';
+      this.scalarText = '';
       return null;
     }
     const text = rest.slice(s);
@@ -424,8 +420,7 @@ class Reader {
       if (t.includes(': ') || t.endsWith(':') || t.includes(':\t')) unsupported('mapping in plain scalar');
       const plain = t.length === text.length ? this.plainContinuation(t, indent) : t;
       value = raw ? plain : this.dialect.resolve(plain);
-      if (raw && isPlainNullText(plain)) this.plainNull = true;
-      if (value === null) this.nullText = plain;
+      if (raw || value === null) this.scalarText = plain;
       if (typeof value !== 'string') this.plainText = plain;
     }
     // A more-indented line after a one-line scalar would continue it (a multi-line scalar).
@@ -448,9 +443,8 @@ class Reader {
       const t = plainText(text);
       if (t.includes(': ') || t.endsWith(':') || t.includes(':\t')) unsupported('mapping in plain scalar');
       const plain = t.length === text.length ? this.plainContinuation(t, indent) : t;
-      if (raw && isPlainNullText(plain)) this.plainNull = true;
       value = raw ? plain : this.dialect.resolve(plain);
-      if (value === null) this.nullText = plain;
+      if (raw || value === null) this.scalarText = plain;
     }
     if (this.next() < this.end && indentOf(this.lines[this.i]!) > indent) unsupported('multi-line scalar');
     return value;

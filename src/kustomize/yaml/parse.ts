@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { Node, Scalar, YAMLMap } from 'yaml';
 import { KtsError } from '../../errors.js';
 import { foldedAsKustomizeReads } from './folded.js';
-import { isPlainNullText, markNullText, markPlainNull } from './plainnull.js';
+import { markPlainText } from './plainnull.js';
 import { recordNameText } from './scalartext.js';
 import { newObject, type Json, type JsonObject } from '../resource.js';
 import { childPlace, fastParseDocuments, GO_YAML_V2, GO_YAML_V2_STRICT, GO_YAML_V3, GO_YAML_V3_PATCH, MAX_DEPTH, setKey, Unsupported, type Dialect, type Place } from './fastparse.js';
@@ -139,13 +139,11 @@ class Converter {
       const value = node.flow === true && missing ? '' : this.value(pair.value, childPlace(place, name), place === 'annotations');
       if (this.dialect.firstKeyWins && Object.prototype.hasOwnProperty.call(out, name)) continue;
       setKey(out, name, value);
-      if (pair.value === null) markNullText(out, name, '');
-      else if (isScalar(pair.value) && (value === null || (missing && nullTagged(pair.value)))) markNullText(out, name, String(pair.value.value ?? ''));
+      const keptText = place === 'annotations' && isScalar(pair.value) && pair.value.type === 'PLAIN' && pair.value.tag === undefined;
+      if (pair.value === null) markPlainText(out, name, '');
+      else if (isScalar(pair.value) && (keptText || value === null || (missing && nullTagged(pair.value)))) markPlainText(out, name, String(pair.value.value ?? ''));
       if (place === 'metadata' && name === 'name' && isScalar(pair.value) && pair.value.type === 'PLAIN' && typeof value !== 'string') {
         recordNameText(out, String(pair.value.value ?? ''));
-      }
-      if (place === 'annotations' && isScalar(pair.value) && pair.value.type === 'PLAIN' && pair.value.tag === undefined && isPlainNullText(String(pair.value.value ?? ''))) {
-        markPlainNull(out, name);
       }
     }
     if (merges.length === 0) return out;

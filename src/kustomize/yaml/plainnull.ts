@@ -1,76 +1,77 @@
 import type { Json, JsonObject } from '../resource.js';
 import { resolvePlainV3 } from './resolve.js';
 
-// The readers remember how a null was written where kustomize tells the spellings apart:
-// - In a resource's own annotations they keep the source text of plain scalars (kustomize prints
-//   them from their text), so `a: null` and `a: "null"` there both read as "null". They remember
-//   which keys held a plain null (`null`, `Null`, `NULL`, `~`): in a strategic-merge patch only
-//   those delete the annotation, as in kustomize.
-// - Anywhere, they remember the text a null was written as: '' for a key with no value (`key:`,
-//   `{key: }`, `key: !!null`), else `null`, `~`, `NULL`... kustomize keeps YAML nodes, so it knows
-//   that text: a strategic merge drops a field written as nothing from the patched resource when
-//   the patch does not set it (kyaml keeps only a null with text), and a var reads a null as its text.
-//   A copy through JSON (a JSON 6902 patch, a list's items) leaves plain nulls.
+// kustomize keeps YAML nodes, so it knows how a scalar was written where JSON does not. The
+// readers record that text beside the map, for:
+// - a null anywhere: '' for a key with no value (`key:`, `{key: }`, `key: !!null`), else `null`,
+//   `~`, `NULL`... A strategic merge drops a field written as nothing from the patched resource
+//   when the patch does not set it (kyaml keeps only a null with text), and a var reads a null
+//   as its text;
+// - every plain scalar of a resource's own annotations, whose value is that text (kustomize
+//   prints annotations from their text): a quoted "null" or "1.5" is a string there, a plain one
+//   a null or a number, which a strategic-merge patch, a JSON patch and a var see.
+// A copy of the YAML nodes keeps the texts (copyPlainTexts); a copy through JSON (a JSON 6902
+// patch, a list's items) does not (forgetPlainTexts).
 
-const plainNulls = new WeakMap<JsonObject, Set<string>>();
-const nullTexts = new WeakMap<JsonObject, Map<string, string>>();
+const texts = new WeakMap<JsonObject, Map<string, string>>();
 
-/** Whether a plain scalar with this text is a null (its text is kept in annotations). */
+/** Whether a plain scalar with this text is a null. */
 export const isPlainNullText = (text: string): boolean => text !== '' && resolvePlainV3(text) === null;
 
-function mark(marks: WeakMap<JsonObject, Set<string>>, map: JsonObject, key: string): void {
-  let keys = marks.get(map);
-  if (!keys) marks.set(map, (keys = new Set()));
-  keys.add(key);
-}
-
-export function markPlainNull(annotations: JsonObject, key: string): void {
-  mark(plainNulls, annotations, key);
-}
-
-/** The keys of an annotations map as read whose value was written as a plain null. */
-export function plainNullKeys(annotations: JsonObject): ReadonlySet<string> {
-  return plainNulls.get(annotations) ?? new Set();
-}
-
-/** Records that `map[key]` was read from a null scalar written as `text` ('' for nothing). */
-export function markNullText(map: JsonObject, key: string, text: string): void {
-  let texts = nullTexts.get(map);
-  if (!texts) nullTexts.set(map, (texts = new Map()));
-  texts.set(key, text);
-}
-
-/** Forgets how `map[key]` was written (a patch gave it a new value). */
-export function forgetNullText(map: JsonObject, key: string): void {
-  nullTexts.get(map)?.delete(key);
+/** Records that `map[key]` was read from a plain scalar written as `text` ('' for nothing). */
+export function markPlainText(map: JsonObject, key: string, text: string): void {
+  let keys = texts.get(map);
+  if (!keys) texts.set(map, (keys = new Map()));
+  keys.set(key, text);
 }
 
 /**
- * The text of the null `map[key]` holds as it was written, when known: '' for nothing (read as
- * null, or as "" in a flow mapping, as go-yaml reads it), else `null`, `~`...
+ * The text of the plain scalar `map[key]` was read from, while it still holds that value: the
+ * text itself (annotations), or a null ("" for nothing in a flow mapping, as go-yaml reads it).
  */
-export function nullText(map: JsonObject, key: string): string | undefined {
-  const text = nullTexts.get(map)?.get(key);
+export function plainText(map: JsonObject, key: string): string | undefined {
+  const text = texts.get(map)?.get(key);
+  if (text === undefined) return undefined;
   const v = Object.hasOwn(map, key) ? map[key] : undefined;
-  return text !== undefined && (v === null || (v === '' && text === '')) ? text : undefined;
+  if (v === text || (v === null && (text === '' || isPlainNullText(text))) || (v === '' && text === '')) return text;
+  return undefined;
+}
+
+/** The text of the null `map[key]` holds, when known ('' for nothing). */
+export function nullText(map: JsonObject, key: string): string | undefined {
+  const v = Object.hasOwn(map, key) ? map[key] : undefined;
+  return v === null || v === '' ? plainText(map, key) : undefined;
 }
 
 /** Whether `map[key]` was written as nothing: to kyaml a null node without text. */
 export const isEmptyNull = (map: JsonObject, key: string): boolean => nullText(map, key) === '';
 
-/** Gives `copy` the null texts of `map` (a copy of the same YAML node keeps its text). */
-export function copyNullTexts(map: JsonObject, copy: JsonObject): void {
-  const texts = nullTexts.get(map);
-  if (texts) nullTexts.set(copy, new Map(texts));
+/** The keys of an annotations map as read whose value was written as a plain null (`null`, `~`). */
+export function plainNullKeys(annotations: JsonObject): string[] {
+  return Object.keys(annotations).filter((k) => {
+    const text = plainText(annotations, k);
+    return text !== undefined && isPlainNullText(text);
+  });
 }
 
-/** Forgets the null texts in `v` and below: its nulls read as JSON nulls now (`null`). */
-export function forgetNullTexts(v: Json): void {
+/** Forgets how `map[key]` was written (a patch gave it a new value). */
+export function forgetPlainText(map: JsonObject, key: string): void {
+  texts.get(map)?.delete(key);
+}
+
+/** Gives `copy` the plain texts of `map` (a copy of the same YAML nodes). */
+export function copyPlainTexts(map: JsonObject, copy: JsonObject): void {
+  const keys = texts.get(map);
+  if (keys) texts.set(copy, new Map(keys));
+}
+
+/** Forgets the plain texts in `v` and below: it was copied through JSON. */
+export function forgetPlainTexts(v: Json): void {
   if (typeof v !== 'object' || v === null) return;
   if (Array.isArray(v)) {
-    for (const e of v) forgetNullTexts(e);
+    for (const e of v) forgetPlainTexts(e);
     return;
   }
-  nullTexts.delete(v);
-  for (const k of Object.keys(v)) forgetNullTexts(v[k]!);
+  texts.delete(v);
+  for (const k of Object.keys(v)) forgetPlainTexts(v[k]!);
 }
