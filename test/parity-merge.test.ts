@@ -2,8 +2,11 @@
 // was written, annotations after a JSON patch, vars, a missing apiVersion. Expected outputs were
 // taken from kubectl kustomize and are compared with it again where kubectl is installed.
 
+import { spawnSync } from 'node:child_process';
 import { test } from 'uvu';
-import { buildsAs, failsAsKubectl } from './helpers/parity.js';
+import * as assert from 'uvu/assert';
+import { kts } from './helpers/cli.js';
+import { buildsAs, failsAsKubectl, kubectl } from './helpers/parity.js';
 import { tree } from './helpers/tree.js';
 
 const nulls = `apiVersion: apps/v1
@@ -184,6 +187,40 @@ test('a resource a patch left without a name fails the build, unless a later lay
   buildsAs(tree({ 'kustomization.yaml': 'resources: [l.yaml]\nnamespace: x\n', 'l.yaml': 'apiVersion: v1\nkind: FooList\nmetadata: {}\n' }), 'apiVersion: v1\nkind: FooList\nmetadata:\n  namespace: x\n');
 });
 
+test('after a JSON 6902 patch the annotations are the text of their JSON value: 1.50 is "1.5", True "true", ~ "null", 1e6 "1e+06"', () => {
+  const dir = tree({
+    'kustomization.yaml':
+      'resources: [cm.yaml]\npatches:\n- target: {kind: ConfigMap}\n  patch: |\n    - {op: add, path: /metadata/annotations/n1, value: 1000000}\n    - {op: add, path: /metadata/annotations/n2, value: {x: 1}}\n    - {op: add, path: /metadata/annotations/n3}\n',
+    'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  annotations:\n    a: 1.50\n    b: True\n    c: ~\n    d: 0x1F\n    e: "1.50"\n    f: 2001-12-14\n    g:\n    h: 123456789\n    i: yes\n',
+  });
+  buildsAs(
+    dir,
+    `apiVersion: v1
+kind: ConfigMap
+metadata:
+  annotations:
+    a: "1.5"
+    b: "true"
+    c: "null"
+    d: "31"
+    e: "1.50"
+    f: "2001-12-14T00:00:00Z"
+    g: "null"
+    h: "1.23456789e+08"
+    i: "yes"
+    n1: "1e+06"
+    n2: ""
+    n3: "null"
+  name: cm
+`,
+  );
+  const inf = tree({
+    'kustomization.yaml': 'resources: [cm.yaml]\npatches:\n- target: {kind: ConfigMap}\n  patch: \'[{"op": "add", "path": "/data", "value": {}}]\'\n',
+    'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  annotations:\n    a: .inf\n',
+  });
+  failsAsKubectl(inf, /metadata\.annotations\.a: json: unsupported value: \+Inf/);
+});
+
 const varSource = `apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -215,6 +252,11 @@ test('a var reads a plain annotation by its YAML type (Atoi, ParseFloat) and a n
   const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: use\n';
   const cm = 'apiVersion: v1\ndata:\n  h: null\n  i: null\n  j: x\nkind: ConfigMap\nmetadata:\n  annotations:\n    a: "1.50"\n    b: "True"\n    c: "~"\n    d: ""\n    e: "yes"\n    f: "1.50"\n    g: "012"\n  name: src\n---\n';
   buildsAs(dir, `${cm}${pod}${args(['1.5', 'x1.5', 'true', 'xtrue', '"~"', '""', 'x', '"yes"', '"1.50"', '12', '""', 'x', '"~"', 'x'])}`);
+  // after a JSON patch the annotations are strings, and the null it set reads "null"
+  const patched = tree({ 'kustomization.yaml': `resources: [r.yaml]\npatches:\n- target: {kind: ConfigMap}\n  patch: |\n    - {op: replace, path: /data/j}\n${allVars}`, 'r.yaml': varSource });
+  const r = kts(['build', patched]);
+  assert.ok(r.stdout.endsWith(args(['"1.5"', 'x1.5', '"true"', 'xtrue', '"null"', '""', 'x', '"yes"', '"1.50"', '"10"', '"null"', 'xnull', '"null"', '"null"'])), r.stdout + r.stderr);
+  if (kubectl) assert.is(r.stdout, spawnSync('kubectl', ['kustomize', patched], { encoding: 'utf8' }).stdout);
   // strconv refuses these texts: kustomize reports the field as not found
   for (const text of ['0x1F', '1_000', '.inf', '12345678901234567890']) {
     const dir2 = tree({ 'kustomization.yaml': `resources: [r.yaml]\n${varsOf(['metadata.annotations.a'])}`, 'r.yaml': varSource.replace('a: 1.50', `a: ${text}`).replace(/args: .*/, 'args: ["$(A)"]') });

@@ -12,6 +12,7 @@
 //     missing map key copies null, `test` for null passes on a missing map key, `add`/`replace`
 //     without a value set null, and a path without its leading `/` loses its first segment. A failing
 //     operation throws a KtsError naming the patch file, the operation's index, op and path.
+//     The resource's own annotations, kept as text, go through JSON as kustomize's do (jsonannotations.ts).
 
 import { createRequire } from 'node:module';
 import type { Operation } from 'fast-json-patch';
@@ -20,6 +21,7 @@ import { cloneJson, isMap, own } from '../json.js';
 import { newObject } from '../resource.js';
 import type { Json, JsonObject } from '../resource.js';
 import { parseYamlDocuments } from '../yaml/parse.js';
+import { annotationTexts, typeAnnotations } from './jsonannotations.js';
 
 export interface Json6902Operation {
   op: string;
@@ -79,6 +81,7 @@ const REASONS: Record<string, string> = {
 
 export function applyJson6902(target: JsonObject, ops: Json6902Operation[], where: { file?: string } = {}): JsonObject {
   let doc: Json = cloneJson(target);
+  typeAnnotations(target, doc, where.file);
   // kustomize's resources always carry its internal annotations while patches run, so the map
   // exists for an `add` into it; it is dropped again when nothing else is left in it
   const meta = own(doc, 'metadata');
@@ -118,6 +121,7 @@ export function applyJson6902(target: JsonObject, ops: Json6902Operation[], wher
   }
   const metaAfter = own(doc, 'metadata');
   if (addedAnnotations && isMap(metaAfter) && own(metaAfter, 'annotations') === addedAnnotations && Object.keys(addedAnnotations).length === 0) delete metaAfter.annotations;
+  annotationTexts(doc);
   return doc;
 }
 
