@@ -264,4 +264,16 @@ test('a var reads a plain annotation by its YAML type (Atoi, ParseFloat) and a n
   }
 });
 
+test('patchesStrategicMerge copies the labels and annotations of a patch as strings: a null sets its text there; `patches:` deletes', () => {
+  const files = (entry: string) =>
+    tree({
+      'kustomization.yaml': `resources: [cm.yaml]\n${entry}\n`,
+      'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  labels: {l: v, m: v}\n  annotations:\n    d: ""\n    x: v\n    y: v\n    z: v\ndata:\n  k: v\n  j: v\n',
+      'p.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  labels:\n    l: null\n    o: {a: 1}\n  annotations:\n    x: null\n    y: ~\n    z:\n    w: 0x1F\ndata:\n  k: null\n',
+    });
+  const head = 'apiVersion: v1\ndata:\n  j: v\nkind: ConfigMap\nmetadata:\n  annotations:\n    d: ""\n    w: "0x1F"\n';
+  buildsAs(files('patchesStrategicMerge: [p.yaml]'), `${head}    x: "null"\n    "y": "~"\n    z: ""\n  labels:\n    l: "null"\n    m: v\n    o: ""\n  name: cm\n`);
+  buildsAs(files('patches: [{path: p.yaml}]'), `${head}  labels:\n    m: v\n    o:\n      a: 1\n  name: cm\n`);
+});
+
 test.run();

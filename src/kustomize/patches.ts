@@ -11,7 +11,8 @@ import { idOf, newObject, type Json, type JsonObject, type Resource } from './re
 import { parseObjects } from './resources.js';
 import { selectResources } from './select.js';
 import { storePreviousId } from './transformers/ids.js';
-import { copyPlainTexts, plainNullKeys } from './yaml/plainnull.js';
+import { goFloat } from './yaml/numbers.js';
+import { copyPlainTexts, nullText, plainNullKeys } from './yaml/plainnull.js';
 
 // The patch plugins wired to the resource list (kustomize's PatchTransformer,
 // PatchStrategicMergeTransformer and PatchJson6902Transformer): which resources a patch applies
@@ -107,9 +108,8 @@ function typeUntypedScalars(r: Resource): void {
 }
 
 /** kustomize resWrangler.ApplySmPatch: patches each selected resource; a patch may delete it. */
-function applySm(rm: ResMap, selected: Resource[], smPatch: JsonObject, opts: { allowNameChange: boolean; allowKindChange: boolean; file: string; schema?: MergeSchema }): void {
+function applySm(rm: ResMap, selected: Resource[], patch: JsonObject, opts: { allowNameChange: boolean; allowKindChange: boolean; file: string; schema?: MergeSchema }): void {
   if (selected.length === 0) return;
-  const patch = withAnnotationDeletions(smPatch);
   let removed = false;
   for (const r of selected) {
     if (opts.allowNameChange || opts.allowKindChange) storePreviousId(r);
@@ -145,6 +145,37 @@ function withAnnotationDeletions(patch: JsonObject): JsonObject {
   return patchCopy;
 }
 
+/**
+ * patchesStrategicMerge copies a patch's labels and annotations through string maps, as
+ * kustomize's CopyMergeMetaDataFieldsFrom does there: each value is its text (a null `null`, `~`
+ * or "" for nothing, a map or list ""), so a null sets that text instead of deleting. A scalar in
+ * their place is no map; a list is read as key, value, key, value (kustomize panics on an odd one).
+ * Checked with kubectl (a `patches:` entry deletes with the same nulls).
+ */
+function withStringMaps(patch: JsonObject, file: string): JsonObject {
+  const meta = patch.metadata;
+  if (!isMap(meta)) return patch;
+  const metaCopy = { ...meta };
+  copyPlainTexts(meta, metaCopy);
+  const text = (v: Json, map: JsonObject | undefined, k: string): string =>
+    typeof v === 'string' ? v : v === null ? ((map && nullText(map, k)) ?? 'null') : typeof v === 'object' ? '' : typeof v === 'number' ? goFloat(v) : String(v);
+  for (const field of ['labels', 'annotations']) {
+    if (!Object.hasOwn(meta, field)) continue;
+    const map = meta[field]!;
+    const strings = newObject();
+    if (isMap(map)) for (const [k, v] of Object.entries(map)) strings[k] = text(v, map, k);
+    else if (Array.isArray(map)) {
+      if (map.length % 2 === 1) throw new KtsError('patch', `metadata.${field} is a list of odd length: kustomize v5.5.0 fails on it (index out of range)`, { file, field: `metadata.${field}` });
+      for (let i = 0; i < map.length; i += 2) strings[text(map[i]!, undefined, '')] = text(map[i + 1]!, undefined, '');
+    }
+    if (Object.keys(strings).length > 0) metaCopy[field] = strings;
+    else delete metaCopy[field];
+  }
+  const patchCopy = { ...patch, metadata: metaCopy };
+  copyPlainTexts(patch, patchCopy);
+  return patchCopy;
+}
+
 function isMap(v: Json | undefined): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -164,12 +195,12 @@ export function applyPatchTransformer(rm: ResMap, p: LoadedPatch, schema?: Merge
         file: patch.file,
       });
     }
-    for (const sm of patch.patches) applySm(rm, selectResources(rm.resources(), p.target), sm, opts);
+    for (const sm of patch.patches) applySm(rm, selectResources(rm.resources(), p.target), withAnnotationDeletions(sm), opts);
     return;
   }
   patch.patches.forEach((sm, i) => {
     const before = rm.size;
-    applySm(rm, [targetOf(rm, sm, patch.file)], sm, opts);
+    applySm(rm, [targetOf(rm, sm, patch.file)], withAnnotationDeletions(sm), opts);
     if (rm.size < before && i < patch.patches.length - 1) {
       // kustomize v5.5.0 crashes (nil pointer) on the next document of such an entry.
       throw new KtsError('patch', 'a `patches` entry whose strategic-merge patch deletes a resource may not hold further patches (kustomize v5.5.0 fails on it): use one entry per patch', {
@@ -200,13 +231,13 @@ export function strategicMergeTransformer(paths: string[], inline: string, ldr: 
   for (const path of paths) {
     const asText = path.includes('\n') || path.includes(':') ? trySm(path, ref.file) : undefined;
     if (Array.isArray(asText) && asText.length > 0) {
-      for (const patch of asText) loaded.push({ patch, file: ref.file });
+      for (const patch of asText) loaded.push({ patch: withStringMaps(patch, ref.file), file: ref.file });
       continue;
     }
     const file = displayPath(ldr.abs(path));
-    for (const patch of parseObjects(ldr.load(path, ref), file, { patch: true })) loaded.push({ patch, file });
+    for (const patch of parseObjects(ldr.load(path, ref), file, { patch: true })) loaded.push({ patch: withStringMaps(patch, file), file });
   }
-  if (inline !== '') for (const patch of parseObjects(inline, ref.file, { patch: true })) loaded.push({ patch, file: ref.file });
+  if (inline !== '') for (const patch of parseObjects(inline, ref.file, { patch: true })) loaded.push({ patch: withStringMaps(patch, ref.file), file: ref.file });
   if (loaded.length === 0) fail(`patch appears to be empty; files=[${paths.join(' ')}], Patch=${inline}`);
   return (rm, schema) => {
     for (const { patch, file } of loaded) {
