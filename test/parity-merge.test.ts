@@ -276,4 +276,12 @@ test('patchesStrategicMerge copies the labels and annotations of a patch as stri
   buildsAs(files('patches: [{path: p.yaml}]'), `${head}  labels:\n    m: v\n    o:\n      a: 1\n  name: cm\n`);
 });
 
+test('a strategic merge keeps a name written as a plain number', () => {
+  const dir = tree({
+    'kustomization.yaml': 'resources: [cm.yaml]\npatches:\n- target: {kind: ConfigMap}\n  patch: |\n    apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: x, labels: {a: b}}\n',
+    'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: .5\n',
+  });
+  buildsAs(dir, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels:\n    a: b\n  name: 0.5\n');
+});
+
 test.run();

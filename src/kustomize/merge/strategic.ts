@@ -35,6 +35,7 @@ import { KtsError } from '../../errors.js';
 import { cloneJson, isMap, setKey } from '../json.js';
 import { newObject } from '../resource.js';
 import { copyPlainTexts, forgetPlainText, isEmptyNull } from '../yaml/plainnull.js';
+import { nameText, recordNameText } from '../yaml/scalartext.js';
 import type { Json, JsonObject } from '../resource.js';
 import {
   builtinMergeSchema,
@@ -84,7 +85,7 @@ export interface SmPatchOptions {
 }
 
 export function applySmPatchToResource(target: JsonObject, patch: JsonObject, options: SmPatchOptions = {}): JsonObject | null {
-  const { name, namespace } = metaStrings(target);
+  const { name, namespace, nameText: text } = metaStrings(target);
   const kind = target.kind;
   const patchCopy: JsonObject = { ...patch };
   copyPlainTexts(patch, patchCopy);
@@ -99,15 +100,20 @@ export function applySmPatchToResource(target: JsonObject, patch: JsonObject, op
   if (apiVersion === undefined || apiVersion === null) merged.apiVersion = null;
   if (!options.allowKindChange) setOrDelete(merged, 'kind', kind);
   const meta = isMap(merged.metadata) ? merged.metadata : (merged.metadata = newObject());
-  if (!options.allowNameChange) setOrDelete(meta, 'name', name);
+  if (!options.allowNameChange) {
+    setOrDelete(meta, 'name', name);
+    if (text !== undefined) recordNameText(meta, text);
+  }
   setOrDelete(meta, 'namespace', namespace);
   return merged;
 }
 
-function metaStrings(obj: JsonObject): { name: string | undefined; namespace: string | undefined } {
-  const meta = isMap(obj.metadata) ? obj.metadata : {};
+function metaStrings(obj: JsonObject): { name: Json | undefined; namespace: string | undefined; nameText: string | undefined } {
+  const meta = isMap(obj.metadata) ? obj.metadata : newObject();
   const str = (v: Json | undefined) => (typeof v === 'string' && v !== '' ? v : undefined);
-  return { name: str(meta.name), namespace: str(meta.namespace) };
+  // a plain number or boolean name (`name: .5`) is a name too, with its text
+  const name = typeof meta.name === 'number' || typeof meta.name === 'boolean' ? meta.name : str(meta.name);
+  return { name, namespace: str(meta.namespace), nameText: nameText(meta) };
 }
 
 function setOrDelete(obj: JsonObject, key: string, value: Json | undefined): void {
