@@ -12,6 +12,12 @@ test('toLine is one line whatever the message holds', () => {
   assert.is(new KtsError('x', 'bad patch:\n  a: 1\r\nb', { file: 'k.yaml' }).toLine(), 'k.yaml: bad patch: a: 1 b');
 });
 
+test('toLine never shows the credentials of a URL it names', () => {
+  const e = new KtsError('yaml', 'invalid YAML', { file: 'https://bot:pw@raw.example/a.yaml?token=t0k', line: 2 });
+  assert.is(e.toLine(), 'https://raw.example/a.yaml?token=REDACTED:2: invalid YAML');
+  assert.is(new UsageError("--repo: 'https://u:p@h.example/r.git' is wrong\nhelp").toLine(), "--repo: 'https://h.example/r.git' is wrong");
+});
+
 test('usage errors exit with 2', () => {
   assert.is(new UsageError('missing DIR').exitCode, EXIT_USAGE);
 });

@@ -1,6 +1,9 @@
 // One error type for everything a user can get wrong. The CLI prints `message` as one line
 // (prefixed with file and field when known) and exits with `exitCode`; a stack trace is only
-// ever printed for errors that are not KtsError, i.e. our own bugs.
+// ever printed for errors that are not KtsError, i.e. our own bugs. Every line goes through
+// redactUrl: a file or message may be a URL carrying a user name, password or token.
+
+import { redactUrl } from './net/redact.js';
 
 export const EXIT_OK = 0;
 /** A user error: bad input, a failed build, a refused operation, an API or git failure. */
@@ -34,10 +37,11 @@ export class KtsError extends Error {
     this.exitCode = exitCode;
   }
 
-  /** `file:line: field: message`, leaving out the parts we do not know; always one line. */
+  /** `file:line: field: message`, leaving out the parts we do not know; always one line, no credentials. */
   toLine(): string {
-    const where = this.file ? (this.line ? `${this.file}:${this.line}` : this.file) : '';
-    return [where, this.field, this.message].filter(Boolean).join(': ').replace(/\s*[\r\n\u2028\u2029]+\s*/g, ' ');
+    const file = this.file && redactUrl(this.file);
+    const where = file ? (this.line ? `${file}:${this.line}` : file) : '';
+    return [where, this.field, this.message && redactUrl(this.message)].filter(Boolean).join(': ').replace(/\s*[\r\n\u2028\u2029]+\s*/g, ' ');
   }
 }
 
@@ -49,7 +53,7 @@ export class UsageError extends KtsError {
 
   /** What is wrong: the first line (the command's help follows it in the message). */
   override toLine(): string {
-    return this.message.split('\n')[0]!;
+    return redactUrl(this.message.split('\n')[0]!);
   }
 }
 

@@ -226,6 +226,21 @@ test('credentials: only to listed hosts, never across origins on a redirect, nev
   }
 });
 
+test('an engine error on a remote file names its URL without user, password or token', async () => {
+  if (!haveGit) return;
+  files.files.set('/bad.yaml', { body: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: [1\n' });
+  files.files.set('/stray-patch.yaml', { body: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: nowhere\n' });
+  const url = (path: string) => `${files.base.replace('//', '//bob:pw-LEAK-1@')}${path}?token=tok-LEAK-2&ref=main`;
+  write('remote-bad', `resources:\n- ${url('/bad.yaml')}\n`);
+  write('remote-patch', `resources:\n- ${files.base}/cm.yaml\npatches:\n- path: ${url('/stray-patch.yaml')}\n`);
+  const [bad, patch] = await Promise.all([build('remote-bad'), build('remote-patch')]);
+  assert.is(bad.code, 1);
+  assert.match(bad.stderr, new RegExp(`^kts: ${files.base}/bad\\.yaml\\?token=REDACTED&ref=main:7: invalid YAML`));
+  assert.is(patch.code, 1);
+  assert.match(patch.stderr, new RegExp(`^kts: ${files.base}/stray-patch\\.yaml\\?token=REDACTED&ref=main: no matches for Id ConfigMap`));
+  for (const r of [bad, patch]) assert.not.match(r.stderr, /LEAK|bob/);
+});
+
 test('kts env gc --keep-from-git never prints the password of a remote it cannot read', async () => {
   if (!haveGit) return;
   const r = await ktsAsync(['env', 'gc', '--keep-from-git', 'http://ci-bot:pw-SECRET-42@127.0.0.1:1/app.git'], { env });

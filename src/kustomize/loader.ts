@@ -1,6 +1,7 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { KtsError } from '../errors.js';
+import { redactUrl } from '../net/redact.js';
 import { isRemoteFile, isRepoSpec, parseRepoSpec, type RepoSpec } from './repospec.js';
 
 // File access for one kustomization root, as kustomize's FileLoader: files must lie in or below
@@ -37,8 +38,9 @@ interface ContainingRepo {
   dir: string;
 }
 
-/** A path as the user should read it in a message: relative to the working directory when below it. */
+/** A path as the user should read it in a message: relative to the working directory when below it; a URL without credentials. */
 export function displayPath(path: string): string {
+  if (isRemoteFile(path)) return redactUrl(path);
   const rel = relative(process.cwd(), path);
   return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }
@@ -70,9 +72,9 @@ export class Loader {
     return new Loader(root, restrictor, undefined, remote);
   }
 
-  /** Absolute path of `path` relative to this root. */
+  /** Absolute path of `path` relative to this root; an http(s) URL as it is (join would fold its `//`). */
   abs(path: string): string {
-    return isAbsolute(path) ? path : join(this.root, path);
+    return isAbsolute(path) || isRemoteFile(path) ? path : join(this.root, path);
   }
 
   /** Reads a UTF-8 file, enforcing the load restrictor. Errors name `ref` when given. */
