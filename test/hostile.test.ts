@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { build, serialize } from '../src/index.js';
-import { hasProgram, kts } from './helpers/cli.js';
+import { hasProgram, kts, neverPrinted } from './helpers/cli.js';
 import { tree } from './helpers/tree.js';
 
 const kubectl = hasProgram('kubectl');
@@ -164,6 +164,15 @@ test('absolute resource and component directories are refused as kustomize refus
   // an absolute file is fine under LoadRestrictionsNone, in kustomize too
   const file = tree({ 'kustomization.yaml': `resources: [${join(base, 'cm.yaml')}]\n` });
   assert.is(kts(['build', '--load-restrictor', 'LoadRestrictionsNone', file]).stdout, cm('a'));
+});
+
+test('every kts run in the tests fails when it prints a registered Secret value or a credential it was given', () => {
+  neverPrinted('hostile-canary-value');
+  // An unknown command is echoed in the usage error: the check in helpers/cli.ts must catch it.
+  assert.throws(() => kts(['hostile-canary-value']), /printed the secret "hostile-canary-value" on stderr/);
+  assert.throws(() => kts(['canary-job-token'], { env: { ...process.env, CI_JOB_TOKEN: 'canary-job-token' } }), /printed the secret "canary-job-token"/);
+  // A URL's password is never echoed, not even in a usage error.
+  assert.match(kts(['https://bot:pw-canary@127.0.0.1:1/x']).stderr, /unknown command 'https:\/\/127\.0\.0\.1:1\/x'/);
 });
 
 test.run();

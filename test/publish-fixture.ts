@@ -4,8 +4,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GitServer } from './git-server.js';
+import { neverPrinted } from './helpers/cli.js';
 
 export const SECRET_VALUE = 'hunter2-do-not-print';
+neverPrinted(SECRET_VALUE);
 
 /** The app's kustomization: a Deployment, optionally a Service, a ConfigMap (MODE) and a Secret (PASSWORD). */
 export function appKustomization(opts: { service?: boolean; mode?: string; password?: string } = {}): string {
