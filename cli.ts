@@ -73,6 +73,12 @@ async function main(argv: string[]): Promise<number> {
   return command.run(rest);
 }
 
+// `kts build | head`, `kts context | head`: a reader that closes the pipe early is not a failure.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 main(process.argv.slice(2))
   .catch((err: unknown) => {
     if (canRetryOnLargeStack && isStackOverflow(err)) return runOnLargeStack(process.argv[1]!, process.argv.slice(2));

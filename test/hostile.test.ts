@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { build, serialize } from '../src/index.js';
-import { hasProgram, kts, neverPrinted } from './helpers/cli.js';
+import { hasProgram, kts, ktsAsync, neverPrinted } from './helpers/cli.js';
 import { tree } from './helpers/tree.js';
 
 const kubectl = hasProgram('kubectl');
@@ -173,6 +173,15 @@ test('every kts run in the tests fails when it prints a registered Secret value 
   assert.throws(() => kts(['canary-job-token'], { env: { ...process.env, CI_JOB_TOKEN: 'canary-job-token' } }), /printed the secret "canary-job-token"/);
   // A URL's password is never echoed, not even in a usage error.
   assert.match(kts(['https://bot:pw-canary@127.0.0.1:1/x']).stderr, /unknown command 'https:\/\/127\.0\.0\.1:1\/x'/);
+});
+
+test('a reader that closes the pipe early (`kts … | head`) is no failure for any command', async () => {
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME };
+  const context = ['--branch', 'x', '--commit', 'abcdef1', '--build', '1'];
+  for (const args of [['build', 'overlays/ci'], ['context', 'ci', ...context], ['render', 'ci', ...context]]) {
+    const r = await ktsAsync(args, { env, closeStdout: true });
+    assert.equal([r.code, r.stderr], [0, ''], args.join(' '));
+  }
 });
 
 test.run();

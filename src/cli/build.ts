@@ -133,11 +133,6 @@ export const command: Command = {
       if (args.stackTrace && e instanceof Error) process.stderr.write(`${e.stack}\n`);
       throw e;
     }
-    // `kts build | head` closes the pipe early: that is not a failure.
-    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(0);
-      throw e;
-    });
     if (args.output === undefined) process.stdout.write(serialize(resources));
     else writeOutput(args.output, resources);
     return 0;
