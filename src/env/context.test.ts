@@ -123,6 +123,10 @@ test('bad context values are errors naming their source', () => {
   bad({}, { commit: SHA, branch: 'b', build: '1 2' }, /flag --build: build '1 2'/);
   bad({}, { commit: SHA, branch: 'b', build: '1', domain: 'not a domain' }, /flag --domain: .*not a valid domain/);
   bad({}, { commit: SHA, branch: 'b', build: '1', image: ['shop/web=reg/web'] }, /--image shop\/web=reg\/web: no tag or digest/);
+  // CI variables are hostile input: no line breaks, no 10k-character echo.
+  bad({ JENKINS_URL: 'x', JOB_NAME: 'a\nSource: forged', GIT_COMMIT: SHA, BUILD_NUMBER: '1' }, {}, /^env JOB_NAME \(Jenkins, last segment of the job name\): branch 'a\\nSource: forged' holds a control character/);
+  bad({}, { commit: SHA, branch: 'x'.repeat(10_000), build: '1' }, /^flag --branch: branch 'x{80}… \(10000 characters\)' is longer than 255 characters/);
+  bad({}, { commit: `${SHA}${'0'.repeat(10_000)}`, branch: 'b', build: '1' }, /commit '[0-9a-f]{80}… \(10040 characters\)' is not a git hash/);
 });
 
 test('--branch refs/heads/x is branch x, as the CI variables are normalised', () => {

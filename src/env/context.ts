@@ -75,6 +75,16 @@ export interface ResolveInput {
 const COMMIT = /^[0-9a-f]{7,64}$/i;
 const DOMAIN = /^(?=.{1,200}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
 const BUILD = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
+// Git refuses control characters in ref names; a newline would also forge lines of the deploy
+// repository's commit message. A ref component is a file name: at most 255 bytes on most systems.
+const BRANCH_BAD = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const BRANCH_MAX = 255;
+
+/** A context value as an error line quotes it: escaped, and cut when long (CI variables can hold anything). */
+function shown(value: string): string {
+  const text = JSON.stringify(value.slice(0, 80)).slice(1, -1);
+  return value.length > 80 ? `${text}… (${value.length} characters)` : text;
+}
 
 function fromProvider(provider: Provider | undefined, field: 'branch' | 'commit' | 'build', environ: Record<string, string | undefined>) {
   if (!provider) return undefined;
@@ -138,17 +148,21 @@ export function resolveContext(input: ResolveInput): BuildContext {
     [flag('branch'), () => fromProvider(provider, 'branch', environ), () => (gitInfo().branch ? { value: gitInfo().branch!, source: 'git (local checkout)' } : undefined)],
     PLACEHOLDER.branch,
   );
+  if (BRANCH_BAD.test(branch) || branch.length > BRANCH_MAX) {
+    const why = BRANCH_BAD.test(branch) ? 'holds a control character' : `is longer than ${BRANCH_MAX} characters`;
+    throw new KtsError('context', `branch '${shown(branch)}' ${why}; git branch names cannot`, { field: sources.branch });
+  }
   const commit = pick(
     'commit',
     [flag('commit'), () => fromProvider(provider, 'commit', environ), () => (gitInfo().commit ? { value: gitInfo().commit!, source: 'git (local checkout)' } : undefined)],
     PLACEHOLDER.commit,
   ).toLowerCase();
   if (!COMMIT.test(commit)) {
-    throw new KtsError('context', `commit '${commit}' is not a git hash (7 to 64 hex digits)`, { field: sources.commit });
+    throw new KtsError('context', `commit '${shown(commit)}' is not a git hash (7 to 64 hex digits)`, { field: sources.commit });
   }
   const build = pick('build', [flag('build'), () => fromProvider(provider, 'build', environ)], PLACEHOLDER.build);
   if (!BUILD.test(build)) {
-    throw new KtsError('context', `build '${build}' is not a valid build id (letters, digits, '_', '.', '-'; it goes into image tags)`, { field: sources.build });
+    throw new KtsError('context', `build '${shown(build)}' is not a valid build id (letters, digits, '_', '.', '-'; it goes into image tags)`, { field: sources.build });
   }
   const domain = pick(
     'domain',
@@ -160,7 +174,7 @@ export function resolveContext(input: ResolveInput): BuildContext {
     PLACEHOLDER.domain,
   ).toLowerCase();
   if (!DOMAIN.test(domain)) {
-    throw new KtsError('context', `domain '${domain}' is not a valid domain name`, { field: sources.domain });
+    throw new KtsError('context', `domain '${shown(domain)}' is not a valid domain name`, { field: sources.domain });
   }
   refusePlaceholders(flags.strict ?? provider !== undefined, provider, placeholders, flags.strict !== undefined);
   const major = pick('major', [() => (env.major !== undefined ? { value: env.major, source: `${configWhere ?? 'config'} major` } : undefined)], PLACEHOLDER.major);
