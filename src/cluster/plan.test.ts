@@ -59,6 +59,13 @@ test('objects are staged in dependency order and labeled as members', () => {
   assert.is(plan.count, 9);
 });
 
+test('a custom kind named like an Object.prototype member is staged and applied like any other', () => {
+  const kinds = ['constructor', 'toString', '__proto__'];
+  const served = new Map(kinds.map((k) => [kindKey('example.com/v1', k), 'Namespaced' as Scope]));
+  const plan = planApply(kinds.map((k) => newResource(obj('example.com/v1', k, 'x', 'ci-main'))), { parent, defaultNamespace: 'ci-main', scopes: served });
+  assert.equal(plan.stages.map((s) => [s.name, s.objects.map((o) => o.id.kind)]), [['other', kinds]]);
+});
+
 test('kinds defined by a CRD in the render are not sent to discovery', () => {
   const kinds = kindsToDiscover([crd, obj('example.com/v1', 'Widget', 'w'), obj('v1', 'ConfigMap', 'a'), obj('v1', 'ConfigMap', 'b')].map(newResource));
   assert.equal(kinds, [

@@ -44,7 +44,8 @@ const KIND_STAGE: Record<string, StageName> = {
 };
 
 export function stageOf(kind: string): StageName {
-  return KIND_STAGE[kind] ?? 'other';
+  // own keys only: a custom resource of kind `constructor` is an ordinary kind
+  return Object.hasOwn(KIND_STAGE, kind) ? KIND_STAGE[kind]! : 'other';
 }
 
 /** Delete order for pruning: the reverse of the apply order (workloads before what they use). */

@@ -32,6 +32,9 @@ test('plugin config fields match case-insensitively, as Go decoding does', () =>
 
 test('unknown builtins and external plugins are refused naming the entry', () => {
   assert.throws(() => builtinTransformer({ apiVersion: 'builtin', kind: 'SortOrderTransformer', metadata: { name: 'x' } }, ctx, ref), /unable to load builtin SortOrderTransformer/);
+  for (const kind of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+    assert.throws(() => builtinTransformer({ apiVersion: 'builtin', kind, metadata: { name: 'x' } }, ctx, ref), new RegExp(`^unable to load builtin ${kind}\\.builtin\\.\\[noGrp\\]$`));
+  }
   assert.throws(
     () => builtinTransformer({ apiVersion: 'example.com/v1', kind: 'Exec', metadata: { name: 'x' } }, ctx, ref),
     (e: unknown) => e instanceof KtsError && e.code === 'plugin-refused' && e.field === 'transformers[0]',

@@ -296,7 +296,7 @@ function configuredBy(kind: string, config: JsonObject): NonNullable<Origin['con
 export function builtinTransformer(config: JsonObject, ctx: PluginContext, ref: Referrer, configuredIn = ctx.configuredIn): Transformer {
   if (!isBuiltin(config)) refuseExternal(config, ref);
   const kind = String(config.kind ?? '');
-  const factory = TRANSFORMERS[kind];
+  const factory = Object.hasOwn(TRANSFORMERS, kind) ? TRANSFORMERS[kind] : undefined;
   if (!factory) throw new KtsError('plugin-unknown', `unable to load builtin ${kind}.builtin.[noGrp]`, ref);
   const fn = factory(config, ctx, ref);
   const origin: Origin = { path: '', configuredIn, configuredBy: configuredBy(kind, config) };

@@ -85,7 +85,13 @@ export function idOf(obj: JsonObject): ResId {
   const meta = metadataOf(obj);
   // a number or boolean name is its YAML text, as in kustomize
   const name = typeof meta.name === 'number' || typeof meta.name === 'boolean' ? (nameText(meta) ?? String(meta.name)) : str(meta.name);
-  return { group, version, kind: str(obj.kind), namespace: str(meta.namespace), name };
+  return { group, version, kind: kindOf(obj), namespace: str(meta.namespace), name };
+}
+
+/** The kind as kustomize reads it: any scalar but null, a number or boolean as its text (`kind: 12`). */
+export function kindOf(obj: JsonObject): string {
+  const kind = obj.kind;
+  return typeof kind === 'number' || typeof kind === 'boolean' ? String(kind) : str(kind);
 }
 
 /** A stable Map key for an id. */

@@ -44,4 +44,13 @@ test('a number or boolean name is accepted; its id is the YAML text, its value s
   assert.throws(() => parseObjects('kind: ConfigMap\nmetadata:\n  name: null\n', 'r.yaml'), /missing metadata.name/);
 });
 
+test('a number or boolean kind is accepted as its text and printed as written; null or a collection is no kind (checked with kubectl)', () => {
+  for (const [text, id, value] of [['12', '12', 12], ['0x1F', '31', 31], ['true', 'true', true], ['1.5', '1.5', 1.5]] as const) {
+    const [obj] = parseObjects(`apiVersion: v1\nkind: ${text}\nmetadata:\n  name: a\n`, 'r.yaml');
+    assert.is(idOf(obj!).kind, id);
+    assert.is(obj!.kind, value);
+  }
+  for (const kind of ['~', '[a]', '{}', '""']) assert.throws(() => parseObjects(`kind: ${kind}\nmetadata:\n  name: a\n`, 'r.yaml'), /missing kind in object/);
+});
+
 test.run();

@@ -1,5 +1,5 @@
 import { KtsError } from '../errors.js';
-import { idOf, metadataOf, newObject, newResource, type Json, type JsonObject, type Resource } from './resource.js';
+import { idOf, kindOf, metadataOf, newObject, newResource, type Json, type JsonObject, type Resource } from './resource.js';
 import { parseYamlDocuments, type ParseOptions } from './yaml/parse.js';
 import { forgetPlainTexts } from './yaml/plainnull.js';
 
@@ -13,8 +13,8 @@ function isObject(v: Json | undefined): v is JsonObject {
 
 /** kustomize's check that an object has a kind and (unless a list) a name: on reading, and on the built resources. */
 export function validate(doc: JsonObject, file: string | undefined): void {
-  const kind = doc.kind;
-  if (typeof kind !== 'string' || kind === '') throw new KtsError('resource', 'missing kind in object', { file });
+  const kind = kindOf(doc);
+  if (kind === '') throw new KtsError('resource', 'missing kind in object', { file });
   if (kind.endsWith('List')) return;
   if (idOf(doc).name === '') throw new KtsError('resource', `missing metadata.name in ${kind} object`, { file });
 }
@@ -33,7 +33,7 @@ export function parseObjects(text: string, file: string, opts: ParseOptions = {}
   const out: JsonObject[] = [];
   for (let i = 0; i < queue.length; i++) {
     const doc = queue[i]!;
-    const kind = doc.kind as string;
+    const kind = kindOf(doc);
     if (!kind.endsWith('List') || !('items' in doc)) {
       // a list kind without items may have no metadata; kustomize's annotation bookkeeping leaves `metadata: {}`
       if (!('metadata' in doc)) doc.metadata = newObject();
