@@ -1,7 +1,8 @@
 // Differential fuzzing against kubectl kustomize: mutants of the conformance corpus inputs
 // (../shared/conformance, read in place, never copied into the project), each built by kts and,
 // where installed, by kubectl. A mutant is one text edit of one YAML file of one case, chosen by
-// a seeded generator, so a mutant id (`case#n`) names the same input on every machine.
+// a seeded generator, so a mutant id (`case#n`, `case#n@seed` for a seed other than 1) names the
+// same input on every machine.
 
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -126,7 +127,7 @@ export function makeMutant(cases: Case[], seed: number, n: number, into: string)
   if (!edit) return undefined;
   cpSync(c.dir, into, { recursive: true });
   writeFileSync(join(into, file), edit.text);
-  return { id: `${c.name}#${n}`, caseName: c.name, mutation: { kind, file, line: edit.line, token: edit.token } };
+  return { id: `${c.name}#${n}${seed === 1 ? '' : `@${seed}`}`, caseName: c.name, mutation: { kind, file, line: edit.line, token: edit.token } };
 }
 
 export interface Outcome {
@@ -170,7 +171,10 @@ export function tryMutant(cases: Case[], seed: number, n: number, kts: string[],
     if (!mutant) return undefined;
     const c = cases.find((x) => x.name === mutant.caseName)!;
     const target = join(dir, c.build);
-    const ours = run(kts[0]!, [...kts.slice(1), 'build', ...c.flags, target], dir, 30_000);
+    const args = [...kts.slice(1), 'build', ...c.flags, target];
+    // A build takes well under a second; on a loaded machine a slow one gets a second, longer chance.
+    let ours = run(kts[0]!, args, dir, 30_000);
+    if (ours.timedOut) ours = run(kts[0]!, args, dir, 180_000);
     const crash = crashOf(ours);
     if (crash) return { mutant, verdict: 'crash', detail: crash };
     if (!kubectl) return { mutant, verdict: 'agree', detail: '' };
