@@ -184,4 +184,26 @@ test('a reader that closes the pipe early (`kts … | head`) is no failure for a
   }
 });
 
+test('hostile CI variables: the slug, namespace and host stay DNS labels, and a bad value is one escaped line', () => {
+  const jenkins = (vars: Record<string, string>) => ({ PATH: process.env.PATH, HOME: process.env.HOME, JENKINS_URL: 'x', GIT_COMMIT: 'abcdef1', BUILD_NUMBER: '5', ...vars });
+  for (const job of ['__proto__', 'constructor', 'a%2F..%2F..%2Fetc', '../../etc', 'ünï-🚀', 'x'.repeat(255)]) {
+    const r = kts(['context', 'ci', '--json'], { env: jenkins({ JOB_NAME: job }) });
+    assert.is(r.code, 0, r.stderr);
+    const ctx = JSON.parse(r.stdout) as Record<string, { value: string }>;
+    for (const key of ['slug', 'namespace']) assert.match(ctx[key]!.value, /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, `${job}: ${key}`);
+    assert.match(ctx.host!.value, /^[a-z0-9][-a-z0-9]{0,62}\.ci\.example\.test$/);
+  }
+  const bad = [
+    [{ JOB_NAME: 'a\nBranch: forged' }, /^kts: env JOB_NAME \(Jenkins, last segment of the job name\): branch 'a\\nBranch: forged' holds a control character/],
+    [{ JOB_NAME: 'x'.repeat(10_000) }, /^kts: .*: branch 'x{80}… \(10000 characters\)' is longer than 255 characters/],
+    [{ BUILD_NUMBER: '5\n6' }, /^kts: env BUILD_NUMBER \(Jenkins\): build '5\\n6' is not a valid build id/],
+  ] as const;
+  for (const [i, [vars, message]] of bad.entries()) {
+    const r = kts([i === 0 ? 'render' : 'context', 'ci'], { env: jenkins({ JOB_NAME: 'job', ...vars }) });
+    assert.is(r.code, 1, r.stdout);
+    assert.match(r.stderr, message);
+    assert.is(r.stderr.split('\n').length, 2, r.stderr);
+  }
+});
+
 test.run();
