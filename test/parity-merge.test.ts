@@ -284,4 +284,11 @@ test('a strategic merge keeps a name written as a plain number', () => {
   buildsAs(dir, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels:\n    a: b\n  name: 0.5\n');
 });
 
+test('a list kind without items fails on a scalar or list metadata, as kustomize does', () => {
+  const list = (meta: string) => tree({ 'kustomization.yaml': 'resources: [r.yaml]\n', 'r.yaml': `apiVersion: example.com/v1\nkind: FooList\n${meta}` });
+  for (const meta of ['metadata: x\n', 'metadata: 5\n', 'metadata: [a, b]\n']) failsAsKubectl(list(meta), /metadata: wrong node kind: expected MappingNode/);
+  buildsAs(list(''), 'apiVersion: example.com/v1\nkind: FooList\nmetadata: {}\n');
+  buildsAs(list('metadata: null\n'), 'apiVersion: example.com/v1\nkind: FooList\nmetadata: null\n');
+});
+
 test.run();

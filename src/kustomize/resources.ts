@@ -35,8 +35,11 @@ export function parseObjects(text: string, file: string, opts: ParseOptions = {}
     const doc = queue[i]!;
     const kind = kindOf(doc);
     if (!kind.endsWith('List') || !('items' in doc)) {
-      // a list kind without items may have no metadata; kustomize's annotation bookkeeping leaves `metadata: {}`
-      if (!('metadata' in doc)) doc.metadata = newObject();
+      // a list kind without items needs no metadata: kustomize's annotation bookkeeping leaves
+      // `metadata: {}` where there was none, and fails on a scalar or list there
+      const meta = doc.metadata;
+      if (meta === undefined) doc.metadata = newObject();
+      else if (meta !== null && !isObject(meta)) throw new KtsError('resource', `wrong node kind: expected MappingNode but got ${Array.isArray(meta) ? 'SequenceNode' : 'ScalarNode'}`, { file, field: 'metadata' });
       out.push(doc);
       continue;
     }
