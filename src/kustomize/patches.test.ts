@@ -93,6 +93,14 @@ test('a deleting patch removes the resource; more documents after it in one entr
   assert.is(rm2.size, 2);
 });
 
+test('a patchesStrategicMerge entry that reads as no document (empty, a comment) is skipped; one that is no YAML map is a file (checked with kubectl)', () => {
+  const patch = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: "2"\n';
+  const rm = map();
+  strategicMergeTransformer(['', '# nothing', 'p.yaml', patch], '', ldr({ 'p.yaml': patch.replace('"2"', '"3"') }), fail, ref)(rm);
+  equal(data(rm), [{ k: '2' }, { k: '1' }, null]);
+  assert.throws(() => strategicMergeTransformer([''], '', ldr(), fail, ref), /patch appears to be empty; files=\[\]/);
+});
+
 test('allowNameChange renames and remembers the old id', () => {
   const rm = map();
   const p = loadPatchTransformer({ path: '', patch: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: new\n', target: { name: 'b', kind: 'ConfigMap' }, options: { allowNameChange: true } }, ldr(), fail, ref);

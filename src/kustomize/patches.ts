@@ -225,12 +225,15 @@ function applyJsonOps(rm: ResMap, selected: Resource[], ops: Json6902Operation[]
   if (moved) rm.invalidate();
 }
 
-/** kustomize's PatchStrategicMergeTransformer: each path is inline patch text or a patch file. */
+/**
+ * kustomize's PatchStrategicMergeTransformer: each path is first read as inline patch text; what
+ * reads (objects, or nothing at all, as an empty or comment-only entry) is used, the rest is a file.
+ */
 export function strategicMergeTransformer(paths: string[], inline: string, ldr: Loader, fail: Fail, ref: Referrer): (rm: ResMap, schema?: MergeSchema) => void {
   const loaded: { patch: JsonObject; file: string }[] = [];
   for (const path of paths) {
-    const asText = path.includes('\n') || path.includes(':') ? trySm(path, ref.file) : undefined;
-    if (Array.isArray(asText) && asText.length > 0) {
+    const asText = trySm(path, ref.file);
+    if (Array.isArray(asText)) {
       for (const patch of asText) loaded.push({ patch: withStringMaps(patch, ref.file), file: ref.file });
       continue;
     }
