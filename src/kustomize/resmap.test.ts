@@ -61,6 +61,21 @@ test('generator behaviors: create appends, merge and replace fold into the exist
   assert.throws(() => absorb(rm, gen('missing', 'merge', {})), /does not exist; cannot merge or replace/);
 });
 
+test('merge and replace read the old labels, annotations and data as text, as kyaml does: 12 is "12", a map "", a null "" in data and its text in labels (checked with kubectl)', () => {
+  const old = cm('c', { data: { a: null, c: 12, d: true, f: { x: 1 }, h: 's' }, binaryData: { z: null } });
+  (old.obj.metadata as JsonObject).labels = { n: 12, m: null };
+  (old.obj.metadata as JsonObject).annotations = { t: true };
+  const rm = new ResMap([old]);
+  absorb(rm, { ...cm('c', { data: { X: 'bar' } }), generator: { behavior: 'merge', hash: false } });
+  const merged = rm.resources()[0]!.obj;
+  equal(merged.data, { a: '', c: '12', d: 'true', f: '', h: 's', X: 'bar' });
+  equal(merged.binaryData, { z: '' });
+  equal((merged.metadata as JsonObject).labels, { n: '12', m: 'null' });
+  absorb(rm, { ...cm('c', { data: { Y: '1' } }), generator: { behavior: 'replace', hash: false } });
+  equal(rm.resources()[0]!.obj.data, { Y: '1' });
+  equal((rm.resources()[0]!.obj.metadata as JsonObject).annotations, { t: 'true' });
+});
+
 test('resIdString prints ids as kustomize messages do', () => {
   assert.is(resIdString({ group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'ns', name: 'd' }), 'Deployment.v1.apps/d.ns');
 });

@@ -1,5 +1,5 @@
 import { KtsError } from '../errors.js';
-import { formatId, idOf, metadataOf, type Json, type JsonObject, type ResId, type Resource } from './resource.js';
+import { formatId, idOf, metadataOf, textMap, type Json, type JsonObject, type ResId, type Resource } from './resource.js';
 import { previousIds } from './transformers/ids.js';
 import { effectiveNamespace } from './transformers/scope.js';
 
@@ -156,11 +156,10 @@ export class ResMap {
   }
 }
 
-function stringMap(v: Json | undefined): Record<string, Json> {
-  return v && typeof v === 'object' && !Array.isArray(v) ? v : {};
-}
-
-function setMap(obj: JsonObject, key: string, value: Record<string, Json>): void {
+/** kustomize's mergeStringMaps over two maps read as text (an old `n: 12` label becomes "12"); empty removes the field. */
+function setMerged(obj: JsonObject, key: string, old: Json | undefined, ours: Json | undefined): void {
+  const nulls = key === 'data' || key === 'binaryData' ? 'empty' : 'text';
+  const value = Object.assign(textMap(old, nulls), textMap(ours, nulls));
   if (Object.keys(value).length > 0) obj[key] = value;
   else delete obj[key];
 }
@@ -186,14 +185,14 @@ export function absorb(rm: ResMap, r: Resource): void {
   const meta = metadataOf(obj);
   const oldMeta = metadataOf(old.obj);
   obj.metadata = meta;
-  setMap(meta, 'labels', { ...stringMap(oldMeta.labels), ...stringMap(meta.labels) });
-  setMap(meta, 'annotations', { ...stringMap(oldMeta.annotations), ...stringMap(meta.annotations) });
+  setMerged(meta, 'labels', oldMeta.labels, meta.labels);
+  setMerged(meta, 'annotations', oldMeta.annotations, meta.annotations);
   meta.name = oldMeta.name ?? '';
   if (typeof oldMeta.namespace === 'string' && oldMeta.namespace !== '') meta.namespace = oldMeta.namespace;
   else delete meta.namespace;
   if (behavior === 'merge') {
-    setMap(obj, 'data', { ...stringMap(old.obj.data), ...stringMap(obj.data) });
-    setMap(obj, 'binaryData', { ...stringMap(old.obj.binaryData), ...stringMap(obj.binaryData) });
+    setMerged(obj, 'data', old.obj.data, obj.data);
+    setMerged(obj, 'binaryData', old.obj.binaryData, obj.binaryData);
   }
   // Measured on kustomize v5.5.0: the result gets a hash suffix only when both sides asked for one.
   const merged: Resource = {

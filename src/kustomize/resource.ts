@@ -2,6 +2,8 @@
 // round-trips every resource through JSON before printing it); what kustomize keeps in
 // internal annotations (previous names, generator behaviour, origin) lives beside it, typed.
 
+import { goFloat } from './yaml/numbers.js';
+import { nullText } from './yaml/plainnull.js';
 import { nameText } from './yaml/scalartext.js';
 
 export type Json = null | boolean | number | string | Json[] | JsonObject;
@@ -86,6 +88,21 @@ export function idOf(obj: JsonObject): ResId {
   // a number or boolean name is its YAML text, as in kustomize
   const name = typeof meta.name === 'number' || typeof meta.name === 'boolean' ? (nameText(meta) ?? String(meta.name)) : str(meta.name);
   return { group, version, kind: kindOf(obj), namespace: str(meta.namespace), name };
+}
+
+/**
+ * A string map as kyaml reads it (GetLabels/GetAnnotations, GetDataMap): each value its scalar
+ * text, "" for a map or list; a null is its text (`null`, `~`, "" for nothing) in labels and
+ * annotations, "" in data (checked with kubectl). A number prints as Go prints it: `1.50` reads
+ * "1.5" here where kustomize keeps "1.50".
+ */
+export function textMap(v: Json | undefined, nulls: 'text' | 'empty' = 'text'): Record<string, string> {
+  const out: Record<string, string> = Object.create(null);
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return out;
+  for (const [k, x] of Object.entries(v)) {
+    out[k] = typeof x === 'string' ? x : x === null ? (nulls === 'text' ? (nullText(v, k) ?? 'null') : '') : typeof x === 'object' ? '' : typeof x === 'number' ? goFloat(x) : String(x);
+  }
+  return out;
 }
 
 /** The kind as kustomize reads it: any scalar but null, a number or boolean as its text (`kind: 12`). */

@@ -1,6 +1,6 @@
 import { KtsError } from '../errors.js';
 import type { Selector } from './kustomization.js';
-import { metadataOf, splitApiVersion, type Json, type Resource } from './resource.js';
+import { metadataOf, splitApiVersion, textMap, type Json, type Resource } from './resource.js';
 import { curId, orgId } from './transformers/ids.js';
 import { effectiveNamespace } from './transformers/scope.js';
 
@@ -78,13 +78,6 @@ export function parseLabelSelector(text: string): Requirement[] {
   return reqs;
 }
 
-function stringMap(v: Json | undefined): Record<string, string> {
-  const out: Record<string, string> = Object.create(null);
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return out;
-  for (const [k, x] of Object.entries(v)) out[k] = typeof x === 'string' ? x : String(x);
-  return out;
-}
-
 /** A predicate over resources for `selector`. */
 export function selectorMatcher(selector: Selector): (r: Resource) => boolean {
   const group = anchored(selector.group, 'target.group');
@@ -105,11 +98,11 @@ export function selectorMatcher(selector: Selector): (r: Resource) => boolean {
     if (kind && !kind.test(typeof r.obj.kind === 'string' ? r.obj.kind : '')) return false;
     const meta = metadataOf(r.obj);
     if (labels.length > 0) {
-      const l = stringMap(meta.labels);
+      const l = textMap(meta.labels);
       if (!labels.every((req) => req(l))) return false;
     }
     if (annotations.length > 0) {
-      const a = stringMap(meta.annotations);
+      const a = textMap(meta.annotations);
       if (!annotations.every((req) => req(a))) return false;
     }
     return true;
