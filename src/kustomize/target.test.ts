@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { KtsError } from '../errors.js';
 import { build } from './build.js';
 import type { JsonObject } from './resource.js';
 
@@ -54,6 +55,19 @@ test('a configuration spec overlapping a default with another create flag fails 
     'r.yaml': resources,
   });
   assert.throws(() => build(root), (e: unknown) => e instanceof Error && /merging config: failed to merge Images fieldSpec: conflicting fieldspecs/.test(e.message) && (e as { file?: string }).file !== undefined);
+});
+
+test('transformers run as kustomize loads them: every inline config first, then files; a repeated config id is an error', () => {
+  const prefix = (name: string, p: string) => `apiVersion: builtin\nkind: PrefixTransformer\nmetadata:\n  name: ${name}\nprefix: ${p}\nfieldSpecs:\n- path: metadata/name\n`;
+  const indent = (text: string) => text.replaceAll('\n', '\n  ').trimEnd();
+  const files = { 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n', 'pa.yaml': prefix('pa', 'a-') };
+  const ordered = tree({ ...files, 'kustomization.yaml': `resources: [cm.yaml]\ntransformers:\n- pa.yaml\n- |-\n  ${indent(prefix('pb', 'b-'))}\n` });
+  assert.equal(names(ordered), ['ConfigMap/a-b-x']);
+  const twice = tree({ ...files, 'kustomization.yaml': 'resources: [cm.yaml]\ntransformers:\n- pa.yaml\n- pa.yaml\n' });
+  const line = (re: RegExp) => (e: unknown) => e instanceof KtsError && re.test(e.toLine());
+  assert.throws(() => build(twice), line(/transformers\[1\]: may not add resource with an already registered id: PrefixTransformer\.builtin\.\[noGrp\]\/pa\.\[noNs\]/));
+  const inlineTwice = tree({ ...files, 'kustomization.yaml': `resources: [cm.yaml]\ntransformers:\n- |-\n  ${indent(prefix('pa', 'b-'))}\n- pa.yaml\n` });
+  assert.throws(() => build(inlineTwice), line(/transformers\[1\]: may not add resource with an already registered id/));
 });
 
 test.run();

@@ -8,7 +8,7 @@ import { displayPath, Loader, type Referrer } from './loader.js';
 import { cleanPath, isRemoteFile, isRepoSpec } from './repospec.js';
 import { builtinGenerator, builtinTransformer, kustomizationTransformers, type PluginContext, type Transformer } from './plugins.js';
 import { absorb, ResMap } from './resmap.js';
-import type { Json, JsonObject, Resource } from './resource.js';
+import { newResource, type Json, type JsonObject, type Resource } from './resource.js';
 import { parseObjects, parseResources } from './resources.js';
 import { parseYamlDocuments } from './yaml/parse.js';
 import { schemaForOpenApiField, type MergeSchema } from './merge/schema.js';
@@ -171,9 +171,10 @@ export class KustTarget {
   }
 
   /** Files and directories of `paths` appended to `into`, in order. */
-  private accumulateResources(into: ResMap, paths: string[], field: string, parent: Acc | undefined): void {
+  /** `indexes`: where each path stands in the kustomization's list, when `paths` is a part of it. */
+  private accumulateResources(into: ResMap, paths: string[], field: string, parent: Acc | undefined, indexes?: number[]): void {
     for (const [i, path] of paths.entries()) {
-      const ref = { file: this.file, field: `${field}[${i}]` };
+      const ref = { file: this.file, field: `${field}[${indexes?.[i] ?? i}]` };
       // As kustomize: a URL is first fetched as a file; when that fails, it may still name a repository.
       const url = isRemoteFile(path);
       let text: string | undefined;
@@ -245,22 +246,39 @@ export class KustTarget {
     }
   }
 
-  /** Entries of `generators:`/`transformers:`/`validators:`: inline YAML or files/directories of configs. */
+  /**
+   * Entries of `generators:`/`transformers:`/`validators:`, in the order kustomize's
+   * configureExternal* runs them: every inline config first, then the files and directories, all
+   * in one resource map (a repeated id is an error).
+   */
   private pluginConfigs(entries: string[], field: string): PluginConfig[] {
-    const out: PluginConfig[] = [];
     const here = joinOrigin(this.originPath, this.fileName);
+    const rm = new ResMap();
+    const found = new Map<Resource, PluginConfig>();
+    const files: number[] = [];
     for (const [i, entry] of entries.entries()) {
-      const ref = { file: this.file, field: `${field}[${i}]` };
       const inline = inlineConfigs(entry, this.file);
-      if (inline) {
-        for (const config of inline) out.push({ config, ref, configuredIn: here });
+      if (!inline) {
+        files.push(i);
         continue;
       }
-      const rm = new ResMap();
-      this.accumulateResources(rm, [entry], field, undefined);
-      for (const r of rm.resources()) out.push({ config: r.obj, ref, configuredIn: r.origin?.path || here });
+      const ref = { file: this.file, field: `${field}[${i}]` };
+      for (const config of inline) {
+        const r = newResource(config);
+        try {
+          rm.append(r);
+        } catch (e) {
+          throw withReferrer(e, ref);
+        }
+        found.set(r, { config, ref, configuredIn: here });
+      }
     }
-    return out;
+    for (const i of files) {
+      const before = rm.size;
+      this.accumulateResources(rm, [entries[i]!], field, undefined, [i]);
+      for (const r of rm.resources().slice(before)) found.set(r, { config: r.obj, ref: { file: this.file, field: `${field}[${i}]` }, configuredIn: r.origin?.path || here });
+    }
+    return rm.resources().map((r) => found.get(r)!);
   }
 
   /** Runs a transformer, recording it on every resource when transformer annotations are wanted. */
