@@ -39,4 +39,23 @@ test('a transformers entry that reads as no YAML document (empty, blank, a comme
   buildsAs({ 'kustomization.yaml': `resources: [cm.yaml]\ntransformers:\n${entries}`, 'cm.yaml': `[]\n---\n${cm}` }, cm);
 });
 
+test('configuration and JSON patch files are their first YAML document: an empty one is nothing', () => {
+  const foo = 'apiVersion: v1\nkind: Foo\nmetadata:\n  name: a\nspec:\n  ref: b\n';
+  buildsAs(
+    {
+      'kustomization.yaml': 'resources: [foo.yaml]\nnamePrefix: p-\nconfigurations: [conf.yaml]\npatches:\n- path: patch.yaml\n  target: {kind: Foo}\n',
+      'foo.yaml': foo,
+      'conf.yaml': '---\n---\nnamePrefix:\n- path: spec/ref\n',
+      'patch.yaml': '---\n# nothing\n---\n- op: add\n  path: /spec/x\n  value: y\n',
+    },
+    foo.replace('name: a', 'name: p-a'),
+  );
+  // a replacement file whose first document is empty holds no replacement kustomize accepts
+  failsAs(
+    { 'kustomization.yaml': 'resources: [cm.yaml]\nreplacements:\n- path: r.yaml\n', 'cm.yaml': cm, 'r.yaml': '---\n---\nsource: {kind: ConfigMap, fieldPath: metadata.name}\ntargets: []\n' },
+    'r.yaml',
+    /unsupported replacement type/,
+  );
+});
+
 test.run();

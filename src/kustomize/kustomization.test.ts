@@ -5,7 +5,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { equal } from './testing.js';
 import { KtsError } from '../errors.js';
-import { firstDocumentText, loadKustomization, toKustomization } from './kustomization.js';
+import { loadKustomization, toKustomization } from './kustomization.js';
+import { firstDocumentText } from './yaml/firstdoc.js';
 import { Loader } from './loader.js';
 
 function fails(fn: () => unknown, check: (e: KtsError) => boolean): void {

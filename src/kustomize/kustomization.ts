@@ -1,7 +1,7 @@
 import { newObject } from './resource.js';
 import { KtsError } from '../errors.js';
 import type { Json, JsonObject } from './resource.js';
-import { parseYamlDocuments } from './yaml/parse.js';
+import { parseFirstDocument } from './yaml/firstdoc.js';
 import { displayPath, type Loader } from './loader.js';
 import type { HelmChart, HelmGlobals } from './helm.js';
 
@@ -367,26 +367,6 @@ export interface LoadedKustomization {
   file: string;
 }
 
-const DOCUMENT_MARKER = /^(---|\.\.\.)([ \t\r]|$)/;
-
-/**
- * The text of a YAML stream's first document: kustomize decodes a kustomization with go-yaml's
- * Unmarshal, which reads the first document and never looks at the rest (not even its syntax).
- */
-export function firstDocumentText(text: string): string {
-  const lines = text.split('\n');
-  let started = false;
-  for (const [i, line] of lines.entries()) {
-    if (!started) {
-      // comments, blank lines and directives come before the document; a `---` opens it
-      started = !line.startsWith('%') && !/^\s*(#.*)?$/.test(line);
-      continue;
-    }
-    if (DOCUMENT_MARKER.test(line)) return lines.slice(0, i).join('\n') + '\n';
-  }
-  return text;
-}
-
 /** Finds and reads the one kustomization file in the loader's root. */
 export function loadKustomization(ldr: Loader): LoadedKustomization {
   const found = KUSTOMIZATION_FILE_NAMES.filter((name) => ldr.isFile(name));
@@ -399,6 +379,6 @@ export function loadKustomization(ldr: Loader): LoadedKustomization {
   if (found.length > 1) throw new KtsError('no-kustomization', `found multiple kustomization files: ${found.join(', ')}`, { file: dir });
   const fileName = found[0]!;
   const file = displayPath(ldr.abs(fileName));
-  const docs = parseYamlDocuments(firstDocumentText(ldr.load(fileName)), file, { goYamlV2: true });
-  return { kustomization: toKustomization(docs[0] ?? {}, file), fileName, file };
+  const doc = parseFirstDocument(ldr.load(fileName), file, { goYamlV2: true });
+  return { kustomization: toKustomization(doc ?? {}, file), fileName, file };
 }

@@ -10,6 +10,7 @@ import { builtinGenerator, builtinTransformer, kustomizationTransformers, type P
 import { absorb, ResMap } from './resmap.js';
 import { newResource, type Json, type JsonObject, type Resource } from './resource.js';
 import { parseObjects, parseResources } from './resources.js';
+import { parseFirstDocument } from './yaml/firstdoc.js';
 import { parseYamlDocuments } from './yaml/parse.js';
 import { schemaForOpenApiField, type MergeSchema } from './merge/schema.js';
 import { bindVars, mergeVars, parseVars, type Var } from './transformers/vars.js';
@@ -103,9 +104,9 @@ export class KustTarget {
     const own: TransformerConfig[] = [];
     for (const [i, path] of (k.configurations ?? []).entries()) {
       const ref = { file: this.file, field: `configurations[${i}]` };
-      // kustomize decodes a configuration file strictly with go-yaml v2, as one YAML document: any after the first are ignored
-      const [doc] = parseYamlDocuments(this.ldr.load(path, ref), displayPath(this.ldr.abs(path)), { goYamlV2: true, strict: true });
-      own.push(parseTransformerConfig(doc ?? null, displayPath(this.ldr.abs(path))));
+      // kustomize decodes a configuration file strictly with go-yaml v2
+      const doc = parseFirstDocument(this.ldr.load(path, ref), displayPath(this.ldr.abs(path)), { goYamlV2: true, strict: true });
+      own.push(parseTransformerConfig(doc, displayPath(this.ldr.abs(path))));
     }
     acc.tconfig = this.mergingConfig('configurations', () => mergeTransformerConfigs(acc.tconfig, transformerConfigWith(...own)));
     let crdConfig = emptyTransformerConfig();

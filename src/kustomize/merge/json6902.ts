@@ -20,7 +20,7 @@ import { KtsError } from '../../errors.js';
 import { cloneJson, isMap, own } from '../json.js';
 import { newObject } from '../resource.js';
 import type { Json, JsonObject } from '../resource.js';
-import { parseYamlDocuments } from '../yaml/parse.js';
+import { parseFirstDocument } from '../yaml/firstdoc.js';
 import { annotationTexts, typeAnnotations } from './jsonannotations.js';
 
 export interface Json6902Operation {
@@ -46,7 +46,7 @@ export function parseJson6902(text: string, file: string): Json6902Operation[] {
     }
   } else {
     // sigs.k8s.io/yaml reads a YAML patch: YAML 1.1 booleans (`y`, `on`), as for kustomization files.
-    doc = parseYamlDocuments(text, file, { goYamlV2: true })[0] ?? null;
+    doc = parseFirstDocument(text, file, { goYamlV2: true });
   }
   if (doc === null) return [];
   if (!Array.isArray(doc)) {

@@ -22,7 +22,7 @@
 import { KtsError } from '../../errors.js';
 import { formatId, idOf, type Json, type ResId, type Resource } from '../resource.js';
 import { parseLabelSelector } from '../select.js';
-import { parseYamlDocuments } from '../yaml/parse.js';
+import { parseFirstDocument } from '../yaml/firstdoc.js';
 import { resolvePlainV3 } from '../yaml/resolve.js';
 import { at, atIndex, decodeBool, decodeInt, decodeList, decodeString, decodeStrings, fail, structFields, type DecodeContext } from '../refs/decode.js';
 import { createKindOf, FieldPathError, isObject, lookupPath, matchPaths, scalarText, setSlot, slotValue, splitFieldPath, UntypedScalars, type Slot } from '../refs/path.js';
@@ -180,7 +180,7 @@ export function loadReplacements(entries: Json | undefined, ctx: ReplacementsCon
     }
     const { text, file } = read(path, { file: ctx.file, field: ectx.field });
     // kustomize reads only the first document of the file, and ignores unknown keys in it
-    const doc = parseYamlDocuments(text, file)[0] ?? null;
+    const doc = parseFirstDocument(text, file);
     const fctx: DecodeContext = { file, field: '', strict: false, code: 'replacements' };
     if (Array.isArray(doc)) doc.forEach((r, j) => out.push(decodeReplacement(r, atIndex(fctx, j))));
     else if (isObject(doc)) out.push(decodeReplacement(doc, fctx));
