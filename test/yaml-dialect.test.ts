@@ -58,4 +58,9 @@ test('configuration and JSON patch files are their first YAML document: an empty
   );
 });
 
+test('a list key and a merge key with a scalar value fail, as go-yaml fails on them', () => {
+  failsAs({ 'kustomization.yaml': 'resources: [cm.yaml]\n', 'cm.yaml': `${cm}data:\n  ? [a, b]\n  : c\n` }, 'cm.yaml:6', /invalid map key/);
+  failsAs({ 'kustomization.yaml': 'resources: [cm.yaml]\n', 'cm.yaml': `${cm}data:\n  <<: 5\n  b: c\n` }, 'cm.yaml:6', /map merge requires map or sequence of maps/);
+});
+
 test.run();

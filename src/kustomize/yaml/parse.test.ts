@@ -221,4 +221,28 @@ test('.inf and .nan fail as in kustomize (JSON has no such numbers); quoted or i
   assert.equal(read("x: '.inf'\nmetadata:\n  annotations:\n    a: .inf\n", 'cm.yaml'), [{ x: '.inf', metadata: { annotations: { a: '.inf' } } }]);
 });
 
+test('a list or map key, and a merge key whose value is not a map, fail in one line naming the line (as go-yaml)', () => {
+  const cases: [string, RegExp][] = [
+    ['a: 1\nm:\n  ? [a, b]\n  : c\n', /invalid map key/],
+    ['a: 1\nb: 2\nm: {{x: y}: c}\n', /invalid map key/],
+    ['a: 1\nm:\n  <<: 5\n  b: c\n', /map merge requires map or sequence of maps/],
+    ['a: 1\nm:\n  <<: [{x: 1}, 5]\n', /map merge requires map or sequence of maps/],
+    ['a: 1\nm:\n  <<:\n', /map merge requires map or sequence of maps/],
+    ['l: &l [1]\nm:\n  <<: *l\n', /map merge requires map or sequence of maps/],
+  ];
+  for (const [text, reason] of cases) {
+    for (const opts of [{}, { goYamlV2: true }]) {
+      try {
+        parseYamlDocuments(text, 'r.yaml', opts);
+        assert.unreachable(text);
+      } catch (e) {
+        assert.instance(e, KtsError);
+        assert.match((e as KtsError).message, reason);
+        assert.is((e as KtsError).line, 3);
+      }
+    }
+  }
+  assert.equal(read('m:\n  <<: [{x: 1}, {}]\n  y: 2\n', 'r.yaml'), [{ m: { x: 1, y: 2 } }]);
+});
+
 test.run();

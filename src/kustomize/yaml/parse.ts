@@ -119,7 +119,7 @@ class Converter {
 
   private map(node: YAMLMap, place: Place): JsonObject {
     const out: JsonObject = newObject();
-    const merges: Json[] = [];
+    const merges: JsonObject[] = [];
     const { isAlias, isPair, isScalar } = lib();
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
@@ -129,8 +129,9 @@ class Converter {
         const self = (v: unknown): boolean => isAlias(v) && this.anchors.get(v.source) === node;
         const { isSeq } = lib();
         if (self(pair.value)) continue;
-        if (isSeq(pair.value)) merges.push(pair.value.items.filter((v) => !self(v)).map((v) => this.value(v)));
-        else merges.push(this.value(pair.value));
+        const values = isSeq(pair.value) ? pair.value.items.filter((v) => !self(v)).map((v) => this.value(v)) : [this.value(pair.value)];
+        if (!values.every(isMap)) this.fail('map merge requires map or sequence of maps as the value', pair.value ?? key);
+        merges.push(...values);
         continue;
       }
       const name = this.keyText(key);
@@ -149,10 +150,7 @@ class Converter {
     if (merges.length === 0) return out;
     // Explicit keys win over merged ones; within a merge list, earlier maps win.
     const merged: JsonObject = newObject();
-    const sources = merges.flatMap((m) => (Array.isArray(m) ? m : [m])).reverse();
-    for (const src of sources) {
-      if (src && typeof src === 'object' && !Array.isArray(src)) for (const k of Object.keys(src)) setKey(merged, k, src[k]!);
-    }
+    for (const src of merges.reverse()) for (const k of Object.keys(src)) setKey(merged, k, src[k]!);
     for (const k of Object.keys(out)) setKey(merged, k, out[k]!);
     return merged;
   }
@@ -160,9 +158,13 @@ class Converter {
   private keyText(key: Node | null): string {
     const v = this.value(key);
     if (v === null) return 'null';
-    return typeof v === 'object' ? JSON.stringify(v) : String(v);
+    // go-yaml decodes a mapping with a list or map key into a Go map JSON cannot hold
+    if (typeof v === 'object') this.fail('invalid map key (a list or map)', key);
+    return String(v);
   }
 }
+
+const isMap = (v: Json): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function lineOf(text: string, offset: number): number {
   let line = 1;
