@@ -63,4 +63,120 @@ test('a list key and a merge key with a scalar value fail, as go-yaml fails on t
   failsAs({ 'kustomization.yaml': 'resources: [cm.yaml]\n', 'cm.yaml': `${cm}data:\n  <<: 5\n  b: c\n` }, 'cm.yaml:6', /map merge requires map or sequence of maps/);
 });
 
+test('integers beyond 2^53 keep their digits through resources, strategic merges, replacements and hashes; a JSON 6902 patch makes them float64, as in kustomize', () => {
+  const resources = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: d
+spec:
+  replicas: 9223372036854775807
+  template:
+    spec:
+      containers:
+      - name: c
+        ports:
+        - containerPort: 9007199254740999
+          protocol: TCP
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: 9007199254740993
+data:
+  hex: 0x7fffffffffffffff
+  u64: 18446744073709551615
+  over: 18446744073709551616
+  neg: -9223372036854775809
+  huge: 1e400
+---
+apiVersion: v1
+kind: Service
+metadata: {name: s}
+spec:
+  a: 9007199254740993
+  b: [12345678901234567891]
+`;
+  const kustomization = `resources: [r.yaml]
+namePrefix: p-
+configMapGenerator:
+- name: gen
+  literals: [a=9007199254740993]
+patches:
+- patch: |
+    apiVersion: v1
+    kind: ConfigMap
+    metadata: {name: gen}
+    data: {big: 9007199254740995}
+- patch: |
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: d}
+    spec:
+      template:
+        spec:
+          containers:
+          - name: c
+            ports:
+            - containerPort: 9007199254740999
+              hostPort: 18446744073709551615
+- target: {kind: Service}
+  patch: |
+    - {op: add, path: /spec/y, value: 0x7fffffffffffffff}
+replacements:
+- source: {kind: Deployment, fieldPath: spec.replicas}
+  targets:
+  - select: {kind: Deployment}
+    fieldPaths: [metadata.annotations.r, spec.template.metadata.labels.x]
+    options: {create: true}
+`;
+  buildsAs({ 'kustomization.yaml': kustomization, 'r.yaml': resources }, `apiVersion: v1
+data:
+  hex: 9223372036854775807
+  huge: 1e400
+  neg: -9.223372036854776e+18
+  over: 1.8446744073709552e+19
+  u64: 18446744073709551615
+kind: ConfigMap
+metadata:
+  name: p-9007199254740993
+---
+apiVersion: v1
+data:
+  a: "9007199254740993"
+  big: 9007199254740995
+kind: ConfigMap
+metadata:
+  name: p-gen-6bbm2t56kb
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: p-s
+spec:
+  a: 9007199254740992
+  b:
+  - 12345678901234567000
+  "y": 9223372036854776000
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  annotations:
+    r: "9223372036854775807"
+  name: p-d
+spec:
+  replicas: 9223372036854775807
+  template:
+    metadata:
+      labels:
+        x: 9223372036854775807
+    spec:
+      containers:
+      - name: c
+        ports:
+        - containerPort: 9007199254740999
+          protocol: TCP
+`);
+});
+
 test.run();

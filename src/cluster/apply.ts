@@ -4,6 +4,7 @@
 // A failure stops before the next stage and leaves the parent as a superset, so simply re-running
 // the same apply finishes the job.
 import { KtsError } from '../errors.js';
+import { bigintAsNumber } from '../kustomize/json.js';
 import { formatId, type JsonObject, type ResId, type Resource } from '../kustomize/resource.js';
 import { apiError, classifyError, immutableFields, isStatus } from './apierror.js';
 import {
@@ -130,7 +131,7 @@ function canonical(v: unknown): string {
   if (v && typeof v === 'object') {
     return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
   }
-  return JSON.stringify(v) ?? 'null';
+  return JSON.stringify(v, bigintAsNumber) ?? 'null';
 }
 
 const apiVersionOf = (id: ResId) => (id.group ? `${id.group}/${id.version}` : id.version);

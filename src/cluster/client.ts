@@ -11,7 +11,8 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type * as K8s from '@kubernetes/client-node';
 import { KtsError } from '../errors.js';
-import type { JsonObject } from '../kustomize/resource.js';
+import { cloneAsFloats } from '../kustomize/json.js';
+import type { Json, JsonObject } from '../kustomize/resource.js';
 import { splitApiVersion } from '../kustomize/resource.js';
 import { sleep } from './limit.js';
 import type { Scope } from './plan.js';
@@ -209,7 +210,8 @@ export async function connect(opts: ConnectOptions = {}): Promise<KubeClient> {
   const api = new Api();
 
   // Plain JSON both ways for every kind we touch, and their lists.
-  const plain = { serialize: (o: unknown) => o, deserialize: (o: unknown) => o };
+  // (integers beyond 2^53, bigints in kts, go out as float64: client-node writes bodies with JSON.stringify)
+  const plain = { serialize: (o: unknown) => cloneAsFloats(o as Json), deserialize: (o: unknown) => o };
   const registered = new Set<string>();
   const passThrough = (apiVersion: string, kind: string) => {
     for (const k of [kind, `${kind}List`]) {

@@ -4,6 +4,7 @@
 // include Secrets). It is not a member of the set, so prune never touches it; it goes with the
 // namespace. The cluster is the one place every deploy (a render, -f, --from-repo) passes through.
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { bigintAsNumber } from '../kustomize/json.js';
 import { newResource, type JsonObject, type Resource } from '../kustomize/resource.js';
 import { ANNOTATION_BUILD, ANNOTATION_COMMIT, MANAGED_BY } from '../env/plan.js';
 import { apiError } from './apierror.js';
@@ -36,7 +37,7 @@ function annotation(objects: JsonObject[], key: string): string | undefined {
 /** The Secret recording `objects` as the set's last good revision, or undefined when it would not fit. */
 /** `record`: the build's commit and build annotations, when the apply knows them (else the objects' own). */
 export function revisionSecret(parent: ApplySetParent, objects: JsonObject[], now: Date, record: Record<string, string> = {}): JsonObject | undefined {
-  const data = gzipSync(JSON.stringify(objects));
+  const data = gzipSync(JSON.stringify(objects, bigintAsNumber));
   if (data.length > MAX_BYTES) return undefined;
   const build = record[ANNOTATION_BUILD] ?? annotation(objects, ANNOTATION_BUILD);
   const commit = record[ANNOTATION_COMMIT] ?? annotation(objects, ANNOTATION_COMMIT);

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { cloneAsFloats } from './json.js';
 import { metadataOf, type Json, type JsonObject, type Resource } from './resource.js';
 import { storePreviousId } from './transformers/ids.js';
 import { goJson } from './yaml/gojson.js';
@@ -47,7 +48,8 @@ function encoded(obj: JsonObject): string {
 
 /** The hash suffix kustomize appends to a generated resource's name. */
 export function contentHash(obj: JsonObject): string {
-  return encodeHash(createHash('sha256').update(encoded(obj), 'utf8').digest('hex'));
+  // kustomize hashes the resource as encoding/json decoded it: integers beyond 2^53 as float64
+  return encodeHash(createHash('sha256').update(encoded(cloneAsFloats(obj)), 'utf8').digest('hex'));
 }
 
 /** kustomize's HashTransformer: appends the content hash to generated resources that want one. */

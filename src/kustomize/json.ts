@@ -40,3 +40,23 @@ export function cloneJson<T extends Json>(v: T, asYaml = false): T {
   if (asYaml) copyPlainTexts(v, out);
   return out as T;
 }
+
+/**
+ * A deep copy in which every number is a float64, as encoding/json decodes a resource: kustomize
+ * applies a JSON 6902 patch to the resource's JSON text and reads the result back that way, so
+ * integers beyond 2^53 lose their last digits there.
+ */
+export function cloneAsFloats<T extends Json>(v: T): T {
+  if (typeof v === 'bigint') return Number(v) as T;
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.map(cloneAsFloats) as T;
+  const out = newObject();
+  for (const k of Object.keys(v)) out[k] = cloneAsFloats(v[k]!);
+  return out as T;
+}
+
+/**
+ * A JSON.stringify replacer for objects leaving the engine (cluster requests, records): JSON.stringify
+ * refuses a bigint, so it goes out as the float64 encoding/json would write.
+ */
+export const bigintAsNumber = (_key: string, v: unknown): unknown => (typeof v === 'bigint' ? Number(v) : v);

@@ -100,7 +100,7 @@ function targetOf(rm: ResMap, patch: JsonObject, file: string): Resource {
 function typeUntypedScalars(r: Resource): void {
   for (const { parent, key } of r.untypedScalars ?? []) {
     const v = Array.isArray(parent) ? parent[key as number] : own(parent, String(key));
-    if (typeof v !== 'number' && typeof v !== 'boolean') continue;
+    if (typeof v !== 'number' && typeof v !== 'bigint' && typeof v !== 'boolean') continue;
     if (Array.isArray(parent)) parent[key as number] = String(v);
     else setKey(parent, String(key), String(v));
   }

@@ -86,7 +86,7 @@ class Config {
     const v = this.get(key);
     if (v === undefined || v === null) return '';
     if (typeof v === 'string') return v;
-    if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+    if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
     return this.fail(`'${key}' must be a string`, key);
   }
 

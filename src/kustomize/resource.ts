@@ -6,7 +6,11 @@ import { goFloat } from './yaml/numbers.js';
 import { nullText } from './yaml/plainnull.js';
 import { nameText } from './yaml/scalartext.js';
 
-export type Json = null | boolean | number | string | Json[] | JsonObject;
+/**
+ * A bigint is an integer beyond 2^53 that go-yaml reads as an int64 or uint64: kustomize prints
+ * it with all its digits (a JSON 6902 patch turns the whole resource into float64 numbers).
+ */
+export type Json = null | boolean | number | bigint | string | Json[] | JsonObject;
 export interface JsonObject {
   [key: string]: Json;
 }
@@ -86,7 +90,7 @@ export function idOf(obj: JsonObject): ResId {
   const { group, version } = splitApiVersion(str(obj.apiVersion));
   const meta = metadataOf(obj);
   // a number or boolean name is its YAML text, as in kustomize
-  const name = typeof meta.name === 'number' || typeof meta.name === 'boolean' ? (nameText(meta) ?? String(meta.name)) : str(meta.name);
+  const name = typeof meta.name === 'number' || typeof meta.name === 'bigint' || typeof meta.name === 'boolean' ? (nameText(meta) ?? String(meta.name)) : str(meta.name);
   return { group, version, kind: kindOf(obj), namespace: str(meta.namespace), name };
 }
 
@@ -108,7 +112,7 @@ export function textMap(v: Json | undefined, nulls: 'text' | 'empty' = 'text'): 
 /** The kind as kustomize reads it: any scalar but null, a number or boolean as its text (`kind: 12`). */
 export function kindOf(obj: JsonObject): string {
   const kind = obj.kind;
-  return typeof kind === 'number' || typeof kind === 'boolean' ? String(kind) : str(kind);
+  return typeof kind === 'number' || typeof kind === 'bigint' || typeof kind === 'boolean' ? String(kind) : str(kind);
 }
 
 /** A stable Map key for an id. */

@@ -8,8 +8,9 @@ import { displayPath, Loader, type Referrer } from './loader.js';
 import { cleanPath, isRemoteFile, isRepoSpec } from './repospec.js';
 import { builtinGenerator, builtinTransformer, kustomizationTransformers, type PluginContext, type Transformer } from './plugins.js';
 import { absorb, ResMap } from './resmap.js';
-import { newResource, type Json, type JsonObject, type Resource } from './resource.js';
+import { jsonEqual, newResource, type Json, type JsonObject, type Resource } from './resource.js';
 import { parseObjects, parseResources } from './resources.js';
+import { cloneJson } from './json.js';
 import { parseFirstDocument } from './yaml/firstdoc.js';
 import { parseYamlDocuments } from './yaml/parse.js';
 import { schemaForOpenApiField, type MergeSchema } from './merge/schema.js';
@@ -304,14 +305,14 @@ export class KustTarget {
   private runValidators(acc: Acc): void {
     const ctx = { ...this.ctx(), tconfig: acc.tconfig };
     for (const { config, ref, configuredIn } of this.pluginConfigs(this.kustomization.validators ?? [], 'validators')) {
-      const before = JSON.stringify(acc.resmap.resources().map((r) => r.obj));
+      const before = cloneJson(acc.resmap.resources().map((r) => r.obj));
       const t = builtinTransformer(config, ctx, ref, configuredIn);
       try {
         t.run(acc.resmap);
       } catch (e) {
         throw withReferrer(e, ref);
       }
-      if (JSON.stringify(acc.resmap.resources().map((r) => r.obj)) !== before) {
+      if (!jsonEqual(acc.resmap.resources().map((r) => r.obj), before)) {
         throw new KtsError('validator', "validator shouldn't modify the resource map", ref);
       }
     }

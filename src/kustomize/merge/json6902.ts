@@ -17,7 +17,7 @@
 import { createRequire } from 'node:module';
 import type { Operation } from 'fast-json-patch';
 import { KtsError } from '../../errors.js';
-import { cloneJson, isMap, own } from '../json.js';
+import { cloneAsFloats, isMap, own } from '../json.js';
 import { newObject } from '../resource.js';
 import type { Json, JsonObject } from '../resource.js';
 import { parseFirstDocument } from '../yaml/firstdoc.js';
@@ -80,7 +80,7 @@ const REASONS: Record<string, string> = {
 };
 
 export function applyJson6902(target: JsonObject, ops: Json6902Operation[], where: { file?: string } = {}): JsonObject {
-  let doc: Json = cloneJson(target);
+  let doc: Json = cloneAsFloats(target);
   typeAnnotations(target, doc, where.file);
   // kustomize's resources always carry its internal annotations while patches run, so the map
   // exists for an `add` into it; it is dropped again when nothing else is left in it
@@ -93,7 +93,7 @@ export function applyJson6902(target: JsonObject, ops: Json6902Operation[], wher
     const path = evanphxPointer(op.path);
     if (path === undefined || (path === '' && op.op !== 'replace' && op.op !== 'test')) throw fail(REASONS.OPERATION_PATH_UNRESOLVABLE!);
     const operation: Json6902Operation = { ...op, path: withPositiveIndexes(doc, path, op.op === 'add') };
-    if (op.value !== undefined) operation.value = cloneJson(op.value);
+    if (op.value !== undefined) operation.value = cloneAsFloats(op.value);
     if (op.from !== undefined) {
       const from = evanphxPointer(op.from);
       if (from === undefined) throw fail(REASONS.OPERATION_FROM_UNRESOLVABLE!);

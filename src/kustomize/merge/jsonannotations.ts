@@ -31,7 +31,8 @@ export function typeAnnotations(source: JsonObject, doc: JsonObject, file: strin
     if (typeof v === 'number' && !Number.isFinite(v)) {
       throw new KtsError('json6902', `json: unsupported value: ${Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf'}`, { file, field: `metadata.annotations.${key}` });
     }
-    to[key] = v;
+    // (the patch works on JSON: an integer beyond 2^53 is a float64 there)
+    to[key] = typeof v === 'bigint' ? Number(v) : v;
   }
 }
 

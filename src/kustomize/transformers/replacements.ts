@@ -269,7 +269,7 @@ function sourceValue(resources: readonly Resource[], r: Replacement): Value {
 
 function typeOfScalar(v: Json): string {
   if (v === null) return 'null';
-  return typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'boolean' : 'string';
+  return typeof v === 'number' || typeof v === 'bigint' ? 'number' : typeof v === 'boolean' ? 'boolean' : 'string';
 }
 
 /**

@@ -154,12 +154,12 @@ export function mergeVars(into: readonly Var[], more: readonly Var[]): Var[] {
   return [...into, ...more];
 }
 
-function isPrimitive(v: Json | undefined): v is string | number | boolean {
-  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+function isPrimitive(v: Json | undefined): v is string | number | bigint | boolean {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean';
 }
 
 /** Go's fmt %v of a var value inside a longer string. */
-function formatValue(v: string | number | boolean): string {
+function formatValue(v: string | number | bigint | boolean): string {
   return typeof v === 'number' ? goFloat(v) : String(v);
 }
 

@@ -43,6 +43,14 @@ test('long plain and quoted scalars fold at 80 columns', () => {
 
 test('numbers print as Go does after a JSON round trip', () => {
   assert.is(emitYaml({ a: 1.0, b: 1.5, c: 0.00001, d: 1234567.5, e: 1e21, f: -0 }), 'a: 1\nb: 1.5\nc: 1e-05\nd: 1.2345675e+06\ne: 1e+21\nf: 0\n');
+  // a float64 beyond 2^53 as encoding/json writes it (shortest digits), an integer again where it fits 64 bits
+  assert.is(emitYaml([2 ** 63, 12345678901234567891, -(2 ** 63), 2 ** 64]), '- 9223372036854776000\n- 12345678901234567000\n- -9.223372036854776e+18\n- 1.8446744073709552e+19\n');
+});
+
+test('integers beyond 2^53 read as bigints keep their digits; out-of-range floats stay text, printed plain', () => {
+  const [doc] = parseYamlDocuments('a: 9007199254740993\nb: 0x7fffffffffffffff\nc: -9223372036854775808\nd: 9007199254740991\ne: 1e400\nf: 18446744073709551616\n', 'x');
+  assert.equal({ ...(doc as object) }, { a: 9007199254740993n, b: 9223372036854775807n, c: -9223372036854775808n, d: 9007199254740991, e: '1e400', f: 18446744073709552000 });
+  assert.is(emitYaml(doc!), 'a: 9007199254740993\nb: 9223372036854775807\nc: -9223372036854775808\nd: 9007199254740991\ne: 1e400\nf: 1.8446744073709552e+19\n');
 });
 
 test('documents are joined with ---', () => {

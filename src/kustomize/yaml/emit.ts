@@ -500,6 +500,7 @@ function scalarText(v: Exclude<Json, Json[] | { [k: string]: Json }>): string {
   if (v === null) return 'null';
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'number') return goFloat(v);
+  if (typeof v === 'bigint') return String(v);
   return v;
 }
 

@@ -12,6 +12,7 @@ test('line and paragraph separators are escaped, control characters as \\u00XX',
 
 test('numbers format like Go float64', () => {
   assert.is(goJson([1, 1.5, 1e21, 1e-7, 0.000001, 100]), '[1,1.5,1e+21,1e-7,0.000001,100]');
+  assert.is(goJson({ big: 9007199254740993n, neg: -9223372036854775808n }), '{"big":9007199254740993,"neg":-9223372036854775808}');
 });
 
 test.run();

@@ -2,12 +2,15 @@ import type { Json } from '../resource.js';
 
 const GO_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
 
-function sortKeys(v: Json): Json {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v === null || typeof v !== 'object') return v;
-  const out: { [k: string]: Json } = Object.create(null);
-  for (const k of Object.keys(v).sort()) out[k] = sortKeys(v[k]!);
-  return out;
+/** JSON text with sorted keys; a bigint is written with its digits (JSON.stringify refuses it). */
+function sortedJson(v: Json): string {
+  if (typeof v === 'bigint') return String(v);
+  if (Array.isArray(v)) return `[${v.map(sortedJson).join(',')}]`;
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  return `{${Object.keys(v)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${sortedJson(v[k]!)}`)
+    .join(',')}}`;
 }
 
 /**
@@ -17,5 +20,5 @@ function sortKeys(v: Json): Json {
  */
 export function goJson(value: Json): string {
   // The escaped characters can only occur inside strings, so replacing them in the text is safe.
-  return JSON.stringify(sortKeys(value)).replace(/[<>&\u2028\u2029]/g, (c) => GO_ESCAPES[c]!);
+  return sortedJson(value).replace(/[<>&\u2028\u2029]/g, (c) => GO_ESCAPES[c]!);
 }

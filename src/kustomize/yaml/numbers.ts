@@ -3,8 +3,15 @@
 
 /** A JSON number as go-yaml v2 prints it after a JSON round trip. */
 export function goFloat(v: number): string {
-  // JSON integers go-yaml v2 can hold as int64/uint64 stay integers; larger ones become floats.
-  if (Number.isInteger(v) && v >= -(2 ** 63) && v < 2 ** 64) return Object.is(v, -0) ? '0' : BigInt(v).toString();
+  // encoding/json writes an integral float64 below 1e21 with its shortest digits, as String()
+  // does (2^63 is 9223372036854776000); go-yaml v2 reads that back as an integer where it fits
+  // an int64 or uint64, and prints it unchanged; larger ones become floats.
+  if (Number.isInteger(v) && Math.abs(v) < 1e21) {
+    if (Object.is(v, -0)) return '0';
+    const text = String(v);
+    const n = BigInt(text);
+    if (n >= -(2n ** 63n) && n < 2n ** 64n) return text;
+  }
   if (!Number.isFinite(v)) return Number.isNaN(v) ? '.nan' : v > 0 ? '.inf' : '-.inf';
   return formatFloatG(v);
 }

@@ -76,17 +76,17 @@ function intFits(text: string): boolean {
 export function plainResolvesToString(s: string): boolean {
   if (V2_SPECIAL.has(s)) return false;
   const c = s.charCodeAt(0);
-  if (c === 0x2e /* . */) return !DOT_FLOAT.test(s);
+  if (c === 0x2e /* . */) return !DOT_FLOAT.test(s) || !Number.isFinite(Number(s));
   const signOrDigit = c === 0x2b || c === 0x2d || (c >= 0x30 && c <= 0x39);
   if (!signOrDigit) return true;
   if (isTimestamp(s)) return false;
   const plain = s.replace(/_/g, '');
   if (INT.test(plain) && intFits(plain)) return false;
-  if (YAML_FLOAT.test(plain)) return false;
+  if (YAML_FLOAT.test(plain)) return !Number.isFinite(Number(plain));
   return !BASE60_FLOAT.test(s);
 }
 
-export type Scalar = null | boolean | number | string;
+export type Scalar = null | boolean | number | bigint | string;
 
 const V2_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON']);
 const V2_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF']);
@@ -117,17 +117,26 @@ export function resolvePlainV3(s: string): Scalar {
       return NaN;
   }
   const c = s.charCodeAt(0);
-  if (c === 0x2e) return DOT_FLOAT.test(s) ? Number(s) : s;
+  if (c === 0x2e) return DOT_FLOAT.test(s) ? parseGoFloat(s, s) : s;
   if (!(c === 0x2b || c === 0x2d || (c >= 0x30 && c <= 0x39))) return s;
   if (isTimestamp(s)) return rfc3339(s);
   const plain = s.replace(/_/g, '');
   if (INT.test(plain) && intFits(plain)) return parseGoInt(plain);
-  if (YAML_FLOAT.test(plain)) return Number(plain);
+  if (YAML_FLOAT.test(plain)) return parseGoFloat(plain, s);
   return s;
 }
 
-function parseGoInt(text: string): number {
+/** An int64/uint64 as a number, or a bigint where a number would lose digits. */
+function parseGoInt(text: string): number | bigint {
   const { neg, radix, digits } = splitRadix(text);
   const n = parseInt(digits, radix);
-  return neg ? -n : n;
+  if (n <= Number.MAX_SAFE_INTEGER) return neg ? -n : n;
+  const big = BigInt(radix === 10 ? digits : `0${'xob'[[16, 8, 2].indexOf(radix)]}${digits}`);
+  return neg ? -big : big;
 }
+
+/** Go's strconv.ParseFloat fails on a number out of float64's range (go-yaml then keeps the text). */
+const parseGoFloat = (s: string, text: string): number | string => {
+  const v = Number(s);
+  return Number.isFinite(v) ? v : text;
+};
