@@ -179,4 +179,15 @@ spec:
 `);
 });
 
+test('a number name keeps its text under a prefix; top-level number keys keep their text; nested ones fail, as in kustomize', () => {
+  buildsAs(
+    {
+      'kustomization.yaml': 'resources: [cm.yaml]\nnamePrefix: p-\nnameSuffix: -s\n',
+      'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: .5\n1e3: a\n0x10: b\ntrue: c\n1_000: d\n2001-12-14: e\n',
+    },
+    '"0x10": b\n"1_000": d\n"1e3": a\n"2001-12-14": e\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: p-.5-s\n"true": c\n',
+  );
+  failsAs({ 'kustomization.yaml': 'resources: [cm.yaml]\n', 'cm.yaml': `${cm}data: {"a": b, 5: c}\n` }, 'cm.yaml:5', /the key 5 is not a string/);
+});
+
 test.run();

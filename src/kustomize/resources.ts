@@ -22,7 +22,7 @@ export function validate(doc: JsonObject, file: string | undefined): void {
 /** The objects of a YAML text, lists inlined, each checked for kind and name. */
 export function parseObjects(text: string, file: string, opts: ParseOptions = {}): JsonObject[] {
   const queue: JsonObject[] = [];
-  for (const doc of parseYamlDocuments(text, file, opts)) {
+  for (const doc of parseYamlDocuments(text, file, { resources: true, ...opts })) {
     // an empty list document holds no resource (kustomize skips it, as an empty map)
     if (Array.isArray(doc) && doc.length === 0) continue;
     if (!isObject(doc)) throw new KtsError('resource', 'expected a YAML map (a Kubernetes object)', { file });

@@ -5,7 +5,7 @@
 
 import type { FieldSpec, Gvk } from '../fieldspec/fieldspec.js';
 import { applyFieldSpec, expectScalar, gvkSelects } from '../fieldspec/fieldspec.js';
-import type { Resource } from '../resource.js';
+import { idOf, type Resource } from '../resource.js';
 import { orgId, storePreviousId } from './ids.js';
 
 export interface PrefixSuffixConfig {
@@ -34,7 +34,8 @@ export function transformPrefixSuffix(resources: Resource[], cfg: PrefixSuffixCo
       }
       applyFieldSpec(res.obj, fs, (value) => {
         expectScalar(value, fs.path);
-        const cur = value === undefined || value === null ? '' : String(value);
+        // kustomize edits the name's YAML text: `.5` becomes `p-.5`
+        const cur = value === undefined || value === null ? '' : fs.path === 'metadata/name' ? idOf(res.obj).name : String(value);
         return `${prefix}${cur}${suffix}`;
       });
     }

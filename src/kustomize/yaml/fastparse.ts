@@ -129,19 +129,30 @@ export interface Dialect {
   firstKeyWins?: boolean;
   /** Whether kustomize writes the documents back with go-yaml v3 and reads them again (see folded.ts). */
   rewritten: boolean;
+  /**
+   * go-yaml v3 decodes a nested map with a number, boolean or null key into a Go map JSON cannot
+   * hold (kustomize fails); the top-level map takes such a key's text. (go-yaml v2 through JSON
+   * writes any scalar key as text.)
+   */
+  stringKeys?: boolean;
 }
 
 /** go-yaml v3, which kustomize reads resources with. */
 export const GO_YAML_V3: Dialect = { resolve: resolvePlainV3, duplicateKeys: false, rewritten: true };
+/** go-yaml v3 as kustomize reads resources into JSON: keys that are not strings (see stringKeys). */
+export const GO_YAML_V3_RESOURCES: Dialect = { ...GO_YAML_V3, stringKeys: true };
 /** go-yaml v3 as kyaml reads a patch: a repeated key is kept, and the merge takes the first. */
-export const GO_YAML_V3_PATCH: Dialect = { ...GO_YAML_V3, duplicateKeys: true, firstKeyWins: true };
+export const GO_YAML_V3_PATCH: Dialect = { ...GO_YAML_V3_RESOURCES, duplicateKeys: true, firstKeyWins: true };
 /** go-yaml v2 through JSON (sigs.k8s.io/yaml), which kustomize reads kustomization files with. */
 export const GO_YAML_V2: Dialect = { resolve: resolvePlainV2, duplicateKeys: true, rewritten: false };
 /** go-yaml v2's strict decoding (yaml.UnmarshalStrict): the same, but a repeated key is an error. */
 export const GO_YAML_V2_STRICT: Dialect = { resolve: resolvePlainV2, duplicateKeys: false, rewritten: false };
 
-/** Finds `key:` at the start of `text` (a plain or quoted key followed by ': ' or ':' at the end). */
-function splitKey(text: string, resolve: Dialect['resolve'] = resolvePlainV3): { key: string; rest: string } | null {
+/**
+ * Finds `key:` at the start of `text` (a plain or quoted key followed by ': ' or ':' at the end);
+ * `text` is the source text of a plain key that does not resolve to a string.
+ */
+function splitKey(text: string, resolve: Dialect['resolve'] = resolvePlainV3): { key: string; rest: string; text?: string } | null {
   const c = text.charAt(0);
   if (c === '[' || c === '{') return null; // a flow collection: a value, not a key
   if (c === '"' || c === "'") {
@@ -163,7 +174,8 @@ function splitKey(text: string, resolve: Dialect['resolve'] = resolvePlainV3): {
         const raw = text.slice(0, i).trimEnd();
         if (raw === '<<' || raw.length === 0) unsupported('merge or empty key');
         const v = resolve(raw);
-        return { key: v === null ? 'null' : String(v), rest: text.slice(i + 1) };
+        // (a timestamp resolves to other text: it is a time, not a string, in go-yaml)
+        return v === raw ? { key: v, rest: text.slice(i + 1) } : { key: v === null ? 'null' : String(v), rest: text.slice(i + 1), text: raw };
       }
     } else if (ch === 35 /* # */ && i > 0 && text.charCodeAt(i - 1) === 32) {
       return null;
@@ -216,6 +228,7 @@ function flowValue(text: string, pos: number, dialect: Dialect, rawValues = fals
         pos = skipSpaces(text, pos);
       } else {
         const [k, end] = flowPlain(text, pos, dialect);
+        if (dialect.stringKeys && k !== text.slice(pos, end).trimEnd()) unsupported('a key that is not a string');
         key = k === null ? 'null' : String(k);
         pos = end;
       }
@@ -341,6 +354,10 @@ class Reader {
       if (text.charCodeAt(0) === 45 && (text.length === 1 || text.charCodeAt(1) === 32)) unsupported('sequence inside mapping');
       const kv = splitKey(text, this.dialect.resolve);
       if (!kv) return unsupported('expected a key');
+      if (kv.text !== undefined && this.dialect.stringKeys) {
+        if (place !== 'root' || kv.key === 'null') unsupported('a key that is not a string');
+        kv.key = kv.text;
+      }
       const repeated = Object.prototype.hasOwnProperty.call(out, kv.key);
       if (repeated && !this.dialect.duplicateKeys) unsupported('duplicate key');
       this.i++;

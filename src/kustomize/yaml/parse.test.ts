@@ -245,4 +245,17 @@ test('a list or map key, and a merge key whose value is not a map, fail in one l
   assert.equal(read('m:\n  <<: [{x: 1}, {}]\n  y: 2\n', 'r.yaml'), [{ m: { x: 1, y: 2 } }]);
 });
 
+test('resources: a top-level key that is not a string keeps its text, a nested one fails (go-yaml v3 into JSON); elsewhere keys are text', () => {
+  for (const text of ['1e3: a\n0x10: b\n2001-12-14: c\nk: {x: 1}\n', '1e3: a\n0x10: b\n2001-12-14: c\nk: {x: 1}\nl: &l [1]\n']) {
+    assert.equal(read(text, 'r.yaml', { resources: true })[0], { ...(text.includes('&l') ? { l: [1] } : {}), '1e3': 'a', '0x10': 'b', '2001-12-14': 'c', k: { x: 1 } });
+  }
+  for (const text of ['a:\n  5: c\n', 'a: {5: c}\n', 'a:\n  2001-12-14: c\n', '~: a\n', 'a: &x 1\nb:\n  5: c\n']) {
+    for (const opts of [{ resources: true }, { patch: true }]) {
+      assert.throws(() => parseYamlDocuments(text, 'r.yaml', opts), /is not a string/, text);
+    }
+    assert.not.throws(() => parseYamlDocuments(text, 'r.yaml'), text);
+  }
+  assert.equal(read('a:\n  1e3: c\n', 'k.yaml', { goYamlV2: true }), [{ a: { '1000': 'c' } }]);
+});
+
 test.run();

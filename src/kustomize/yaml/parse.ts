@@ -5,7 +5,7 @@ import { foldedAsKustomizeReads } from './folded.js';
 import { markPlainText } from './plainnull.js';
 import { recordNameText } from './scalartext.js';
 import { newObject, type Json, type JsonObject } from '../resource.js';
-import { childPlace, fastParseDocuments, GO_YAML_V2, GO_YAML_V2_STRICT, GO_YAML_V3, GO_YAML_V3_PATCH, MAX_DEPTH, setKey, Unsupported, type Dialect, type Place } from './fastparse.js';
+import { childPlace, fastParseDocuments, GO_YAML_V2, GO_YAML_V2_STRICT, GO_YAML_V3, GO_YAML_V3_PATCH, GO_YAML_V3_RESOURCES, MAX_DEPTH, setKey, Unsupported, type Dialect, type Place } from './fastparse.js';
 
 // kustomize reads YAML with go-yaml v3 and turns every resource into JSON. The `yaml` package
 // parses (failsafe schema: every scalar stays text), then this walk gives each scalar the type
@@ -134,7 +134,7 @@ class Converter {
         merges.push(...values);
         continue;
       }
-      const name = this.keyText(key);
+      const name = this.keyText(key, place);
       // go-yaml reads a flow mapping's missing value as an empty string (a block one as null)
       const missing = pair.value === null || (isScalar(pair.value) && pair.value.type === 'PLAIN' && String(pair.value.value ?? '') === '');
       const value = node.flow === true && missing ? '' : this.value(pair.value, childPlace(place, name), place === 'annotations');
@@ -155,12 +155,18 @@ class Converter {
     return merged;
   }
 
-  private keyText(key: Node | null): string {
+  private keyText(key: Node | null, place: Place): string {
     const v = this.value(key);
-    if (v === null) return 'null';
     // go-yaml decodes a mapping with a list or map key into a Go map JSON cannot hold
-    if (typeof v === 'object') this.fail('invalid map key (a list or map)', key);
-    return String(v);
+    if (v !== null && typeof v === 'object') this.fail('invalid map key (a list or map)', key);
+    const { isScalar } = lib();
+    const text = isScalar(key) ? String(key.value ?? '') : '';
+    // (a plain timestamp resolves to other text: it is a time, not a string, in go-yaml)
+    const typed = typeof v !== 'string' || (isScalar(key) && key.type === 'PLAIN' && key.tag === undefined && v !== text);
+    if (!typed) return v;
+    if (!this.dialect.stringKeys) return v === null ? 'null' : String(v);
+    if (place === 'root' && v !== null) return text;
+    return this.fail(`json: unsupported type: the key ${text || 'null'} is not a string (quote it)`, key);
   }
 }
 
@@ -183,10 +189,12 @@ export interface ParseOptions {
   strict?: boolean;
   /** Read a strategic-merge patch as kyaml does: a repeated key is accepted and the first one wins. */
   patch?: boolean;
+  /** Read Kubernetes objects as kustomize turns them into JSON (see Dialect.stringKeys). */
+  resources?: boolean;
 }
 
 function dialectOf(opts: ParseOptions): Dialect {
-  if (!opts.goYamlV2) return opts.patch ? GO_YAML_V3_PATCH : GO_YAML_V3;
+  if (!opts.goYamlV2) return opts.patch ? GO_YAML_V3_PATCH : opts.resources ? GO_YAML_V3_RESOURCES : GO_YAML_V3;
   return opts.strict ? GO_YAML_V2_STRICT : GO_YAML_V2;
 }
 
