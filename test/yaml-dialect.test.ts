@@ -190,4 +190,18 @@ test('a number name keeps its text under a prefix; top-level number keys keep th
   failsAs({ 'kustomization.yaml': 'resources: [cm.yaml]\n', 'cm.yaml': `${cm}data: {"a": b, 5: c}\n` }, 'cm.yaml:5', /the key 5 is not a string/);
 });
 
+test('a repeated key: an error in a resource or configuration file, the last value in kustomization and replacement files, the first in a strategic-merge patch', () => {
+  const two = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  x: "1"\n  y: "2"\n';
+  buildsAs(
+    {
+      'kustomization.yaml': 'resources: [cm.yaml]\nnamePrefix: a-\nnamePrefix: b-\nreplacements:\n- path: r.yaml\npatches:\n- path: p.yaml\n',
+      'cm.yaml': two,
+      'r.yaml': 'source: {kind: ConfigMap, fieldPath: data.x}\nsource: {kind: ConfigMap, fieldPath: data.y}\ntargets:\n- select: {kind: ConfigMap}\n  fieldPaths: [data.z]\n  options: {create: yes}\n',
+      'p.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  w: "3"\n  w: "4"\n',
+    },
+    'apiVersion: v1\ndata:\n  w: "3"\n  x: "1"\n  "y": "2"\n  z: 2\nkind: ConfigMap\nmetadata:\n  name: b-a\n',
+  );
+  failsAs({ 'kustomization.yaml': 'resources: [cm.yaml]\n', 'cm.yaml': `${two}  x: "3"\n` }, 'cm.yaml:8', /mapping key already defined/);
+});
+
 test.run();

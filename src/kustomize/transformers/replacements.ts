@@ -179,8 +179,9 @@ export function loadReplacements(entries: Json | undefined, ctx: ReplacementsCon
       throw fail(ectx, 'cannot specify both path and inline replacement');
     }
     const { text, file } = read(path, { file: ctx.file, field: ectx.field });
-    // kustomize reads only the first document of the file, and ignores unknown keys in it
-    const doc = parseFirstDocument(text, file);
+    // kustomize reads the file with sigs.k8s.io/yaml (go-yaml v2: `yes` is true, a repeated key
+    // takes its last value), only its first document, and ignores unknown keys in it
+    const doc = parseFirstDocument(text, file, { goYamlV2: true });
     const fctx: DecodeContext = { file, field: '', strict: false, code: 'replacements' };
     if (Array.isArray(doc)) doc.forEach((r, j) => out.push(decodeReplacement(r, atIndex(fctx, j))));
     else if (isObject(doc)) out.push(decodeReplacement(doc, fctx));
