@@ -204,4 +204,15 @@ test('a repeated key: an error in a resource or configuration file, the last val
   failsAs({ 'kustomization.yaml': 'resources: [cm.yaml]\n', 'cm.yaml': `${two}  x: "3"\n` }, 'cm.yaml:8', /mapping key already defined/);
 });
 
+test('NBSP is text, not a blank; a `...` line ends what kustomize reads of a part between `---` lines', () => {
+  buildsAs(
+    {
+      'kustomization.yaml': 'resources: [cm.yaml]\n',
+      'cm.yaml': `${cm}data:\n  x\u00a0: \u00a0z\u00a0\n  y: {k\u00a0: v\u00a0}\n...\ngarbage: [\n---\n${cm.replace('name: a', 'name: b')}... # end\n`,
+    },
+    'apiVersion: v1\ndata:\n  x\u00a0: \u00a0z\u00a0\n  "y":\n    k\u00a0: v\u00a0\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n',
+  );
+  failsAs({ 'kustomization.yaml': 'resources: [cm.yaml]\n', 'cm.yaml': `# c\n...\n${cm}` }, 'cm.yaml:2', /did not find expected node content/);
+});
+
 test.run();

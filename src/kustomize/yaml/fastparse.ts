@@ -110,13 +110,20 @@ function expectLineEnd(text: string, pos: number): void {
   if (i < text.length && !(text.charCodeAt(i) === 35 && i > pos)) unsupported('text after scalar');
 }
 
+/** `s` without trailing spaces and tabs: YAML's only blanks (String.trimEnd also takes NBSP and others). */
+function trimBlanks(s: string): string {
+  let end = s.length;
+  while (end > 0 && (s.charCodeAt(end - 1) === 32 || s.charCodeAt(end - 1) === 9)) end--;
+  return end === s.length ? s : s.slice(0, end);
+}
+
 /** A comment starts at a `#` after a space or tab. */
 const COMMENT = /[ \t]#/;
 
 /** Removes a trailing ` # comment` from a plain scalar and trims it (tabs inside are text). */
 function plainText(text: string): string {
   const hash = text.search(COMMENT);
-  return (hash >= 0 ? text.slice(0, hash) : text).trimEnd();
+  return trimBlanks(hash >= 0 ? text.slice(0, hash) : text);
 }
 
 const PLAIN_START_FORBIDDEN = new Set(['[', ']', '{', '}', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`', '#', ',']);
@@ -171,7 +178,7 @@ function splitKey(text: string, resolve: Dialect['resolve'] = resolvePlainV3): {
       const after = text.charCodeAt(i + 1);
       if (Number.isNaN(after) || after === 32) {
         if (PLAIN_START_FORBIDDEN.has(c) || text.charAt(0) === ' ') unsupported('unusual key');
-        const raw = text.slice(0, i).trimEnd();
+        const raw = trimBlanks(text.slice(0, i));
         if (raw === '<<' || raw.length === 0) unsupported('merge or empty key');
         const v = resolve(raw);
         // (a timestamp resolves to other text: it is a time, not a string, in go-yaml)
@@ -228,7 +235,7 @@ function flowValue(text: string, pos: number, dialect: Dialect, rawValues = fals
         pos = skipSpaces(text, pos);
       } else {
         const [k, end] = flowPlain(text, pos, dialect);
-        if (dialect.stringKeys && k !== text.slice(pos, end).trimEnd()) unsupported('a key that is not a string');
+        if (dialect.stringKeys && k !== trimBlanks(text.slice(pos, end))) unsupported('a key that is not a string');
         key = k === null ? 'null' : String(k);
         pos = end;
       }
@@ -268,7 +275,7 @@ function flowPlain(text: string, pos: number, dialect: Dialect): [Scalar, number
     if (ch === ':' && (end + 1 === text.length || text.charAt(end + 1) === ' ' || FLOW_PLAIN_END.has(text.charAt(end + 1)))) break;
     if (ch === '#' && text.charAt(end - 1) === ' ') unsupported('comment in flow');
   }
-  const raw = text.slice(pos, end).trimEnd();
+  const raw = trimBlanks(text.slice(pos, end));
   if (raw.length === 0) unsupported('empty flow scalar');
   if (raw.includes('\t')) unsupported('tab in flow');
   return [dialect.resolve(raw), end];
@@ -500,7 +507,7 @@ class Reader {
         continue;
       }
       if (li <= indent || line.charCodeAt(li) === 35) break;
-      const t = line.slice(li).trimEnd();
+      const t = trimBlanks(line.slice(li));
       if (t.includes(': ') || t.endsWith(':') || COMMENT.test(t) || t.startsWith('- ') || t === '-' || t.includes(':\t')) unsupported('plain continuation');
       folded += (blanks ? '\n'.repeat(blanks) : ' ') + t;
       blanks = 0;

@@ -218,11 +218,36 @@ function normalizeBreaks(text: string): string {
   return t.includes('\r') || t.includes('\x85') ? t.replace(/\r\n?|\x85/g, '\n') : t;
 }
 
+/**
+ * kustomize (kyaml) splits a stream of resources at `---` lines and decodes one document from
+ * each part: what follows a `...` line in a part is never read, and a `...` before any content
+ * is an error. The lines it never reads are blanked, so that line numbers stay.
+ */
+function withoutUnreadParts(text: string, file: string): string {
+  if (!text.startsWith('...') && !text.includes('\n...')) return text;
+  const lines = text.split('\n');
+  let content = false;
+  let unread = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (/^---([ \t]|$)/.test(line)) {
+      unread = false;
+      content = !/^---[ \t]*(#.*)?$/.test(line);
+    } else if (unread) lines[i] = '';
+    else if (/^\.\.\.([ \t]|$)/.test(line)) {
+      if (!content) throw new KtsError('yaml', 'invalid YAML: did not find expected node content', { file, line: i + 1 });
+      unread = true;
+      lines[i] = '';
+    } else if (!/^[ \t]*(#.*)?$/.test(line)) content = true;
+  }
+  return lines.join('\n');
+}
+
 /** Parses a multi-document YAML text; empty documents are dropped. Errors name `file` and the line. */
 export function parseYamlDocuments(source: string, file: string, opts: ParseOptions = {}): Json[] {
   const control = CONTROL.exec(source);
   if (control) throw new KtsError('yaml', 'invalid YAML: control characters are not allowed', { file, line: lineOf(source, control.index) });
-  const text = normalizeBreaks(source);
+  const text = opts.resources ? withoutUnreadParts(normalizeBreaks(source), file) : normalizeBreaks(source);
   // kustomize splits a file at `---` itself and hands each part to go-yaml, so a directive never
   // precedes its document start there: every %YAML or %TAG line is refused.
   const directive = text.charCodeAt(0) === 37 ? 0 : text.indexOf('\n%');
