@@ -215,4 +215,9 @@ test('NBSP is text, not a blank; a `...` line ends what kustomize reads of a par
   failsAs({ 'kustomization.yaml': 'resources: [cm.yaml]\n', 'cm.yaml': `# c\n...\n${cm}` }, 'cm.yaml:2', /did not find expected node content/);
 });
 
+test('a tab is a blank inside a line and at the start of a continuation, an error where go-yaml starts a token', () => {
+  buildsAs({ 'kustomization.yaml': 'resources: [cm.yaml]\n', 'cm.yaml': `${cm}data:\n  x:\ta\n   \tb\t\n` }, 'apiVersion: v1\ndata:\n  x: a b\nkind: ConfigMap\nmetadata:\n  name: a\n');
+  failsAs({ 'kustomization.yaml': 'resources: [cm.yaml]\n', 'cm.yaml': `${cm}\t# c\ndata:\n  x: y\n` }, 'cm.yaml:5', /cannot start any token/);
+});
+
 test.run();

@@ -507,7 +507,9 @@ class Reader {
         continue;
       }
       if (li <= indent || line.charCodeAt(li) === 35) break;
-      const t = trimBlanks(line.slice(li));
+      // go-yaml skips the blanks that start a continuation line, tabs included
+      const t = trimBlanks(line.slice(li)).replace(/^\t[ \t]*/, '');
+      if (t === '' || t.charCodeAt(0) === 35) unsupported('tab before a comment or on a blank line');
       if (t.includes(': ') || t.endsWith(':') || COMMENT.test(t) || t.startsWith('- ') || t === '-' || t.includes(':\t')) unsupported('plain continuation');
       folded += (blanks ? '\n'.repeat(blanks) : ' ') + t;
       blanks = 0;

@@ -258,4 +258,19 @@ test('resources: a top-level key that is not a string keeps its text, a nested o
   assert.equal(read('a:\n  1e3: c\n', 'k.yaml', { goYamlV2: true }), [{ a: { '1000': 'c' } }]);
 });
 
+test('a tab where go-yaml starts a token (line start, after `-`) fails naming the line; elsewhere it is a blank (checked with kubectl)', () => {
+  for (const [text, line] of [['a:\n  x:\n  -\ty\n', 3], ['a:\n\t\n  x: y\n', 2], ['a: 1\n\t# c\nb: 2\n', 2], ['a:\n- \tb\n', 2]] as const) {
+    for (const opts of [{ resources: true }, { goYamlV2: true }]) {
+      try {
+        parseYamlDocuments(text, 'r.yaml', opts);
+        assert.unreachable(text);
+      } catch (e) {
+        assert.instance(e, KtsError, text);
+        assert.is((e as KtsError).line, line, text);
+      }
+    }
+  }
+  assert.equal(read('a:\tb\nc: |\n  x\ty\nd: e\t\nf: g\n   \th\n', 'r.yaml', { resources: true }), [{ a: 'b', c: 'x\ty\n', d: 'e', f: 'g h' }]);
+});
+
 test.run();

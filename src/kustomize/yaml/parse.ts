@@ -266,16 +266,50 @@ export function parseYamlDocuments(source: string, file: string, opts: ParseOpti
   return fullParseDocuments(text, file, opts);
 }
 
+/**
+ * go-yaml takes a tab for the start of a token where a simple key may begin in block context: at
+ * the start of a line (before a key, a comment, or alone) and after a `-`; there it fails with
+ * "found character that cannot start any token", where the `yaml` package reads the tab as blank.
+ * Scalars and flow collections (which may continue on tab-indented lines) are left out.
+ */
+function checkBlockTabs(docs: import('yaml').Document.Parsed[], text: string, file: string): void {
+  if (!text.includes('\t')) return;
+  const { isCollection, isScalar, visit } = lib();
+  const spans: [number, number][] = [];
+  for (const doc of docs) {
+    visit(doc, (_key, node) => {
+      const range = (node as { range?: [number, number, number] }).range;
+      if (!range) return undefined;
+      if (isScalar(node) || (isCollection(node) && node.flow === true)) {
+        spans.push([range[0], range[2]]);
+        return visit.SKIP;
+      }
+      return undefined;
+    });
+  }
+  let offset = 0;
+  for (const [i, line] of text.split('\n').entries()) {
+    const start = offset;
+    offset += line.length + 1;
+    if (!line.includes('\t') || spans.some(([a, b]) => start > a && start < b)) continue;
+    if (/^ *(?:- +)*(?:-[ ]*)?\t/.test(line)) throw new KtsError('yaml', 'invalid YAML: found character that cannot start any token (a tab)', { file, line: i + 1 });
+  }
+}
+
 /** The complete YAML parser: every construct, and the error messages. */
 export function fullParseDocuments(text: string, file: string, opts: ParseOptions = {}): Json[] {
   const out: Json[] = [];
-  for (const doc of lib().parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: !dialectOf(opts).duplicateKeys, strict: false })) {
+  const docs = lib().parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: !dialectOf(opts).duplicateKeys, strict: false });
+  for (const doc of docs) {
     const err = doc.errors[0];
     if (err) {
       const line = err.linePos?.[0]?.line ?? lineOf(text, err.pos[0]);
       const reason = err.code === 'DUPLICATE_KEY' ? 'mapping key already defined' : err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
       throw new KtsError('yaml', `invalid YAML: ${reason}`, { file, line });
     }
+  }
+  if (opts.resources || opts.goYamlV2) checkBlockTabs([...docs], text, file);
+  for (const doc of docs) {
     const v = new Converter(dialectOf(opts), file, text).value(doc.contents, 'root');
     if (v !== null) out.push(v);
   }
