@@ -112,7 +112,7 @@ function metaStrings(obj: JsonObject): { name: Json | undefined; namespace: stri
   const meta = isMap(obj.metadata) ? obj.metadata : newObject();
   const str = (v: Json | undefined) => (typeof v === 'string' && v !== '' ? v : undefined);
   // a plain number or boolean name (`name: .5`) is a name too, with its text
-  const name = typeof meta.name === 'number' || typeof meta.name === 'boolean' ? meta.name : str(meta.name);
+  const name = typeof meta.name === 'number' || typeof meta.name === 'bigint' || typeof meta.name === 'boolean' ? meta.name : str(meta.name);
   return { name, namespace: str(meta.namespace), nameText: nameText(meta) };
 }
 

@@ -224,10 +224,10 @@ function expandField(value: Json | undefined, mapping: (name: string) => Json): 
 function goScalar(text: string): Json | undefined {
   const v = resolvePlainV3(text);
   if (typeof v === 'boolean') return v;
-  if (typeof v !== 'number') return text;
+  if (typeof v !== 'number' && typeof v !== 'bigint') return text;
   if (/^[-+]?[0-9]+$/.test(text)) {
     const n = BigInt(text);
-    if (n >= -(2n ** 63n) && n < 2n ** 63n) return Number(n);
+    if (n >= -(2n ** 63n) && n < 2n ** 63n) return typeof v === 'bigint' ? n : Number(n);
     // go-yaml reads up to uint64 as an int, which Atoi refuses; beyond, a float
     return n > 0n && n < 2n ** 64n ? undefined : Number(text);
   }
