@@ -166,6 +166,16 @@ test('absolute resource and component directories are refused as kustomize refus
   assert.is(kts(['build', '--load-restrictor', 'LoadRestrictionsNone', file]).stdout, cm('a'));
 });
 
+test('inline YAML that does not read as a config or resource is never echoed: it may hold Secret data', () => {
+  neverPrinted('s3cret-inline-value');
+  const secretGenerator = '  apiVersion: builtin\n  kind: SecretGenerator\n  metadata:\n    namee: db\n  literals:\n  - password=s3cret-inline-value\n';
+  for (const [field, entry] of [['generators', `- |-\n${secretGenerator}`], ['resources', '- |-\n  kind: Secret\n  stringData: {password: s3cret-inline-value}\n'], ['patchesStrategicMerge', '- "{kind: Secret, stringData: {password: s3cret-inline-value}}"\n']]) {
+    const r = kts(['build', tree({ 'kustomization.yaml': `${field}:\n${entry}` })]);
+    assert.is(r.code, 1);
+    assert.match(r.stderr, new RegExp(`^kts: \\S*kustomization\\.yaml: ${field}(\\[0\\])?: .*\\(inline text of \\d+ characters, not a readable object\\) not found`));
+  }
+});
+
 test('every kts run in the tests fails when it prints a registered Secret value or a credential it was given', () => {
   neverPrinted('hostile-canary-value');
   // An unknown command is echoed in the usage error: the check in helpers/cli.ts must catch it.

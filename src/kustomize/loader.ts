@@ -45,6 +45,14 @@ export function displayPath(path: string): string {
   return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }
 
+/**
+ * A path as an error quotes it. Inline YAML written where a path may stand (a generator config that
+ * did not read as one, a patch) is summarised, never echoed: it may hold a Secret's data.
+ */
+export function quotedPath(path: string): string {
+  return /[\r\n]/.test(path) || /^\s*[{[]/.test(path) || path.length > 256 ? `(inline text of ${path.length} characters, not a readable object)` : `'${path}'`;
+}
+
 function realDir(path: string): string | undefined {
   try {
     const real = realpathSync(path);
@@ -93,7 +101,7 @@ export class Loader {
     try {
       real = realpathSync(full);
     } catch {
-      throw new KtsError('missing-file', `file '${path}' not found${referredBy(ref)}`, where(ref));
+      throw new KtsError('missing-file', `file ${quotedPath(path)} not found${referredBy(ref)}`, where(ref));
     }
     if (this.restrictor === 'LoadRestrictionsRootOnly' && !within(real, this.root)) {
       throw new KtsError(
@@ -105,7 +113,7 @@ export class Loader {
     try {
       return readFileSync(real);
     } catch {
-      throw new KtsError('missing-file', `'${path}' is not a readable file${referredBy(ref)}`, where(ref));
+      throw new KtsError('missing-file', `${quotedPath(path)} is not a readable file${referredBy(ref)}`, where(ref));
     }
   }
 

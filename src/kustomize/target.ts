@@ -4,7 +4,7 @@ import { configFromCrdSchemas, emptyTransformerConfig, mergeTransformerConfigs, 
 import { generate, mergeOptions } from './generators.js';
 import { inflateChart, type HelmConfig } from './helm.js';
 import { loadKustomization, type Kustomization, type LoadedKustomization } from './kustomization.js';
-import { displayPath, Loader, type Referrer } from './loader.js';
+import { displayPath, Loader, quotedPath, type Referrer } from './loader.js';
 import { cleanPath, isRemoteFile, isRepoSpec } from './repospec.js';
 import { builtinGenerator, builtinTransformer, kustomizationTransformers, type PluginContext, type Transformer } from './plugins.js';
 import { absorb, ResMap } from './resmap.js';
@@ -150,14 +150,14 @@ export class KustTarget {
     const ldr = this.ldr.child(path, ref);
     if (!ldr) {
       const what = component ? 'component directory' : 'resource';
-      throw new KtsError('missing-file', `${what} '${path}' not found (referred to by ${this.file})`, ref);
+      throw new KtsError('missing-file', `${what} ${quotedPath(path)} not found (referred to by ${this.file})`, ref);
     }
     let loaded: LoadedKustomization;
     try {
       loaded = loadKustomization(ldr);
     } catch (e) {
       if (e instanceof KtsError && e.code === 'no-kustomization') {
-        throw new KtsError(e.code, `'${path}' is neither a file nor a directory with a kustomization (${e.message})`, ref);
+        throw new KtsError(e.code, `${quotedPath(path)} is neither a file nor a directory with a kustomization (${e.message})`, ref);
       }
       throw e;
     }
