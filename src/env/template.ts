@@ -10,7 +10,8 @@ export type TemplateValues = Partial<Record<TemplateVar, string>>;
 export function expand(template: string, values: TemplateValues, where: { file?: string; field: string }, used?: Set<string>): string {
   return template.replace(/\{([^{}]*)\}/g, (_, name: string) => {
     used?.add(name);
-    const v = (values as Record<string, string | undefined>)[name];
+    // Own properties only: `{constructor}` names no value, not Object.prototype's.
+    const v = Object.hasOwn(values, name) ? (values as Record<string, string | undefined>)[name] : undefined;
     if (v === undefined) {
       const why = (TEMPLATE_VARS as readonly string[]).includes(name) ? 'is not available here' : `is unknown (known: ${TEMPLATE_VARS.join(', ')})`;
       throw new KtsError('template', `placeholder {${name}} ${why}`, where);
