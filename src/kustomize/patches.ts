@@ -7,12 +7,11 @@ import type { MergeSchema } from './merge/schema.js';
 import { applySmPatchToResource } from './merge/strategic.js';
 import { currentId, matchKey, resIdString, type ResMap } from './resmap.js';
 import { displayPath } from './loader.js';
-import { idOf, newObject, type Json, type JsonObject, type Resource } from './resource.js';
+import { idOf, newObject, valueText, type Json, type JsonObject, type Resource } from './resource.js';
 import { parseObjects } from './resources.js';
 import { selectResources } from './select.js';
 import { storePreviousId } from './transformers/ids.js';
-import { goFloat } from './yaml/numbers.js';
-import { copyPlainTexts, nullText, plainNullKeys } from './yaml/plainnull.js';
+import { copyPlainTexts, plainNullKeys } from './yaml/plainnull.js';
 
 // The patch plugins wired to the resource list (kustomize's PatchTransformer,
 // PatchStrategicMergeTransformer and PatchJson6902Transformer): which resources a patch applies
@@ -157,16 +156,14 @@ function withStringMaps(patch: JsonObject, file: string): JsonObject {
   if (!isMap(meta)) return patch;
   const metaCopy = { ...meta };
   copyPlainTexts(meta, metaCopy);
-  const text = (v: Json, map: JsonObject | undefined, k: string): string =>
-    typeof v === 'string' ? v : v === null ? ((map && nullText(map, k)) ?? 'null') : typeof v === 'object' ? '' : typeof v === 'number' ? goFloat(v) : String(v);
   for (const field of ['labels', 'annotations']) {
     if (!Object.hasOwn(meta, field)) continue;
     const map = meta[field]!;
     const strings = newObject();
-    if (isMap(map)) for (const [k, v] of Object.entries(map)) strings[k] = text(v, map, k);
+    if (isMap(map)) for (const [k, v] of Object.entries(map)) strings[k] = valueText(v, map, k);
     else if (Array.isArray(map)) {
       if (map.length % 2 === 1) throw new KtsError('patch', `metadata.${field} is a list of odd length: kustomize v5.5.0 fails on it (index out of range)`, { file, field: `metadata.${field}` });
-      for (let i = 0; i < map.length; i += 2) strings[text(map[i]!, undefined, '')] = text(map[i + 1]!, undefined, '');
+      for (let i = 0; i < map.length; i += 2) strings[valueText(map[i]!)] = valueText(map[i + 1]!);
     }
     if (Object.keys(strings).length > 0) metaCopy[field] = strings;
     else delete metaCopy[field];

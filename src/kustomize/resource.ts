@@ -103,10 +103,13 @@ export function idOf(obj: JsonObject): ResId {
 export function textMap(v: Json | undefined, nulls: 'text' | 'empty' = 'text'): Record<string, string> {
   const out: Record<string, string> = Object.create(null);
   if (!v || typeof v !== 'object' || Array.isArray(v)) return out;
-  for (const [k, x] of Object.entries(v)) {
-    out[k] = typeof x === 'string' ? x : x === null ? (nulls === 'text' ? (nullText(v, k) ?? 'null') : '') : typeof x === 'object' ? '' : typeof x === 'number' ? goFloat(x) : String(x);
-  }
+  for (const [k, x] of Object.entries(v)) out[k] = x === null && nulls === 'empty' ? '' : valueText(x, v, k);
   return out;
+}
+
+/** One value of a string map as kyaml reads it: a null is its text as written in `map` at `k`. */
+export function valueText(x: Json, map?: JsonObject, k = ''): string {
+  return typeof x === 'string' ? x : x === null ? ((map && nullText(map, k)) ?? 'null') : typeof x === 'object' ? '' : typeof x === 'number' ? goFloat(x) : String(x);
 }
 
 /** The kind as kustomize reads it: any scalar but null, a number or boolean as its text (`kind: 12`). */
