@@ -74,14 +74,28 @@ async function main(argv: string[]): Promise<number> {
 }
 
 // `kts build | head`, `kts context | head`: a reader that closes the pipe early is not a failure.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(0);
-  throw e;
+// The handler goes on process.stdout when a command first uses it: creating that stream loads
+// Node.js's stream and socket modules, which `kts build` (src/cli/stdout.ts) does without.
+const stdout = Object.getOwnPropertyDescriptor(process, 'stdout')!;
+let watched = false;
+Object.defineProperty(process, 'stdout', {
+  ...stdout,
+  get(): NodeJS.WriteStream {
+    const stream = stdout.get!.call(process) as NodeJS.WriteStream;
+    if (!watched) {
+      watched = true;
+      stream.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'EPIPE') process.exit(0);
+        throw e;
+      });
+    }
+    return stream;
+  },
 });
 
 main(process.argv.slice(2))
   .catch((err: unknown) => {
-    if (canRetryOnLargeStack && isStackOverflow(err)) return runOnLargeStack(process.argv[1]!, process.argv.slice(2));
+    if (isStackOverflow(err) && canRetryOnLargeStack()) return runOnLargeStack(process.argv[1]!, process.argv.slice(2));
     throw err;
   })
   .then(

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { hasProgram, kts } from './helpers/cli.js';
+import { hasProgram, kts, ktsArgv } from './helpers/cli.js';
 import { sharedDir } from './helpers/paths.js';
 import { equal } from '../src/kustomize/testing.js';
 import { build, buildKustomization, serialize } from '../src/index.js';
@@ -152,6 +152,35 @@ test('usage errors exit 2', () => {
   assert.is(kts(['build', '--reorder', 'sideways', app]).code, 2);
   assert.is(kts(['build', '--no-such-flag', app]).code, 2);
   assert.is(kts(['build', 'a', 'b']).code, 2);
+});
+
+// kts writes its output to descriptor 1 directly (not through process.stdout): 2.6 MB, more than a pipe holds.
+const large = tree({
+  'kustomization.yaml': 'resources:\n- cm.yaml\n',
+  'cm.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: large\ndata:\n${Array.from({ length: 40000 }, (_, i) => `  key${i}: value-${i}-${'x'.repeat(40)}\n`).join('')}`,
+});
+
+test('every byte reaches a reader through a non-blocking pipe (the write that would block goes on through process.stdout)', () => {
+  if (!hasProgram('python3')) {
+    console.log('skipped: python3 not found (Node.js cannot hand a child a non-blocking pipe)');
+    return;
+  }
+  // the reader starts reading once the pipe is full
+  const reader = `import os, subprocess, sys, time
+r, w = os.pipe()
+os.set_blocking(w, False)
+p = subprocess.Popen(sys.argv[1:], stdout=w)
+os.close(w)
+time.sleep(0.3)
+with os.fdopen(r, 'rb') as f:
+    sys.stdout.buffer.write(f.read())
+sys.exit(p.wait())
+`;
+  const r = spawnSync('python3', ['-c', reader, process.execPath, ...ktsArgv(['build', large])], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  assert.is(r.status, 0, r.stderr);
+  const direct = kts(['build', large]);
+  assert.is(r.stdout.length, direct.stdout.length);
+  assert.ok(r.stdout === direct.stdout);
 });
 
 test('conformance corpus samples build byte-identically', () => {

@@ -6,6 +6,7 @@ import { build, type BuildOptions } from '../kustomize/build.js';
 import { serialize, writeDirectory } from '../kustomize/output.js';
 import type { Resource } from '../kustomize/resource.js';
 import { LOCK_FILE } from '../remote/lock.js';
+import { writeStdout } from './stdout.js';
 
 const HELP = `usage: kts build [DIR] [flags]
 
@@ -133,7 +134,7 @@ export const command: Command = {
       if (args.stackTrace && e instanceof Error) process.stderr.write(`${e.stack}\n`);
       throw e;
     }
-    if (args.output === undefined) process.stdout.write(serialize(resources));
+    if (args.output === undefined) writeStdout(serialize(resources));
     else writeOutput(args.output, resources);
     return 0;
   },

@@ -4,6 +4,7 @@ import { parseFlags } from './args.js';
 import { KtsError, UsageError } from '../errors.js';
 import { contextFlagOptions, contextFlagsHelp, renderFromFlags } from '../env/flags.js';
 import { placeholderWarning } from '../env/describe.js';
+import { writeStdout } from './stdout.js';
 
 
 const help = `usage: kts render ENV [flags]
@@ -34,7 +35,7 @@ export const command: Command = {
         throw new KtsError('io', `cannot write output: ${(e as Error).message}`, { file: values.output });
       }
     } else {
-      process.stdout.write(text);
+      writeStdout(text);
     }
     return 0;
   },

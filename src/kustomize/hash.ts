@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { crypto } from '../builtins.js';
 import { cloneAsFloats } from './json.js';
 import { metadataOf, type Json, type JsonObject, type Resource } from './resource.js';
 import { storePreviousId } from './transformers/ids.js';
@@ -6,10 +6,6 @@ import { goJson } from './yaml/gojson.js';
 
 // kustomize's content hash (api/hasher): sha256 of Go encoding/json of selected fields, the
 // first ten hex digits with the vowel-like ones swapped so the result never spells words.
-
-// node:crypto costs a few milliseconds to load; most builds never hash anything.
-let crypto: typeof import('node:crypto') | undefined;
-const createHash = (algorithm: string) => (crypto ??= createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).createHash(algorithm);
 
 const SWAP: Record<string, string> = { '0': 'g', '1': 'h', '3': 'k', a: 'm', e: 't' };
 
@@ -49,7 +45,7 @@ function encoded(obj: JsonObject): string {
 /** The hash suffix kustomize appends to a generated resource's name. */
 export function contentHash(obj: JsonObject): string {
   // kustomize hashes the resource as encoding/json decoded it: integers beyond 2^53 as float64
-  return encodeHash(createHash('sha256').update(encoded(cloneAsFloats(obj)), 'utf8').digest('hex'));
+  return encodeHash(crypto().createHash('sha256').update(encoded(cloneAsFloats(obj)), 'utf8').digest('hex'));
 }
 
 /** kustomize's HashTransformer: appends the content hash to generated resources that want one. */

@@ -1,7 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { childProcess, os } from '../builtins.js';
 import { KtsError } from '../errors.js';
 import { displayPath, type Loader, type Referrer } from './loader.js';
 import type { Json, JsonObject, Resource } from './resource.js';
@@ -80,7 +79,7 @@ export function mergeValues(chart: JsonObject, inline: JsonObject, mode: string)
 
 function run(helm: HelmConfig, args: string[], configHome: string, ref: Referrer): string {
   const env = { ...process.env, HELM_CONFIG_HOME: configHome, HELM_CACHE_HOME: `${configHome}/.cache`, HELM_DATA_HOME: `${configHome}/.data` };
-  const r = spawnSync(helm.command, args, { env, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = childProcess().spawnSync(helm.command, args, { env, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
   const command = `'${[helm.command, ...args].join(' ')}'`;
   if (r.error) {
     const why = (r.error as NodeJS.ErrnoException).code === 'ENOENT' ? `is '${helm.command}' installed? (--helm-command)` : r.error.message;
@@ -113,7 +112,7 @@ export function inflateChart(chart: HelmChart, globals: HelmGlobals, ldr: Loader
   // kustomize keeps a chart in a folder named for its version only when it pulls it from a repo
   const versionDir = chart.version && chart.repo ? join(home, `${name}-${chart.version}`) : home;
   const chartDir = join(versionDir, name);
-  const tmp = mkdtempSync(join(tmpdir(), 'kts-helm-'));
+  const tmp = mkdtempSync(join(os().tmpdir(), 'kts-helm-'));
   try {
     const configHome = globals.configHome || join(tmp, 'helm');
     const version = /v?\d+(\.\d+)+/.exec(run(helm, ['version', '-c', '--short'], configHome, ref))?.[0];

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { newResource, type Resource } from './resource.js';
-import { sortResources } from './sort.js';
+import { compareBytes, sortResources } from './sort.js';
 
 const r = (apiVersion: string, kind: string, name: string, namespace?: string): Resource =>
   newResource({ apiVersion, kind, metadata: namespace ? { name, namespace } : { name } });
@@ -66,6 +66,14 @@ test('legacySortOptions replace the defaults whole: a list left out is empty (ch
 test('invalid sortOptions are errors', () => {
   assert.throws(() => sortResources([], {}), /must be one of \[fifo, legacy\]/);
   assert.throws(() => sortResources([], { order: 'fifo', legacySortOptions: {} }), /not 'legacy'/);
+});
+
+test('compareBytes orders strings as Go does, by UTF-8 bytes (not UTF-16 units: an emoji sorts after U+FFFD)', () => {
+  const words = ['', 'a', 'ab', 'b', 'B', '~G', 'z_', 'é', 'ée', 'ｅ', '\ufffd', '😀', '😀a', '\ud7ff', '\ue000', 'a😀', 'a\uffff'];
+  const sign = (n: number): number => Math.sign(n);
+  for (const x of words) {
+    for (const y of words) assert.is(sign(compareBytes(x, y)), sign(Buffer.compare(Buffer.from(x, 'utf8'), Buffer.from(y, 'utf8'))), `${x} vs ${y}`);
+  }
 });
 
 test.run();

@@ -43,9 +43,16 @@ function idSortKey(id: ResId): string {
   return [gvkKey(id), id.namespace || '~X', id.name || '~N'].join('|');
 }
 
-// Go compares strings bytewise; compare UTF-8 bytes to match for non-ASCII names.
+const SURROGATE_OR_ABOVE = /[\ud800-\uffff]/;
+
+/**
+ * Go's bytewise string order (UTF-8 bytes): negative, zero or positive. UTF-16 code units sort the
+ * same way below U+D800, so only strings with a surrogate or above are encoded (each comparison
+ * of a sort, so the common case allocates nothing).
+ */
 export function compareBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  if (SURROGATE_OR_ABOVE.test(a) || SURROGATE_OR_ABOVE.test(b)) return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Validates sortOptions as kustomize's SortOrderTransformer.Config does. */

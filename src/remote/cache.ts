@@ -1,21 +1,20 @@
 // Where fetched remote content lives between builds, addressed by content: git trees by commit id,
 // files by SHA-256. Entries are written to a temporary name and renamed into place, so concurrent
 // builds never see half an entry and whoever renames first wins.
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { crypto, os } from '../builtins.js';
 
 /** KTS_CACHE_DIR, else the platform's user cache folder plus `kts`. */
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   if (env.KTS_CACHE_DIR) return env.KTS_CACHE_DIR;
   if (process.platform === 'win32' && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, 'kts', 'cache');
-  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Caches', 'kts');
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kts');
+  if (process.platform === 'darwin') return join(os().homedir(), 'Library', 'Caches', 'kts');
+  return join(env.XDG_CACHE_HOME || join(os().homedir(), '.cache'), 'kts');
 }
 
 export function sha256(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return crypto().createHash('sha256').update(data).digest('hex');
 }
 
 export class Cache {

@@ -1,8 +1,8 @@
 // The remote source the CLI hands to the engine. The engine is synchronous, so remote content is
-// fetched ahead: every remote reference the kustomization tree names (remote trees included) is
-// fetched in parallel, a bounded number at a time, before the build; anything the scan missed makes
-// the build stop with RemoteNotReady, and it is fetched and the build run again. A ref resolves to
-// one commit for the whole build.
+// fetched between runs of the build: a build that asks for something not fetched yet stops with
+// RemoteNotReady; the first time, every remote reference the kustomization tree names (remote trees
+// included) is fetched in parallel, a bounded number at a time; anything that scan missed is fetched
+// when asked for, and the build runs again. A ref resolves to one commit for the whole build.
 import { join } from 'node:path';
 import { KtsError } from '../errors.js';
 import { loadKustomization } from '../kustomize/kustomization.js';
@@ -189,12 +189,16 @@ function references(root: string): { dirs: string[]; files: string[] } {
 /** Runs `build` with remote references fetched, fetching what it still asks for until it completes. */
 export async function withRemotes<T>(dir: string, options: RemoteOptions, build: (remote: RemoteSource) => T): Promise<{ result: T; remotes: Remotes }> {
   const remotes = new Remotes(options);
-  await remotes.prefetch(dir);
+  // Most builds name nothing remote: the tree is scanned for remote references (reading every
+  // kustomization file a second time) only once the build has asked for one.
+  let prefetched = false;
   for (;;) {
     try {
       return { result: build(remotes), remotes };
     } catch (e) {
       if (!(e instanceof RemoteNotReady)) throw e;
+      if (!prefetched) await remotes.prefetch(dir);
+      prefetched = true;
       await remotes.fetch(e);
     }
   }

@@ -62,6 +62,9 @@ function assertNothingSecret(args: string[], env: NodeJS.ProcessEnv, r: CliResul
   return r;
 }
 
+/** The node arguments that run `kts ARGS…`, for tests that spawn it themselves. */
+export const ktsArgv = (args: string[]): string[] => [...entry, ...args];
+
 /** Runs `kts ARGS…` synchronously. */
 export function kts(args: string[], opts: CliOptions = {}): CliResult {
   const env = opts.env ?? process.env;

@@ -219,16 +219,33 @@ export function parseFieldSpec(v: Json, file: string, field: string): FieldSpec 
  * after it, but not the other way round.
  */
 function covers(existing: FieldSpec, incoming: FieldSpec): boolean {
-  return existing.path === incoming.path && gvkSelects(incoming, { group: existing.group ?? '', version: existing.version ?? '', kind: existing.kind ?? '' });
+  return (
+    existing.path === incoming.path &&
+    (!incoming.group || incoming.group === (existing.group ?? '')) &&
+    (!incoming.version || incoming.version === (existing.version ?? '')) &&
+    (!incoming.kind || incoming.kind === (existing.kind ?? ''))
+  );
 }
 
 /** Appends the specs not already covered, in order; a covered spec whose `create` differs is an error (kustomize FsSlice.MergeAll). */
 export function mergeFieldSpecs(into: readonly FieldSpec[], more: readonly FieldSpec[]): FieldSpec[] {
   const out = [...into];
+  if (more.length === 0) return out;
+  // by path (covering needs the same path), each list in the order of `out`: a build merges the
+  // ~300 default specs several times, and scanning all of `out` per spec made that quadratic
+  const byPath = new Map<string, FieldSpec[]>();
+  const index = (fs: FieldSpec): void => {
+    const same = byPath.get(fs.path);
+    if (same) same.push(fs);
+    else byPath.set(fs.path, [fs]);
+  };
+  for (const fs of out) index(fs);
   for (const fs of more) {
-    const dup = out.find((x) => covers(x, fs));
-    if (!dup) out.push(fs);
-    else if (!!dup.create !== !!fs.create) {
+    const dup = byPath.get(fs.path)?.find((x) => covers(x, fs));
+    if (!dup) {
+      out.push(fs);
+      index(fs);
+    } else if (!!dup.create !== !!fs.create) {
       throw new KtsError('config', `conflicting fieldspecs: path '${fs.path}' (kind '${fs.kind ?? ''}') is listed with and without create`);
     }
   }
