@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Json } from '../resource.js';
 import { configFromCrdSchemas, emptyTransformerConfig, mergeTransformerConfigs, parseTransformerConfig, transformerConfigWith } from './config.js';
+import { defaultTransformerConfig, sortTransformerConfig } from './defaults.js';
 
 test('configuration files extend the defaults; name references merge by referred gvk', () => {
   const custom = parseTransformerConfig(
@@ -27,6 +28,30 @@ test('configuration files extend the defaults; name references merge by referred
   assert.throws(() => parseTransformerConfig({ nameReference: [{ kind: 'ConfigMap', name: 'x', fieldSpecs: [] }] }, 'config.yaml'), /unknown field "name"/);
   assert.throws(() => parseTransformerConfig({ nameReference: [{ kind: 'ConfigMap', fieldSpecs: [{ path: 'a', x: 1 }] }] }, 'config.yaml'), /unknown field "x"/);
   assert.throws(() => parseTransformerConfig({ images: 'x' }, 'config.yaml'), /fieldSpecs must be a list/);
+});
+
+test('a merge is sorted as a full sort leaves it, whether or not it re-sorts (only lists that grew are)', () => {
+  const custom = parseTransformerConfig(
+    {
+      namePrefix: [{ path: 'metadata/name', kind: 'Zed' }, { path: 'spec/a', kind: 'Namespace' }],
+      nameReference: [{ kind: 'Secret', version: 'v1', fieldSpecs: [{ path: 'spec/s', kind: 'Zed' }] }, { kind: 'Aardvark', fieldSpecs: [{ path: 'spec/a' }] }],
+      varReference: [{ path: 'spec/v' }],
+    },
+    'c.yaml',
+  );
+  const defaults = defaultTransformerConfig();
+  const base = mergeTransformerConfigs(emptyTransformerConfig(), transformerConfigWith());
+  for (const [a, b] of [
+    [emptyTransformerConfig(), defaults],
+    [defaults, defaultTransformerConfig()],
+    [base, emptyTransformerConfig()],
+    [base, transformerConfigWith(custom)],
+    [transformerConfigWith(custom), base],
+    [custom, defaults],
+  ]) {
+    const merged = mergeTransformerConfigs(a!, b!);
+    assert.equal(sortTransformerConfig(structuredClone(merged)), merged);
+  }
 });
 
 /** What a kustomization's accumulator holds after its own `configurations:` (kustomize ra.MergeConfig). */

@@ -7,7 +7,7 @@ import type { Json, JsonObject } from '../resource.js';
 import type { NameBackReference, TransformerConfig } from './defaults.js';
 import { defaultTransformerConfig, sortTransformerConfig } from './defaults.js';
 import type { FieldSpec, Gvk } from './fieldspec.js';
-import { goField, mergeFieldSpecs, parseFieldSpec, parseFieldSpecs } from './fieldspec.js';
+import { goField, mergeFieldSpecs, parseFieldSpec, parseFieldSpecs, sortByGvk } from './fieldspec.js';
 
 type ListKey = Exclude<keyof TransformerConfig, 'nameReference'>;
 
@@ -88,12 +88,19 @@ function mergingList<T>(key: ListKey | 'nameReference', merge: () => T): T {
  * `a` extended with everything in `b`, then sorted by gvk (kustomize TransformerConfig.Merge).
  * Merging is not symmetric: a spec of `b` covered by a narrower one in `a` is dropped, so which
  * side a spec comes from, and the sort between merges, decide which duplicates survive.
+ * `a` is sorted (every config is: the defaults, parsed files, and what this returns), and Go's
+ * sort leaves sorted input as it is, so only the lists that grew are sorted again: a build merges
+ * the defaults into configs that already hold them several times.
  */
 export function mergeTransformerConfigs(a: TransformerConfig, b: TransformerConfig): TransformerConfig {
   const out = { ...a };
-  for (const key of Object.values(LIST_KEYS)) out[key] = mergingList(key, () => mergeFieldSpecs(a[key], b[key]));
+  for (const key of Object.values(LIST_KEYS)) {
+    out[key] = mergingList(key, () => mergeFieldSpecs(a[key], b[key]));
+    if (out[key].length > a[key].length) sortByGvk(out[key]);
+  }
   out.nameReference = mergingList('nameReference', () => mergeNameReferences(a.nameReference, b.nameReference));
-  return sortTransformerConfig(out);
+  if (out.nameReference.length > a.nameReference.length) sortByGvk(out.nameReference);
+  return out;
 }
 
 const FIELD_SPEC_KEYS = ['group', 'version', 'kind', 'path', 'create'];

@@ -2,9 +2,8 @@
 // as data. Every builtin transformer reads its field specs from a TransformerConfig; kustomizations
 // extend it with `configurations:` files and `crds:`.
 
-import { goSort } from '../gosort.js';
 import type { FieldSpec, Gvk } from './fieldspec.js';
-import { gvkLess } from './fieldspec.js';
+import { sortByGvk } from './fieldspec.js';
 
 /** One kind whose name other resources refer to, and the fields that hold such references. */
 export interface NameBackReference extends Gvk {
@@ -295,11 +294,16 @@ const varReference: FieldSpec[] = [
 
 /** Every list sorted by gvk, in place, with Go's (unstable) sort (kustomize TransformerConfig.sortFields). */
 export function sortTransformerConfig(tc: TransformerConfig): TransformerConfig {
-  for (const key of Object.keys(tc) as (keyof TransformerConfig)[]) {
-    if (key === 'nameReference') goSort(tc.nameReference, gvkLess);
-    else goSort(tc[key], gvkLess);
-  }
+  for (const key of Object.keys(tc) as (keyof TransformerConfig)[]) sortByGvk<Gvk>(tc[key]);
   return tc;
+}
+
+/** A copy of `tc` that shares nothing with it. */
+function copyTransformerConfig(tc: TransformerConfig): TransformerConfig {
+  const specs = (list: FieldSpec[]): FieldSpec[] => list.map((f) => ({ ...f }));
+  const out = { ...tc, nameReference: tc.nameReference.map((r) => ({ ...r, fieldSpecs: specs(r.fieldSpecs) })) };
+  for (const key of Object.keys(out) as (keyof TransformerConfig)[]) if (key !== 'nameReference') out[key] = specs(out[key]);
+  return out;
 }
 
 let sortedDefaults: TransformerConfig | undefined;
@@ -307,19 +311,19 @@ let sortedDefaults: TransformerConfig | undefined;
 /** A fresh copy of kustomize's default transformer configuration, sorted as kustomize loads it. */
 export function defaultTransformerConfig(): TransformerConfig {
   sortedDefaults ??= sortTransformerConfig(
-    structuredClone({
-    namePrefix: [fs('metadata/name')],
-    nameSuffix: [fs('metadata/name')],
-    nameSpace: nameSpace,
-    commonLabels: commonLabels,
-    templateLabels: metadataLabels,
-    labels: [],
-    commonAnnotations: commonAnnotations,
-    nameReference: nameReference,
-    varReference: varReference,
-    images: images,
-    replicas: replicas,
-    } satisfies TransformerConfig),
+    copyTransformerConfig({
+      namePrefix: [fs('metadata/name')],
+      nameSuffix: [fs('metadata/name')],
+      nameSpace: nameSpace,
+      commonLabels: commonLabels,
+      templateLabels: metadataLabels,
+      labels: [],
+      commonAnnotations: commonAnnotations,
+      nameReference: nameReference,
+      varReference: varReference,
+      images: images,
+      replicas: replicas,
+    }),
   );
-  return structuredClone(sortedDefaults);
+  return copyTransformerConfig(sortedDefaults);
 }

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { equal } from '../testing.js';
 import { parse } from 'yaml';
 import type { JsonObject } from '../resource.js';
-import { applyFieldSpec, FieldSpecError, gvkLess, gvkSelects, mergeFieldSpecs, parseFieldSpecs, splitPath } from './fieldspec.js';
+import { applyFieldSpec, FieldSpecError, gvkSelects, sortByGvk, mergeFieldSpecs, parseFieldSpecs, splitPath } from './fieldspec.js';
 
 const obj = (text: string): JsonObject => parse(text) as JsonObject;
 const setX = () => 'x';
@@ -109,13 +109,16 @@ test('mergeFieldSpecs: an incoming spec is dropped when its gvk selects an exist
   assert.throws(() => mergeFieldSpecs([narrow], [{ ...wide, create: true }]), /conflicting fieldspecs/);
 });
 
-test('gvkLess orders as kustomize Gvk.IsLessThan: ranked kinds, then group_version_kind with empty parts last', () => {
-  assert.ok(gvkLess({ kind: 'Namespace' }, { kind: 'Deployment' }));
-  assert.ok(gvkLess({ kind: 'Deployment' }, { kind: 'Foo' }));
-  assert.ok(gvkLess({ kind: 'Foo' }, { kind: 'MutatingWebhookConfiguration' }));
-  assert.ok(gvkLess({ kind: 'Foo' }, {}));
-  assert.ok(gvkLess({ group: 'apps', kind: 'Deployment' }, { kind: 'Deployment' }));
-  assert.not.ok(gvkLess({ kind: 'Foo' }, { kind: 'Foo' }));
+test('sortByGvk orders as kustomize Gvk.IsLessThan: ranked kinds, then group_version_kind with empty parts last', () => {
+  const order = [{ kind: 'Namespace' }, { group: 'apps', kind: 'Deployment' }, { kind: 'Deployment' }, { kind: 'Foo' }, {}, { kind: 'MutatingWebhookConfiguration' }];
+  for (const shuffled of [[...order].reverse(), [order[3]!, order[0]!, order[5]!, order[1]!, order[4]!, order[2]!]]) {
+    sortByGvk(shuffled);
+    equal(shuffled, order);
+  }
+  // Go's sort is unstable: equal gvks keep the order its pdqsort leaves them in, as kustomize's do
+  const same = Array.from({ length: 20 }, (_, i) => ({ kind: 'Foo', path: String(i) }));
+  sortByGvk(same);
+  equal(same.map((x) => x.path), Array.from({ length: 20 }, (_, i) => String(i)));
 });
 
 test.run();

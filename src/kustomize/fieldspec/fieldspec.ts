@@ -7,6 +7,7 @@ import { own, setKey } from '../json.js';
 import { newObject } from '../resource.js';
 import type { Json, JsonObject, Resource } from '../resource.js';
 import { idOf, splitApiVersion } from '../resource.js';
+import { goSort } from '../gosort.js';
 import { compareBytes, DEFAULT_ORDER_FIRST, DEFAULT_ORDER_LAST } from '../sort.js';
 
 export interface Gvk {
@@ -259,10 +260,12 @@ const KIND_RANK = new Map<string, number>([
 
 const gvkSortKey = (g: Gvk): string => `${g.group || '~G'}_${g.version || '~V'}_${g.kind || '~K'}`;
 
-/** kustomize Gvk.IsLessThan: ranked kinds first and last, then group_version_kind bytewise. */
-export function gvkLess(a: Gvk, b: Gvk): boolean {
-  const ra = KIND_RANK.get(a.kind ?? '') ?? 0;
-  const rb = KIND_RANK.get(b.kind ?? '') ?? 0;
-  if (ra !== rb) return ra < rb;
-  return compareBytes(gvkSortKey(a), gvkSortKey(b)) < 0;
+/**
+ * Sorts `list` in place with Go's (unstable) sort by kustomize's Gvk.IsLessThan: ranked kinds first
+ * and last, then group_version_kind bytewise. Each element's sort key is computed once.
+ */
+export function sortByGvk<T extends Gvk>(list: T[]): void {
+  const keyed = list.map((item) => ({ item, rank: KIND_RANK.get(item.kind ?? '') ?? 0, key: gvkSortKey(item) }));
+  goSort(keyed, (a, b) => (a.rank !== b.rank ? a.rank < b.rank : compareBytes(a.key, b.key) < 0));
+  keyed.forEach((k, i) => (list[i] = k.item));
 }
