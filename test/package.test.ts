@@ -19,8 +19,8 @@ interface PackResult {
   files: { path: string }[];
 }
 
-const BUNDLE = ['cli.js', 'kts.js', 'kts.js.cache', 'package.json'];
-const SHIPPED = [/^dist\/bin\/(cli\.js|kts\.js|kts\.js\.cache|package\.json)$/, /^dist\/src\/[\w/.-]+(?<!\.test)\.(js|d\.ts)$/, /^dist\/schemas\/[\w.]+\.cjs$/, /^schemas\/[\w.-]+\.json$/, /^(package\.json|README\.md|LICENSE)$/];
+const BUNDLE = ['cli.js', 'kts-build.js', 'kts-build.js.cache', 'kts.js', 'kts.js.cache', 'package.json', 'yaml.js'];
+const SHIPPED = [/^dist\/bin\/(cli\.js|kts(-build)?\.js(\.cache)?|yaml\.js|package\.json)$/, /^dist\/src\/[\w/.-]+(?<!\.test)\.(js|d\.ts)$/, /^dist\/schemas\/[\w.]+\.cjs$/, /^schemas\/[\w.-]+\.json$/, /^(package\.json|README\.md|LICENSE)$/];
 const REQUIRED = ['LICENSE', 'README.md', 'package.json', ...BUNDLE.map((f) => `dist/bin/${f}`), 'dist/src/index.js', 'dist/src/index.d.ts', 'schemas/kts.schema.json', 'schemas/kustomization.schema.json', 'schemas/patch-meta.json', 'dist/schemas/kts.validate.cjs', 'dist/schemas/kustomization.validate.cjs'];
 
 test('npm pack ships the bundle, the library with its types, the schemas, README and LICENSE, and nothing stale', () => {
@@ -32,7 +32,7 @@ test('npm pack ships the bundle, the library with its types, the schemas, README
   const files = pack!.files.map((f) => f.path);
   for (const f of files) assert.ok(SHIPPED.some((re) => re.test(f)), `${f} should not be in the package`);
   for (const f of REQUIRED) assert.ok(files.includes(f), `${f} missing from the package`);
-  assert.equal(files.filter((f) => f.startsWith('dist/bin/')).sort(), BUNDLE.map((f) => `dist/bin/${f}`), 'the bundle, its launcher and code cache');
+  assert.equal(files.filter((f) => f.startsWith('dist/bin/')).sort(), BUNDLE.map((f) => `dist/bin/${f}`), 'the bundles, their launcher and code caches');
   assert.equal(readdirSync(join(repoRoot, 'dist', 'bin')).sort(), BUNDLE, 'nothing stale in dist/bin');
   for (const f of files.filter((f) => f.startsWith('dist/src/') && f.endsWith('.js'))) {
     assert.ok(existsSync(join(repoRoot, f.replace(/^dist\//, '').replace(/\.js$/, '.ts'))), `${f} has no source (a stale build output)`);
