@@ -19,6 +19,14 @@ export interface Referrer {
   field: string;
 }
 
+/** Adds the referring file and field to an error raised deeper down that has no location. */
+export function withReferrer(e: unknown, ref: Referrer): unknown {
+  if (e instanceof KtsError && !e.file) {
+    return new KtsError(e.code, e.message, { file: ref.file, field: e.field ? `${ref.field}: ${e.field}` : ref.field, line: e.line }, e.exitCode);
+  }
+  return e;
+}
+
 /** Fetches what remote references name; synchronous, so the caller fetches ahead (src/remote/). */
 export interface RemoteSource {
   /** The body of an http(s) URL, or a KtsError (kustomize's "URL is a git repository" included). */

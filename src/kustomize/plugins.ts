@@ -4,12 +4,12 @@ import { parseFieldSpecs, type FieldSpec } from './fieldspec/fieldspec.js';
 import { generate, makeIamServiceAccount } from './generators.js';
 import { inflateChart, type HelmConfig } from './helm.js';
 import { transformHashes } from './hash.js';
-import { toHelmPluginConfig, type GeneratorArgs, type GeneratorOptions, type Kustomization, type Selector } from './kustomization.js';
+import { toHelmPluginConfig, type GeneratorArgs, type GeneratorOptions, type Image, type Kustomization, type Selector } from './kustomization.js';
 import { basename } from 'node:path';
-import { displayPath, type Loader, type Referrer } from './loader.js';
+import { displayPath, withReferrer, type Loader, type Referrer } from './loader.js';
 import type { MergeSchema } from './merge/schema.js';
 import { applyPatchTransformer, json6902Transformer, loadPatchTransformer, strategicMergeTransformer } from './patches.js';
-import { transformImageTag, type ImageTag } from './transformers/images.js';
+import { transformImageTags, type ImageTag } from './transformers/images.js';
 import { applyReplacements, loadReplacements, type ReadFile } from './transformers/replacements.js';
 import { applyValueAdd, parseValueAdd } from './transformers/valueadd.js';
 import type { ResMap } from './resmap.js';
@@ -44,6 +44,8 @@ export interface Transformer {
   origin: Origin;
   /** The kustomization entry that configured it, for messages. */
   ref: Referrer;
+  /** How many of kustomize's transformers it does the work of (one per `images:` entry); 1 when left out. */
+  count?: number;
   run(rm: ResMap): void;
 }
 
@@ -167,6 +169,14 @@ function nameFieldSpecs(c: Config): FieldSpec[] {
   return c.fieldSpecs();
 }
 
+/** The `imageTag` of an ImageTagTransformer config. */
+function imageTagOf(c: Config): ImageTag {
+  const t = new Config(c.object('imageTag') ?? {}, c.ref);
+  const imageTag: ImageTag = { name: t.str('name') };
+  for (const k of ['newName', 'newTag', 'digest', 'tagSuffix'] as const) if (t.str(k)) imageTag[k] = t.str(k);
+  return imageTag;
+}
+
 const TRANSFORMERS: Record<string, TransformerFactory> = {
   AnnotationsTransformer: (obj, _ctx, ref) => {
     const c = new Config(obj, ref);
@@ -239,11 +249,9 @@ const TRANSFORMERS: Record<string, TransformerFactory> = {
   },
   ImageTagTransformer: (obj, _ctx, ref) => {
     const c = new Config(obj, ref);
-    const t = new Config(c.object('imageTag') ?? {}, ref);
-    const imageTag: ImageTag = { name: t.str('name') };
-    for (const k of ['newName', 'newTag', 'digest', 'tagSuffix'] as const) if (t.str(k)) imageTag[k] = t.str(k);
-    const cfg = { imageTag, fieldSpecs: c.fieldSpecs() };
-    return { map: (rm) => transformImageTag(rm, cfg) };
+    const tags = [imageTagOf(c)];
+    const fieldSpecs = c.fieldSpecs();
+    return { map: (rm) => transformImageTags(rm, tags, fieldSpecs) };
   },
   ReplacementTransformer: (obj, ctx, ref) => {
     const replacements = loadReplacements(new Config(obj, ref).get('replacements'), { file: ref.file, field: `${ref.field}.replacements`, inKustomization: false }, reader(ctx));
@@ -358,6 +366,22 @@ const builtin = (kind: string, fields: JsonObject): JsonObject => ({ apiVersion:
 const specs = (list: readonly FieldSpec[]): Json => list as unknown as Json;
 
 /**
+ * The `images:` field: kustomize's ImageTagTransformer per entry, run as one pass over the
+ * resources (transformImageTags), recorded in transformer annotations once per entry.
+ */
+function imagesTransformer(images: readonly Image[], ctx: PluginContext & { tconfig: TransformerConfig }): Transformer {
+  const refs = images.map((_, i): Referrer => ({ file: ctx.file, field: `images[${i}]` }));
+  const tags = images.map((image, i) => imageTagOf(new Config(builtin('ImageTagTransformer', { imageTag: image as unknown as JsonObject }), refs[i]!)));
+  const fieldSpecs = ctx.tconfig.images;
+  return {
+    origin: { path: '', configuredIn: ctx.configuredIn, configuredBy: { apiVersion: 'builtin', kind: 'ImageTagTransformer', name: '' } },
+    ref: refs[0]!,
+    count: images.length,
+    run: (rm) => transformImageTags(rm, tags, fieldSpecs, (e, i) => withReferrer(e, refs[i]!)),
+  };
+}
+
+/**
  * The builtin transformers a kustomization's fields configure, in kustomize's order:
  * patchesStrategicMerge, patches, namespace, prefix, suffix, labels, annotations,
  * patchesJson6902, replicas, images, replacements.
@@ -397,15 +421,13 @@ export function kustomizationTransformers(k: Kustomization, ctx: PluginContext &
   for (const [i, r] of (k.replicas ?? []).entries()) {
     configs.push({ config: builtin('ReplicaCountTransformer', { replica: r as JsonObject, fieldSpecs: specs(tc.replicas) }), field: `replicas[${i}]` });
   }
-  for (const [i, image] of (k.images ?? []).entries()) {
-    configs.push({ config: builtin('ImageTagTransformer', { imageTag: image as JsonObject, fieldSpecs: specs(tc.images) }), field: `images[${i}]` });
-  }
   const out = configs.map(({ config, field }) => {
     const t = builtinTransformer(config, ctx, { file: ctx.file, field });
     // kustomize names only the kind for transformers its own fields configure (no name, no namespace)
     t.origin.configuredBy = { apiVersion: 'builtin', kind: String(config.kind), name: '' };
     return t;
   });
+  if (k.images?.length) out.push(imagesTransformer(k.images, ctx));
   if (k.replacements?.length) {
     const replacements = loadReplacements(k.replacements, { file: ctx.file, field: 'replacements', inKustomization: true }, reader(ctx));
     out.push({

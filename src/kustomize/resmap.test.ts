@@ -42,6 +42,27 @@ test('lookups by name find current and earlier names in list order, and follow r
   assert.equal(rm.getByAnyName('c').length, 1);
 });
 
+test('replace keeps every lookup right, whether the ids stay (the indexes swap the object) or change', () => {
+  const [a, b] = [cm('a'), cm('b')];
+  const rm = new ResMap([a, b]);
+  const id = (name: string) => ({ group: '', version: 'v1', kind: 'ConfigMap', namespace: '', name });
+  assert.is(rm.getByAnyId(id('b'))[0], b);
+  assert.equal(rm.getByAnyName('b'), [b]);
+  const b2 = cm('b', { data: { k: 'v' } });
+  rm.replace(b, b2);
+  assert.equal(rm.resources(), [a, b2]);
+  assert.equal(rm.getByAnyId(id('b')), [b2]);
+  assert.is(rm.getByCurrentId(id('b')), b2);
+  assert.equal(rm.getByAnyName('b'), [b2]);
+  const c = cm('c');
+  c.previous.push(id('b'));
+  rm.replace(b2, c);
+  assert.equal(rm.getByAnyId(id('b')), [c]);
+  assert.is(rm.getByCurrentId(id('b')), undefined);
+  assert.is(rm.getByCurrentId(id('c')), c);
+  assert.equal(rm.getByAnyName('c'), [c]);
+});
+
 test('generator behaviors: create appends, merge and replace fold into the existing resource in place', () => {
   const gen = (name: string, behavior: 'create' | 'merge' | 'replace', data: JsonObject, hash = true): Resource => ({
     ...cm(name, { data }),

@@ -26,12 +26,30 @@ export function resIdString(id: ResId): string {
   return `${gvk}/${id.name}.${id.namespace || '[noNs]'}`;
 }
 
+/** The keys of every id a resource has or had. */
+function anyKeys(r: Resource): Set<string> {
+  return new Set([...previousIds(r), currentId(r)].map(matchKey));
+}
+
+/** Every name a resource has or had. */
+function allNames(r: Resource): Set<string> {
+  return new Set([...r.previous.map((id) => id.name), currentId(r).name]);
+}
+
+function sameSet(a: Set<string>, b: Set<string>): boolean {
+  return a.size === b.size && [...a].every((x) => b.has(x));
+}
+
+function swap(list: Resource[] | undefined, old: Resource, r: Resource): void {
+  const i = list?.indexOf(old) ?? -1;
+  if (i >= 0) list![i] = r;
+}
+
 export class ResMap {
   private list: Resource[];
   private byCurrent: Map<string, Resource> | undefined;
   private byAny: Map<string, Resource[]> | undefined;
   private byName: Map<string, Resource[]> | undefined;
-  private derivedFacts = new Map<string, WeakMap<JsonObject, unknown>>();
 
   constructor(resources: Resource[] = []) {
     this.list = [];
@@ -57,7 +75,6 @@ export class ResMap {
     this.byCurrent = undefined;
     this.byAny = undefined;
     this.byName = undefined;
-    this.derivedFacts.clear();
   }
 
   private currentIndex(): Map<string, Resource> {
@@ -77,8 +94,7 @@ export class ResMap {
   }
 
   private indexAny(r: Resource): void {
-    const keys = new Set([...previousIds(r), currentId(r)].map(matchKey));
-    for (const k of keys) {
+    for (const k of anyKeys(r)) {
       const at = this.byAny!.get(k);
       if (at) at.push(r);
       else this.byAny!.set(k, [r]);
@@ -100,7 +116,7 @@ export class ResMap {
     if (!this.byName) {
       this.byName = new Map();
       for (const r of this.list) {
-        for (const n of new Set([...r.previous.map((id) => id.name), currentId(r).name])) {
+        for (const n of allNames(r)) {
           const at = this.byName.get(n);
           if (at) at.push(r);
           else this.byName.set(n, [r]);
@@ -108,20 +124,6 @@ export class ResMap {
       }
     }
     return this.byName.get(name) ?? [];
-  }
-
-  /**
-   * A fact `compute` derives from a resource object (where its container images are), kept until
-   * the list changes or the object is replaced (patches make new objects), so a transformer per
-   * `images:` entry does not walk every resource again.
-   */
-  derived<T>(name: string, obj: JsonObject, compute: (obj: JsonObject) => T): T {
-    let facts = this.derivedFacts.get(name);
-    if (!facts) this.derivedFacts.set(name, (facts = new WeakMap()));
-    if (facts.has(obj)) return facts.get(obj) as T;
-    const fact = compute(obj);
-    facts.set(obj, fact);
-    return fact;
   }
 
   /** Appends, refusing a resource whose id is already registered (kustomize's conflict error). */
@@ -147,7 +149,15 @@ export class ResMap {
     const i = this.list.indexOf(old);
     if (i < 0) throw new Error(`replace: resource ${formatId(currentId(old))} is not in the map`);
     this.list[i] = r;
-    this.invalidate();
+    const keys = anyKeys(old);
+    const names = allNames(old);
+    // a generator's merge keeps the ids: then the indexes only swap the object (a large tree
+    // merges a few generated maps, and rebuilding the indexes after each was most of their cost)
+    const current = matchKey(currentId(old));
+    if (current !== matchKey(currentId(r)) || !sameSet(keys, anyKeys(r)) || !sameSet(names, allNames(r))) return this.invalidate();
+    this.byCurrent?.set(current, r);
+    for (const k of keys) swap(this.byAny?.get(k), old, r);
+    for (const n of names) swap(this.byName?.get(n), old, r);
   }
 
   /** Keeps only the resources for which `keep` holds. */

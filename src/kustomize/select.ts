@@ -87,15 +87,21 @@ export function selectorMatcher(selector: Selector): (r: Resource) => boolean {
   const namespace = anchored(selector.namespace, 'target.namespace');
   const labels = selector.labelSelector ? parseLabelSelector(selector.labelSelector) : [];
   const annotations = selector.annotationSelector ? parseLabelSelector(selector.annotationSelector) : [];
+  // every test must pass, so the cheap ones go first and the ids are made only when needed: a
+  // patch per label selector is tested against every resource of a large tree
   return (r) => {
-    const cur = curId(r);
-    const org = orgId(r);
-    if (namespace && !namespace.test(effectiveNamespace(org)) && !namespace.test(effectiveNamespace(cur))) return false;
-    if (name && !name.test(org.name) && !name.test(cur.name)) return false;
-    const gv = splitApiVersion(typeof r.obj.apiVersion === 'string' ? r.obj.apiVersion : '');
-    if (group && !group.test(gv.group)) return false;
-    if (version && !version.test(gv.version)) return false;
     if (kind && !kind.test(typeof r.obj.kind === 'string' ? r.obj.kind : '')) return false;
+    if (group || version) {
+      const gv = splitApiVersion(typeof r.obj.apiVersion === 'string' ? r.obj.apiVersion : '');
+      if (group && !group.test(gv.group)) return false;
+      if (version && !version.test(gv.version)) return false;
+    }
+    if (name || namespace) {
+      const cur = curId(r);
+      const org = orgId(r);
+      if (namespace && !namespace.test(effectiveNamespace(org)) && !namespace.test(effectiveNamespace(cur))) return false;
+      if (name && !name.test(org.name) && !name.test(cur.name)) return false;
+    }
     const meta = metadataOf(r.obj);
     if (labels.length > 0) {
       const l = textMap(meta.labels);

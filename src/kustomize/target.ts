@@ -4,7 +4,7 @@ import { configFromCrdSchemas, emptyTransformerConfig, mergeTransformerConfigs, 
 import { generate, mergeOptions } from './generators.js';
 import { inflateChart, type HelmConfig } from './helm.js';
 import { loadKustomization, type Kustomization, type LoadedKustomization } from './kustomization.js';
-import { displayPath, Loader, quotedPath, type Referrer } from './loader.js';
+import { displayPath, Loader, quotedPath, withReferrer, type Referrer } from './loader.js';
 import { cleanPath, isRemoteFile, isRepoSpec } from './repospec.js';
 import { builtinGenerator, builtinTransformer, kustomizationTransformers, type PluginContext, type Transformer } from './plugins.js';
 import { absorb, ResMap } from './resmap.js';
@@ -41,14 +41,6 @@ function mergeAccumulator(into: Accumulator, from: Accumulator, ref: Referrer): 
   }
   into.tconfig = mergeTransformerConfigs(into.tconfig, from.tconfig);
   into.vars = mergeVars(into.vars, from.vars);
-}
-
-/** Adds the referring file and field to an error raised deeper down that has no location. */
-function withReferrer(e: unknown, ref: Referrer): unknown {
-  if (e instanceof KtsError && !e.file) {
-    return new KtsError(e.code, e.message, { file: ref.file, field: e.field ? `${ref.field}: ${e.field}` : ref.field, line: e.line }, e.exitCode);
-  }
-  return e;
 }
 
 /** State kustomize keeps globally for one build: the patch-merge schema set by an `openapi:` field. */
@@ -291,7 +283,7 @@ export class KustTarget {
       throw withReferrer(e, t.ref);
     }
     if (!this.state.buildMetadata.includes('transformerAnnotations')) return;
-    for (const r of rm.resources()) (r.transformations ??= []).push(t.origin);
+    for (const r of rm.resources()) for (let i = 0; i < (t.count ?? 1); i++) (r.transformations ??= []).push(t.origin);
   }
 
   private runTransformers(acc: Acc): void {

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { defaultTransformerConfig } from '../fieldspec/defaults.js';
 import { ResMap } from '../resmap.js';
-import { isImageMatched, splitImage, transformImageTag, updateImage } from './images.js';
+import { isImageMatched, splitImage, transformImageTags, updateImage, type ImageTag } from './images.js';
 import { resources } from './testing.js';
 
 test('splitImage separates name, tag and digest, ignoring a registry port', () => {
@@ -68,8 +68,7 @@ spec: {containers: null}
 `);
   const fieldSpecs = [...defaultTransformerConfig().images, { path: 'spec/imageRef', kind: 'Custom' }];
   const rm = new ResMap(rs);
-  transformImageTag(rm, { imageTag: { name: 'nginx', newName: 'r.io/nginx', newTag: 'v2' }, fieldSpecs });
-  transformImageTag(rm, { imageTag: { name: 'r.io/nginx', tagSuffix: '-rc' }, fieldSpecs });
+  transformImageTags(rm, [{ name: 'nginx', newName: 'r.io/nginx', newTag: 'v2' }, { name: 'r.io/nginx', tagSuffix: '-rc' }], fieldSpecs);
   const [d, c, crd, p] = rs.map((r) => r.obj as any);
   // Workload containers are reached twice, by the container walk and by the default field specs:
   // kustomize appends a tagSuffix twice there too (checked with kubectl kustomize).
@@ -79,6 +78,56 @@ spec: {containers: null}
   assert.is(c.spec.imageRef, 'r.io/nginx:v2-rc');
   assert.is(crd.spec.containers[0].image, 'nginx');
   assert.equal(p.spec.containers, []);
+});
+
+test('tags in one pass give what one pass per tag gives (each tag: containers, then the field specs)', () => {
+  const text = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec:
+  template:
+    spec:
+      containers: [{name: c, image: "a:1"}, {name: b, image: "b:1"}]
+---
+kind: Custom
+metadata: {name: c}
+spec: {imageRef: "a:1", list: [{image: "b:1"}, {image: 7}]}
+`;
+  const fieldSpecs = [...defaultTransformerConfig().images, { path: 'spec/imageRef', kind: 'Custom' }, { path: 'spec/list/image', kind: 'Custom' }];
+  const tags: ImageTag[] = [
+    { name: 'a', tagSuffix: '-x' },
+    { name: 'b', newName: 'a' },
+    { name: 'a', tagSuffix: '-y' },
+  ];
+  const batched = resources(text);
+  transformImageTags(new ResMap(batched), tags, fieldSpecs);
+  const oneByOne = resources(text);
+  for (const tag of tags) transformImageTags(new ResMap(oneByOne), [tag], fieldSpecs);
+  assert.equal(
+    batched.map((r) => r.obj),
+    oneByOne.map((r) => r.obj),
+  );
+  const [d, c] = batched.map((r) => r.obj as any);
+  assert.equal(d.spec.template.spec.containers.map((x: any) => x.image), ['a:1-x-x-y-y', 'a:1-y-y']);
+  assert.equal([c.spec.imageRef, c.spec.list[0].image, c.spec.list[1].image], ['a:1-x-y', 'a:1-y', 7]);
+});
+
+test('an error names the entry it came from', () => {
+  const rs = resources(`
+kind: Custom
+metadata: {name: c}
+spec: {containers: [{image: "a:1"}], imageRef: {not: scalar}}
+`);
+  const fieldSpecs = [{ path: 'spec/imageRef', kind: 'Custom' }];
+  const blame = (e: unknown, i: number): unknown => new Error(`images[${i}]: ${(e as Error).message}`);
+  assert.throws(() => transformImageTags(new ResMap(rs), [{ name: 'a', newTag: '2' }, { name: 'a(' }], fieldSpecs, blame), /images\[0\]: wrong node kind/);
+  const ok = resources(`
+kind: Custom
+metadata: {name: c}
+spec: {containers: [{image: "a:1"}]}
+`);
+  assert.throws(() => transformImageTags(new ResMap(ok), [{ name: 'a', newTag: '2' }, { name: 'a(' }], fieldSpecs, blame), /images\[1\]: invalid image name/);
 });
 
 test.run();
