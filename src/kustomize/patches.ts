@@ -182,7 +182,7 @@ export function applyPatchTransformer(rm: ResMap, p: LoadedPatch, schema?: Merge
   const { patch } = p;
   if (patch.kind === 'json') {
     if (!p.target) throw new KtsError('patch', `must specify a target for JSON patch ${patch.text}`, { file: patch.file });
-    applyJsonOps(rm, selectResources(rm.resources(), p.target), patch.ops, patch.file, true);
+    applyJsonOps(rm, selectResources(rm, p.target), patch.ops, patch.file, true);
     return;
   }
   const opts = { allowNameChange: p.allowNameChange, allowKindChange: p.allowKindChange, file: patch.file, schema };
@@ -192,7 +192,7 @@ export function applyPatchTransformer(rm: ResMap, p: LoadedPatch, schema?: Merge
         file: patch.file,
       });
     }
-    for (const sm of patch.patches) applySm(rm, selectResources(rm.resources(), p.target), withAnnotationDeletions(sm), opts);
+    for (const sm of patch.patches) applySm(rm, selectResources(rm, p.target), withAnnotationDeletions(sm), opts);
     return;
   }
   patch.patches.forEach((sm, i) => {
@@ -266,5 +266,5 @@ export function json6902Transformer(cfg: { target?: Selector; path: string; json
     return fail(`decoding the patch: ${(e as Error).message}`);
   }
   const target = cfg.target!;
-  return (rm) => applyJsonOps(rm, selectResources(rm.resources(), target), ops, file, false);
+  return (rm) => applyJsonOps(rm, selectResources(rm, target), ops, file, false);
 }

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { newResource, type Resource } from './resource.js';
+import { ResMap } from './resmap.js';
 import { parseLabelSelector, selectResources } from './select.js';
 
 const res = (kind: string, name: string, labels: Record<string, string> = {}, namespace?: string): Resource =>
@@ -25,6 +26,17 @@ test('name matches the original name as well as the current one', () => {
   const renamed = res('Deployment', 'p-web');
   renamed.previous.push({ group: 'apps', version: 'v1', kind: 'Deployment', namespace: '', name: 'web' });
   assert.equal(names(selectResources([renamed], { name: 'web' })), ['Deployment/p-web']);
+});
+
+test('from a ResMap, a plain name is looked up by name and gives what a scan gives, in list order', () => {
+  const renamed = res('Service', 'p-web');
+  renamed.previous.push({ group: '', version: 'v1', kind: 'Service', namespace: '', name: 'web' });
+  const all = [res('Deployment', 'web'), res('Deployment', 'web-canary'), renamed, res('ConfigMap', 'web')];
+  const rm = new ResMap(all);
+  for (const selector of [{ name: 'web' }, { name: 'p-web' }, { name: 'web', kind: 'Service' }, { name: 'web.*' }, { name: 'nothing' }, { name: 'toString' }]) {
+    assert.equal(names(selectResources(rm, selector)), names(selectResources(all, selector)), JSON.stringify(selector));
+  }
+  assert.equal(names(selectResources(rm, { name: 'web' })), ['Deployment/web', 'Service/p-web', 'ConfigMap/web']);
 });
 
 test('label selectors: equality, inequality, set-based and existence', () => {

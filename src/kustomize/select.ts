@@ -1,5 +1,6 @@
 import { KtsError } from '../errors.js';
 import type { Selector } from './kustomization.js';
+import { ResMap } from './resmap.js';
 import { metadataOf, splitApiVersion, textMap, type Json, type Resource } from './resource.js';
 import { curId, orgId } from './transformers/ids.js';
 import { effectiveNamespace } from './transformers/scope.js';
@@ -115,7 +116,12 @@ export function selectorMatcher(selector: Selector): (r: Resource) => boolean {
   };
 }
 
-/** The resources `selector` picks, in list order. */
-export function selectResources(resources: readonly Resource[], selector: Selector): Resource[] {
-  return resources.filter(selectorMatcher(selector));
+/**
+ * The resources `selector` picks, in list order. From a ResMap, a name without regex syntax looks
+ * its candidates up by name: a tree with a patch per named resource tested every resource per patch.
+ */
+export function selectResources(from: readonly Resource[] | ResMap, selector: Selector): Resource[] {
+  const literal = selector.name !== undefined && /^[\w-]+$/.test(selector.name);
+  const candidates = from instanceof ResMap ? (literal ? from.getByAnyName(selector.name!) : from.resources()) : from;
+  return candidates.filter(selectorMatcher(selector));
 }
