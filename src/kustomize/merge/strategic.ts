@@ -154,6 +154,7 @@ function scalarFromText(s: string): Json {
 
 function walk(ctx: Ctx, dest: Src, origin: Src, schema: SchemaNode | undefined): Result {
   const s = schema ?? schemaFromMeta(ctx, dest, origin);
+  if (origin === undefined && typeof dest === 'object' && dest !== null) return settle(ctx, dest, s);
   const first = dest !== undefined && dest !== null ? dest : origin !== undefined && origin !== null ? origin : undefined;
   if (first === undefined) return walkMap(ctx, dest, origin, s);
   const kind = kindOf(first);
@@ -165,6 +166,63 @@ function walk(ctx: Ctx, dest: Src, origin: Src, schema: SchemaNode | undefined):
   if (kind === 'map') return walkMap(ctx, dest, origin, s);
   if (kind === 'seq' && s !== undefined && isMergeList(s)) return walkAssociativeList(ctx, dest, origin, s);
   return origin !== undefined ? origin : dest;
+}
+
+/**
+ * What the walk does where the patch has nothing (most of a resource): no merging, only kyaml's
+ * clean-up of the base, done in place without the merge's bookkeeping. Maps drop fields written
+ * as nothing; merge lists drop null and empty elements and collapse repeated keys, which only the
+ * full walk does (a list whose elements are all distinct and complete stays as it is).
+ */
+function settle(ctx: Ctx, dest: JsonObject | Json[], s: SchemaNode | undefined): Result {
+  if (Array.isArray(dest)) {
+    if (s === undefined || !isMergeList(s)) return dest;
+    if (!settledList(ctx, dest, s)) return walkAssociativeList(ctx, dest, undefined, s);
+    return dest;
+  }
+  for (const key of Object.keys(dest)) {
+    const v = dest[key]!;
+    if (v === null || v === '') {
+      if (isEmptyNull(dest, key)) delete dest[key];
+      continue;
+    }
+    if (typeof v !== 'object') continue;
+    const fs = s ? fieldSchema(ctx.schema, s, key) : undefined;
+    const value = settle(ctx, v, fs ?? schemaFromMeta(ctx, v));
+    if (value === undefined || value === null || value === KEEP_NULL) delete dest[key];
+    else if (value !== v) setKey(dest, key, value);
+  }
+  return dest;
+}
+
+/**
+ * Settles the elements of a merge list in place and says whether that was all the walk would do:
+ * every element a map with a value for each merge key (or, keyless, a scalar), no two alike.
+ */
+function settledList(ctx: Ctx, list: Json[], s: SchemaNode): boolean {
+  const { keys } = patchStrategyAndKeys(s);
+  const seen = new Set<string>();
+  for (const el of list) {
+    let id: string;
+    if (keys.length === 0) {
+      if (el === null || typeof el === 'object') return false;
+      id = text(el);
+    } else {
+      if (!isMap(el)) return false;
+      id = '';
+      for (const k of keys) {
+        const v = keyText(Object.hasOwn(el, k) ? el[k] : undefined);
+        if (v === '') return false;
+        id += `${v}\u0000`;
+      }
+    }
+    if (id === '' || seen.has(id)) return false;
+    seen.add(id);
+  }
+  if (keys.length === 0) return true;
+  const elemSchema = elementSchema(ctx.schema, s);
+  for (const el of list) settle(ctx, el as JsonObject, elemSchema ?? schemaFromMeta(ctx, el));
+  return true;
 }
 
 function isMergeList(s: SchemaNode): boolean {
