@@ -94,13 +94,20 @@ export function expectScalar(value: Json | undefined, field: string): void {
   }
 }
 
-const splitCache = new Map<string, string[]>();
+/** A path element: the field name, and whether `name[]` marks it a sequence. */
+interface Part {
+  raw: string;
+  name: string;
+  isSeq: boolean;
+}
 
-/** splitPath, memoized: the same few hundred paths are walked for every resource. */
-function pathParts(path: string): string[] {
+const splitCache = new Map<string, Part[]>();
+
+/** splitPath read into parts, memoized: the same few hundred paths are walked for every resource. */
+function pathParts(path: string): Part[] {
   let parts = splitCache.get(path);
   if (!parts) {
-    parts = splitPath(path);
+    parts = splitPath(path).map((raw) => ({ raw, name: raw.endsWith('[]') ? raw.slice(0, -2) : raw, isSeq: raw.endsWith('[]') }));
     splitCache.set(path, parts);
   }
   return parts;
@@ -118,26 +125,26 @@ export function applyFieldSpec(obj: JsonObject, fs: FieldSpec, set: Setter, crea
 /** Applies every spec of `specs` that selects the object (kustomize fsslice.Filter). */
 export function applyFieldSpecs(obj: JsonObject, specs: readonly FieldSpec[], set: Setter, createKind?: CreateKind): void {
   const gvk = objGvk(obj);
-  for (const fs of specs) if (gvkSelects(fs, gvk)) walk(obj, pathParts(fs.path), 0, fs, set, createKind, []);
+  // one path stack for all specs: each walk leaves it empty
+  const at: (string | number)[] = [];
+  for (const fs of specs) if (gvkSelects(fs, gvk)) walk(obj, pathParts(fs.path), 0, fs, set, createKind, at);
 }
 
 /** `node` is the value reached by path[0..i), found at `at` in the object. */
-function walk(node: Json, path: string[], i: number, fs: FieldSpec, set: Setter, createKind: CreateKind | undefined, at: (string | number)[]): void {
+function walk(node: Json, path: Part[], i: number, fs: FieldSpec, set: Setter, createKind: CreateKind | undefined, at: (string | number)[]): void {
   if (node === null) return;
   if (Array.isArray(node)) {
-    node.forEach((el, k) => {
+    for (let k = 0; k < node.length; k++) {
       at.push(k);
-      walk(el, path, i, fs, set, createKind, at);
+      walk(node[k]!, path, i, fs, set, createKind, at);
       at.pop();
-    });
+    }
     return;
   }
   if (typeof node !== 'object') {
-    throw new FieldSpecError(`expected sequence or mapping node at '${path.slice(0, i).join('/')}'`, 'ScalarNode', fs.path);
+    throw new FieldSpecError(`expected sequence or mapping node at '${path.slice(0, i).map((p) => p.raw).join('/')}'`, 'ScalarNode', fs.path);
   }
-  const raw = path[i]!;
-  const isSeq = raw.endsWith('[]');
-  const name = isSeq ? raw.slice(0, -2) : raw;
+  const { name, isSeq } = path[i]!;
   if (name === '') throw new FieldSpecError('cannot set or create an empty field name', '', fs.path);
   const last = i === path.length - 1;
   const create = !!fs.create && createKind !== undefined && !isSeq;

@@ -123,7 +123,9 @@ function setOrDelete(obj: JsonObject, key: string, value: Json | undefined): voi
 
 
 function isEmptyMap(v: unknown): boolean {
-  return isMap(v) && Object.keys(v).length === 0;
+  if (!isMap(v)) return false;
+  for (const _ in v) return false;
+  return true;
 }
 
 type NodeKind = 'map' | 'seq' | 'scalar';
@@ -408,7 +410,7 @@ function keysWithValues(rows: string[][], keys: string[]): Set<string> {
 
 // Keeps the keys that have a value in some row (all keys when none has).
 function validateKeys(valid: Set<string>, values: string[], keys: string[]): [string[], string[]] {
-  if (valid.size === 0) return [keys, values];
+  if (valid.size === 0 || keys.every((k) => valid.has(k))) return [keys, values];
   return [keys.filter((k) => valid.has(k)), values.filter((v, i) => v !== '' || valid.has(keys[i]!))];
 }
 
@@ -455,33 +457,34 @@ function findElement(list: Json[], keys: string[], values: string[]): Json | und
  */
 function setElement(list: Json[], element: Json | undefined, keys: string[], values: string[]): void {
   const primitive = keys.length > 0 && keys[0] === '';
-  const next: Json[] = [];
   let matched = false;
-  for (const el of list) {
+  // kept elements move down over the dropped ones (no new list per call: merging a list sets every element)
+  let kept = 0;
+  for (let i = 0; i < list.length; i++) {
+    const el = list[i]!;
     if (el === null || isEmptyMap(el)) continue;
     let found: boolean;
     if (primitive) {
       if (typeof el === 'object') {
-        next.push(el);
+        list[kept++] = el;
         continue;
       }
       found = values.length > 0 && (values[0] === '' || text(el) === values[0]);
     } else {
       if (!isMap(el) && keys.length > 0) {
-        next.push(el);
+        list[kept++] = el;
         continue;
       }
       found = values.length > 0 && keys.every((k, j) => j >= values.length || fieldMatches(el as JsonObject, k, values[j]!));
     }
     if (!found) {
-      if (values.length > 0) next.push(el);
+      if (values.length > 0) list[kept++] = el;
       continue;
     }
     matched = true;
-    if (element !== undefined) next.push(element);
+    if (element !== undefined) list[kept++] = element;
   }
-  list.length = 0;
-  list.push(...next);
+  list.length = kept;
   if (element === undefined || element === null) return;
   if (!matched) list.push(element);
 }
