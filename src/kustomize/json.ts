@@ -34,9 +34,14 @@ export function setKey(obj: JsonObject, key: string, value: Json): void {
  */
 export function cloneJson<T extends Json>(v: T, asYaml = false): T {
   if (typeof v !== 'object' || v === null) return v;
-  if (Array.isArray(v)) return v.map((e) => cloneJson(e, asYaml)) as T;
+  // loops without a closure or a key list: merges clone whole resources, a large tree millions of nodes
+  if (Array.isArray(v)) {
+    const list: Json[] = new Array(v.length);
+    for (let i = 0; i < v.length; i++) list[i] = cloneJson(v[i]!, asYaml);
+    return list as T;
+  }
   const out = newObject();
-  for (const k of Object.keys(v)) out[k] = cloneJson(v[k]!, asYaml);
+  for (const k in v) out[k] = cloneJson(v[k]!, asYaml);
   if (asYaml) copyPlainTexts(v, out);
   return out as T;
 }

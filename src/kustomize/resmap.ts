@@ -26,18 +26,20 @@ export function resIdString(id: ResId): string {
   return `${gvk}/${id.name}.${id.namespace || '[noNs]'}`;
 }
 
-/** The keys of every id a resource has or had. */
-function anyKeys(r: Resource): Set<string> {
-  return new Set([...previousIds(r), currentId(r)].map(matchKey));
+/** The keys of every id a resource has or had (most resources were never renamed: one key). */
+function anyKeys(r: Resource): readonly string[] {
+  const current = matchKey(currentId(r));
+  return r.previous.length === 0 ? [current] : [...new Set([...previousIds(r).map(matchKey), current])];
 }
 
 /** Every name a resource has or had. */
-function allNames(r: Resource): Set<string> {
-  return new Set([...r.previous.map((id) => id.name), currentId(r).name]);
+function allNames(r: Resource): readonly string[] {
+  const current = currentId(r).name;
+  return r.previous.length === 0 ? [current] : [...new Set([...r.previous.map((id) => id.name), current])];
 }
 
-function sameSet(a: Set<string>, b: Set<string>): boolean {
-  return a.size === b.size && [...a].every((x) => b.has(x));
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
 }
 
 function swap(list: Resource[] | undefined, old: Resource, r: Resource): void {

@@ -109,7 +109,7 @@ function containersOf(node: Json, out: JsonObject[] = []): JsonObject[] {
     return out;
   }
   if (!isObject(node)) return out;
-  for (const key of Object.keys(node)) {
+  for (const key in node) {
     const value = node[key]!;
     if (typeof value !== 'object' || value === null) continue;
     containersOf(value, out);

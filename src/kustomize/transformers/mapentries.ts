@@ -44,12 +44,13 @@ export function setMapEntries(resources: Resource[], entries: Readonly<Record<st
         if (typeof value !== 'object' || Array.isArray(value)) {
           throw new KtsError(what, `cannot set ${what} on ${formatId(idOf(res.obj))}: the field is not a map`);
         }
+        let where: (string | number)[] | undefined;
         for (const k of keys) {
           const v = entries[k]!;
           if (own(value, k) === undefined) {
             let group = created.get(k);
             if (!group) created.set(k, (group = []));
-            group.push({ at: [...at], key: k });
+            group.push({ at: (where ??= [...at]), key: k });
           } else {
             for (const member of res.sharedEntries?.get(placeKey(at, k)) ?? []) {
               const map = mapAt(res.obj, member.at);

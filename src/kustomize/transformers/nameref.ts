@@ -152,6 +152,15 @@ class Referrer {
     }
   }
 
+  /**
+   * What select's first sieve (an earlier id of the target's gvk) needs, tested on kinds alone
+   * before any id is made: most names are shared by an app's Deployment, Service, ConfigMap...
+   */
+  private mayBeTarget(r: Resource): boolean {
+    const kind = this.target.kind;
+    return !kind || r.previous.some((id) => id.kind === kind);
+  }
+
   /** Whether `r` is in the subset of resources this referrer may refer to (SubsetThatCouldBeReferencedByResource). */
   private couldRefer(r: Resource): boolean {
     if (isClusterScoped(this.cur)) return true;
@@ -184,7 +193,7 @@ class Referrer {
 
   /** The referral's new name for a scalar reference, or undefined to leave it. */
   private newName(oldName: string): string | undefined {
-    const candidates = (this.index.byPreviousName.get(oldName) ?? []).filter((r) => this.couldRefer(r));
+    const candidates = (this.index.byPreviousName.get(oldName) ?? []).filter((r) => this.mayBeTarget(r) && this.couldRefer(r));
     const referral = this.select(candidates, (rs) => rs.every((r) => nameOf(r) === nameOf(rs[0]!)));
     if (!referral || nameOf(referral) === oldName) return undefined;
     return nameOf(referral);
@@ -193,7 +202,7 @@ class Referrer {
   private setMapping(node: JsonObject): void {
     if (!('name' in node)) throw new KtsError('namereference', 'path config error; no \'name\' field in node', { field: this.field.path });
     const oldName = node.name === null ? '' : String(node.name);
-    let candidates = (this.index.byPreviousName.get(oldName) ?? []).filter((r) => this.couldRefer(r));
+    let candidates = (this.index.byPreviousName.get(oldName) ?? []).filter((r) => this.mayBeTarget(r) && this.couldRefer(r));
     if ('namespace' in node) {
       const ns = node.namespace === null ? '' : String(node.namespace);
       const inOriginal = (this.index.byOriginalNamespace.get(ns) ?? []).some((r) => this.couldRefer(r));

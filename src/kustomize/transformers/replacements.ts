@@ -20,7 +20,7 @@
 //   created one) takes the source value as it is.
 
 import { KtsError } from '../../errors.js';
-import { formatId, idOf, type Json, type ResId, type Resource } from '../resource.js';
+import { formatId, idOf, kindOf, type Json, type ResId, type Resource } from '../resource.js';
 import { parseLabelSelector } from '../select.js';
 import { parseFirstDocument } from '../yaml/firstdoc.js';
 import { resolvePlainV3 } from '../yaml/resolve.js';
@@ -197,6 +197,11 @@ function selectorString(s: IdSelector): string {
   return `${s.kind || '[noKind]'}.${s.version || '[noVer]'}.${s.group || '[noGrp]'}/${s.name || '[noName]'}.${s.namespace || '[noNs]'}`;
 }
 
+/** A first test before the ids are made: the selector's kind against every kind the resource had. */
+function mayBeSelected(s: IdSelector, r: Resource): boolean {
+  return !s.kind || kindOf(r.obj) === s.kind || r.previous.some((id) => id.kind === s.kind);
+}
+
 function idsOf(r: Resource): ResId[] {
   return r.previous.length === 0 ? [idOf(r.obj)] : [idOf(r.obj), ...r.previous];
 }
@@ -231,6 +236,7 @@ interface Value {
 function findSource(resources: readonly Resource[], r: Replacement): Resource {
   let found: Resource | undefined;
   for (const res of resources) {
+    if (!mayBeSelected(r.source, res)) continue;
     if (!selects(r.source, idOf(res.obj)) && !res.previous.some((id) => selects(r.source, id))) continue;
     if (found) throw replacementError(r, 'source', `multiple matches for selector ${selectorString(r.source)}`);
     found = res;
@@ -361,6 +367,7 @@ function matchesSelectors(res: Resource, f: CompiledFilter): boolean {
 }
 
 function isTarget(res: Resource, select: CompiledFilter, rejects: CompiledFilter[]): boolean {
+  if (!mayBeSelected(select.id, res)) return false;
   const ids = idsOf(res);
   if (!ids.some((id) => selects(select.id, id))) return false;
   if (rejects.some((rej) => rej.hasId && ids.some((id) => selects(rej.id, id)))) return false;
