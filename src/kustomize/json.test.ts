@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cloneJson, mapOf, own, setKey } from './json.js';
-import { jsonEqual, newObject } from './resource.js';
+import { isDataMap, jsonEqual, newObject } from './resource.js';
 import type { JsonObject } from './resource.js';
 
 test('__proto__, constructor and prototype are ordinary keys of the model maps', () => {
@@ -10,7 +10,13 @@ test('__proto__, constructor and prototype are ordinary keys of the model maps',
   m.__proto__ = 'a';
   setKey(m, 'constructor', { prototype: 1 });
   assert.equal(Object.keys(m), ['__proto__', 'constructor']);
-  assert.is(Object.getPrototypeOf(m), null);
+  assert.ok(isDataMap(m));
+  // no lookup reaches Object.prototype, and the maps' own prototype cannot be given keys
+  const fresh = newObject() as Record<string, unknown>;
+  assert.is(fresh.toString, undefined);
+  assert.not.ok('hasOwnProperty' in fresh);
+  assert.ok(Object.isFrozen(Object.getPrototypeOf(fresh)));
+  assert.is(Object.getPrototypeOf(Object.getPrototypeOf(fresh)), null);
   assert.is(({} as Record<string, unknown>).prototype, undefined);
 });
 
@@ -26,7 +32,7 @@ test('setKey and own work on objects that do have a prototype', () => {
 test('cloneJson copies into prototype-less maps; jsonEqual ignores prototypes and key order', () => {
   const src = JSON.parse('{"a":[{"__proto__":{"x":1}}],"b":null}') as JsonObject;
   const copy = cloneJson(src);
-  assert.is(Object.getPrototypeOf(copy), null);
+  assert.ok(isDataMap(copy));
   assert.ok(Object.hasOwn((copy.a as JsonObject[])[0]!, '__proto__'));
   assert.ok(jsonEqual(src, copy));
   assert.ok(jsonEqual(mapOf([['a', 1], ['b', 2]]), { b: 2, a: 1 }));

@@ -52,11 +52,25 @@ export interface Resource {
 }
 
 /**
- * A map for user data: no prototype, so keys like `__proto__`, `constructor` or `toString` are
- * ordinary own keys (as in kustomize) and a lookup never reaches `Object.prototype`.
+ * The prototype of the maps holding user data: empty, frozen, and without a prototype itself.
+ * Keys like `__proto__`, `constructor` or `toString` are ordinary own keys (as in kustomize) and a
+ * lookup never reaches `Object.prototype`, as with `Object.create(null)`; but V8 keeps an object
+ * made that way as a hash table, and one made by a constructor gets hidden classes: a large tree
+ * takes a fraction of the memory and of the time.
  */
+const DATA_MAP_PROTOTYPE: object = Object.freeze(Object.create(null));
+
+const DataMap = function DataMap() {} as unknown as new () => JsonObject;
+DataMap.prototype = DATA_MAP_PROTOTYPE as JsonObject;
+
+/** A map for user data (see DATA_MAP_PROTOTYPE). */
 export function newObject(): JsonObject {
-  return Object.create(null) as JsonObject;
+  return new DataMap();
+}
+
+/** Whether `v` is a map for user data made by newObject. */
+export function isDataMap(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === DATA_MAP_PROTOTYPE;
 }
 
 /** Whether two JSON values are equal: maps regardless of key order and prototype, lists in order. */

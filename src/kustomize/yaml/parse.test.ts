@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { KtsError } from '../../errors.js';
 import { plain } from '../testing.js';
 import type { Json, JsonObject } from '../resource.js';
+import { isDataMap } from '../resource.js';
 import { nullText, plainNullKeys } from './plainnull.js';
 import { parseYamlDocuments, readerStats, type ParseOptions } from './parse.js';
 
@@ -87,12 +88,12 @@ test('control characters go-yaml refuses are an error naming the line, even insi
 
 
 
-test('maps have no prototype: __proto__, constructor and toString are ordinary keys (fast and full reader)', () => {
+test('maps are data maps: __proto__, constructor and toString are ordinary keys (fast and full reader)', () => {
   const text = 'data:\n  __proto__: x\n  constructor: {a: 1}\n  toString: y\nflow: {__proto__: 1, valueOf: 2}\n';
   for (const t of [text, `z: &a 1\n${text}`]) {
     const [doc] = parseYamlDocuments(t, 'cm.yaml') as [Record<string, Record<string, unknown>>];
-    assert.is(Object.getPrototypeOf(doc), null);
-    assert.is(Object.getPrototypeOf(doc.data), null);
+    assert.ok(isDataMap(doc));
+    assert.ok(isDataMap(doc.data));
     assert.equal(Object.keys(doc.data!), ['__proto__', 'constructor', 'toString']);
     assert.is(doc.data!.__proto__, 'x');
     assert.equal(plain(doc.flow as Json), JSON.parse('{"__proto__": 1, "valueOf": 2}'));
