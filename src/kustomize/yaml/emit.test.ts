@@ -22,6 +22,19 @@ test('keys sort naturally: digit runs as numbers, punctuation before letters', (
   assert.is(out, 'Z: 6\na: 7\na-b: 5\na_b: 4\na2: 2\na10: 1\naB: 3\n');
 });
 
+test('keys in any order come out sorted, in small and large maps', () => {
+  for (const n of [5, 40]) {
+    const names = Array.from({ length: n }, (_, i) => `k-${String.fromCharCode(97 + (i % 26))}${'z'.repeat(Math.floor(i / 26))}`);
+    const map = Object.fromEntries([...names].reverse().map((k) => [k, 1]));
+    assert.is(emitYaml(map), names.sort().map((k) => `${k}: 1\n`).join(''));
+  }
+});
+
+test('a stream of many documents is the documents joined by ---, across the writer\'s buffer sizes', () => {
+  const docs = Array.from({ length: 3000 }, (_, i) => ({ kind: 'ConfigMap', metadata: { name: `cm-${i}` }, data: { text: i % 3 ? `ünï ${i}` : `line\n${i}\n` } }));
+  assert.ok(emitDocuments(docs) === docs.map(emitYaml).join('---\n'));
+});
+
 test('sequences are indentless under a key and nest with "- -"', () => {
   assert.is(emitYaml({ l: [{ name: 'x', args: ['a', 'b'] }, [1, 2]], e: [], m: {} }),
     'e: []\nl:\n- args:\n  - a\n  - b\n  name: x\n- - 1\n  - 2\nm: {}\n');

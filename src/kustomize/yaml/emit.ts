@@ -2,6 +2,7 @@ import type { Json } from '../resource.js';
 import { compareKeys } from './sortkeys.js';
 import { plainResolvesToString } from './resolve.js';
 import { goFloat } from './numbers.js';
+import { TextSink } from './textsink.js';
 
 // kustomize prints each resource as sigs.k8s.io/yaml.JSONToYAML does: the object goes through
 // JSON and is marshalled by go-yaml v2, whose emitter is a port of libyaml. This is a port of
@@ -150,42 +151,68 @@ function selectStyle(s: string, a: Analysis, simpleKey: boolean): Style {
 }
 
 const HEX = '0123456789ABCDEF';
-const SPACES = ' '.repeat(256);
 
-// Printable ASCII without leading/trailing space; with the checks in fastPlain, a string that
-// libyaml's analysis would allow as a block plain scalar.
-const SAFE_ASCII = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
-const FIRST_INDICATOR = new Set(['#', ',', '[', ']', '{', '}', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`', '-', '?', ':']);
-const PLAIN_KEY = /^[a-zA-Z./-]*$/;
+/** The characters that may not start a plain scalar written by fastPlain (all ASCII). */
+const FIRST_INDICATOR = new Uint8Array(128);
+const INDICATORS = '#,[]{}&*!|>\'"%@`-?:';
+
+/** Whether the key has only ASCII letters, '.', '/' and '-' (the keys whose go-yaml order is code-point order). */
+function isPlainKey(k: string): boolean {
+  for (let i = 0; i < k.length; i++) {
+    const c = k.charCodeAt(i) | 0x20; // lower-cases letters; '.', '/' and '-' already have the bit
+    if (!((c >= 0x61 && c <= 0x7a) || c === 0x2e || c === 0x2f || c === 0x2d)) return false;
+  }
+  return true;
+}
+
+/** Maps up to this size are sorted by insertion: no allocation, and one pass when already in order (most are). */
+const INSERTION_SORT_MAX = 32;
 
 /** Sorts in go-yaml v2 order; for the usual keys (letters, '.', '/', '-') that is code-point order. */
 function sortKeys(keys: string[]): void {
-  if (keys.every((k) => PLAIN_KEY.test(k))) keys.sort();
-  else keys.sort(compareKeys);
+  let plain = true;
+  for (let i = 0; i < keys.length && plain; i++) plain = isPlainKey(keys[i]!);
+  if (!plain) keys.sort(compareKeys);
+  else if (keys.length > INSERTION_SORT_MAX) keys.sort();
+  else {
+    for (let i = 1; i < keys.length; i++) {
+      const k = keys[i]!;
+      let j = i - 1;
+      for (; j >= 0 && keys[j]! > k; j--) keys[j + 1] = keys[j]!;
+      keys[j + 1] = k;
+    }
+  }
 }
 
 class Emitter {
-  readonly out: string[] = [];
+  readonly sink = new TextSink();
   column = 0;
   whitespace = true;
   indention = true;
   openEnded = false;
   indent = -1;
 
+  constructor() {
+    if (FIRST_INDICATOR[0x23] === 0) for (let i = 0; i < INDICATORS.length; i++) FIRST_INDICATOR[INDICATORS.charCodeAt(i)] = 1;
+  }
+
   private put(s: string): void {
-    this.out.push(s);
+    this.sink.write(s);
     this.column += s.length;
   }
 
   private putBreak(): void {
-    this.out.push('\n');
+    this.sink.writeAscii(0x0a);
     this.column = 0;
   }
 
   writeIndent(): void {
     const indent = Math.max(this.indent, 0);
     if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.putBreak();
-    if (this.column < indent) this.put(indent - this.column <= SPACES.length ? SPACES.slice(0, indent - this.column) : ' '.repeat(indent - this.column));
+    if (this.column < indent) {
+      this.sink.writeSpaces(indent - this.column);
+      this.column = indent;
+    }
     this.whitespace = true;
     this.indention = true;
   }
@@ -205,18 +232,19 @@ class Emitter {
     return saved;
   }
 
-  /** yaml_emitter_emit_node for one JSON value. */
-  node(value: Json, ctx: { root: boolean; mapping: boolean; simpleKey: boolean }): void {
+  /** yaml_emitter_emit_node for one JSON value (`mapping`: a mapping's value; never a simple key). */
+  node(value: Json, root: boolean, mapping: boolean): void {
     if (Array.isArray(value)) {
       if (value.length === 0) return this.emptyFlow('[', ']');
-      return this.blockSequence(value, ctx.mapping);
+      return this.blockSequence(value, mapping);
     }
     if (value !== null && typeof value === 'object') {
       const keys = Object.keys(value);
       if (keys.length === 0) return this.emptyFlow('{', '}');
       return this.blockMapping(value, keys);
     }
-    this.scalar(scalarText(value), typeof value === 'string', ctx.root, ctx.simpleKey);
+    if (typeof value !== 'string') return this.writeScalar(scalarText(value), 'plain', false, root);
+    if (root || !this.fastPlain(value)) this.writeScalar(value, selectStyle(value, analyze(value), false), false, root);
   }
 
   private emptyFlow(open: string, close: string): void {
@@ -229,7 +257,7 @@ class Emitter {
     for (const item of items) {
       this.writeIndent();
       this.writeIndicator('-', true, false, true);
-      this.node(item, { root: false, mapping: false, simpleKey: false });
+      this.node(item, false, false);
     }
     this.indent = saved;
   }
@@ -241,20 +269,20 @@ class Emitter {
       this.writeIndent();
       if (this.fastPlain(key)) {
         this.writeIndicator(':', false, false, false);
-        this.node(map[key]!, { root: false, mapping: true, simpleKey: false });
+        this.node(map[key]!, false, true);
         continue;
       }
       const a = analyze(key);
       if (!a.multiline && Buffer.byteLength(key) <= MAX_SIMPLE_KEY_LENGTH) {
-        this.scalarAnalyzed(key, a, true, false, true);
+        this.writeScalar(key, selectStyle(key, a, true), true, false);
         this.writeIndicator(':', false, false, false);
       } else {
         this.writeIndicator('?', true, false, true);
-        this.scalarAnalyzed(key, a, true, false, false);
+        this.writeScalar(key, selectStyle(key, a, false), false, false);
         this.writeIndent();
         this.writeIndicator(':', true, false, true);
       }
-      this.node(map[key]!, { root: false, mapping: true, simpleKey: false });
+      this.node(map[key]!, false, true);
     }
     this.indent = saved;
   }
@@ -265,24 +293,36 @@ class Emitter {
    */
   private fastPlain(s: string): boolean {
     const n = s.length;
-    if (n === 0 || n > 128 || !SAFE_ASCII.test(s) || (s.includes(' ') && this.column + 1 + n > BEST_WIDTH)) return false;
-    if (FIRST_INDICATOR.has(s.charAt(0)) || s.endsWith(':') || s.includes(': ') || s.includes(' #')) return false;
+    if (n === 0 || n > 128) return false;
+    // printable ASCII, no indicator first, no space last, no ': ', ' #' or final ':'
+    const first = s.charCodeAt(0);
+    if (first <= 0x20 || first > 0x7e || FIRST_INDICATOR[first] === 1 || s.charCodeAt(n - 1) === 0x20) return false;
+    let spaces = false;
+    for (let i = 1; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c === 0x20) {
+        if (s.charCodeAt(i + 1) === 0x23) return false;
+        spaces = true;
+      } else if (c === 0x3a) {
+        if (i + 1 === n || s.charCodeAt(i + 1) === 0x20) return false;
+      } else if (c < 0x20 || c > 0x7e) return false;
+    }
+    if (spaces && this.column + 1 + n > BEST_WIDTH) return false;
     if (n >= 3 && (s.startsWith('---') || s.startsWith('...'))) return false;
     if (!plainResolvesToString(s)) return false;
-    if (!this.whitespace) this.put(' ');
-    this.put(s);
+    if (!this.whitespace) {
+      this.sink.writeAscii(0x20);
+      this.column++;
+    }
+    this.sink.write(s);
+    this.column += n;
     this.whitespace = false;
     this.indention = false;
     return true;
   }
 
-  private scalar(text: string, isString: boolean, root: boolean, simpleKey: boolean): void {
-    if (isString && !root && this.fastPlain(text)) return;
-    this.scalarAnalyzed(text, analyze(text), isString, root, simpleKey);
-  }
-
-  private scalarAnalyzed(text: string, a: Analysis, isString: boolean, root: boolean, simpleKey: boolean): void {
-    const style: Style = isString ? selectStyle(text, a, simpleKey) : 'plain';
+  /** A scalar in the style chosen for it (`simpleKey`: a mapping key written before its ':'). */
+  private writeScalar(text: string, style: Style, simpleKey: boolean, root: boolean): void {
     const saved = this.increaseIndent(true, false);
     const allowBreaks = !simpleKey;
     switch (style) {
@@ -305,7 +345,7 @@ class Emitter {
   // The writers below count columns per code point and push the text between two special
   // positions as one slice of the scalar (`from` is where the unwritten text starts).
   private flush(s: string, from: number, to: number): void {
-    if (to > from) this.out.push(s.slice(from, to));
+    if (to > from) this.sink.write(s, from, to);
   }
 
   private writePlain(s: string, allowBreaks: boolean, root: boolean): void {
@@ -457,13 +497,19 @@ class Emitter {
   private writeBreak(c: number): void {
     if (c === 0x0a) this.putBreak();
     else {
-      this.out.push(String.fromCodePoint(c));
+      this.sink.write(String.fromCodePoint(c));
       this.column = 0;
     }
   }
 
-  /** yaml_emitter_emit_document_end (implicit) and the stream end. */
-  finish(): void {
+  /** One document, then yaml_emitter_emit_document_end (implicit) and the stream end. */
+  document(value: Json): void {
+    this.column = 0;
+    this.whitespace = true;
+    this.indention = true;
+    this.openEnded = false;
+    this.indent = -1;
+    this.node(value, true, false);
     this.writeIndent();
     if (this.openEnded) {
       this.writeIndicator('...', true, false, false);
@@ -507,12 +553,16 @@ function scalarText(v: Exclude<Json, Json[] | { [k: string]: Json }>): string {
 /** One YAML document as kustomize prints it (sorted keys, go-yaml v2 style), ending in a newline. */
 export function emitYaml(value: Json): string {
   const e = new Emitter();
-  e.node(value, { root: true, mapping: false, simpleKey: false });
-  e.finish();
-  return e.out.join('');
+  e.document(value);
+  return e.sink.finish();
 }
 
 /** Several documents separated by `---` lines, as `kustomize build` prints a resource list. */
 export function emitDocuments(values: Json[]): string {
-  return values.map(emitYaml).join('---\n');
+  const e = new Emitter();
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) e.sink.write('---\n');
+    e.document(values[i]!);
+  }
+  return e.sink.finish();
 }

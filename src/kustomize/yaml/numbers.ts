@@ -8,6 +8,7 @@ export function goFloat(v: number): string {
   // an int64 or uint64, and prints it unchanged; larger ones become floats.
   if (Number.isInteger(v) && Math.abs(v) < 1e21) {
     if (Object.is(v, -0)) return '0';
+    if (Number.isSafeInteger(v)) return String(v);
     const text = String(v);
     const n = BigInt(text);
     if (n >= -(2n ** 63n) && n < 2n ** 64n) return text;

@@ -66,6 +66,8 @@ function splitRadix(text: string): { neg: boolean; radix: number; digits: string
 
 /** Whether Go would parse the text as an int64 (or, for positives, uint64) rather than a float. */
 function intFits(text: string): boolean {
+  // 18 digits or fewer (after a sign) fit in any base
+  if (text.length <= 18) return true;
   const { neg, radix, digits } = splitRadix(text);
   let n = 0n;
   for (const ch of digits) n = n * BigInt(radix) + BigInt(parseInt(ch, radix));
