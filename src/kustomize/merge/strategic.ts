@@ -182,7 +182,8 @@ function settle(ctx: Ctx, dest: JsonObject | Json[], s: SchemaNode | undefined):
     if (!settledList(ctx, dest, s)) return walkAssociativeList(ctx, dest, undefined, s);
     return dest;
   }
-  for (const key of Object.keys(dest)) {
+  // (deleting the key being visited is safe in a for-in)
+  for (const key in dest) {
     const v = dest[key]!;
     if (v === null || v === '') {
       if (isEmptyNull(dest, key)) delete dest[key];
@@ -424,7 +425,7 @@ function mergeElements(ctx: Ctx, rows: string[][], keys: string[], list: Json[],
     if (values.length === 0) continue;
     let validValues: string[];
     [validKeys, validValues] = validateKeys(valid, values, keys);
-    const [findKeys, findValues] = validateKeys(keysWithValues([validValues], validKeys), validValues, validKeys);
+    const [findKeys, findValues] = validValues.includes('') ? validateKeys(keysWithValues([validValues], validKeys), validValues, validKeys) : [validKeys, validValues];
     const val = walk(ctx, findElement(list, findKeys, findValues), patchList && findElement(patchList, findKeys, findValues), elemSchema);
     if (val === undefined || val === null || val === KEEP_NULL || isEmptyMap(val)) {
       setElement(list, undefined, validKeys, validValues);
@@ -447,7 +448,13 @@ function fieldMatches(el: JsonObject, key: string, value: string): boolean {
 // The first element with exactly these key values (kyaml's ElementMatcher: no wildcard here).
 function findElement(list: Json[], keys: string[], values: string[]): Json | undefined {
   if (keys.length === 0 || keys[0] === '') return list.find((el) => text(el) === values[0]);
-  return list.find((el) => isMap(el) && keys.every((k, i) => Object.hasOwn(el, k) && text(el[k]) === values[i]));
+  for (const el of list) if (isMap(el) && hasKeyValues(el, keys, values)) return el;
+  return undefined;
+}
+
+function hasKeyValues(el: JsonObject, keys: string[], values: string[]): boolean {
+  for (let i = 0; i < keys.length; i++) if (!Object.hasOwn(el, keys[i]!) || text(el[keys[i]!]) !== values[i]) return false;
+  return true;
 }
 
 /**
@@ -495,7 +502,7 @@ function setElement(list: Json[], element: Json | undefined, keys: string[], val
  * appended, which moves matched elements after the patch's new ones.
  */
 function appendElements(items: Json[], list: Json[], keys: string[]): Json[] {
-  for (const el of [...list]) {
+  for (const el of list) {
     if (keys[0] === '') {
       setElement(items, el, [''], [text(el)]);
       continue;
