@@ -78,6 +78,14 @@ test('repeated keys and malformed sources are errors naming the generator; keys 
   assert.throws(() => makeConfigMap({ name: 'c', files: ['missing.txt'] }, ldr, site), (e: unknown) => e instanceof KtsError && e.field === site.field);
 });
 
+test('a files: entry written as a URL with a token fails without naming the token (kustomize takes the token for the path)', () => {
+  const ldr = dir({});
+  assert.throws(
+    () => makeConfigMap({ name: 'c', files: ['https://example.com/app.properties?token=s3cr3t'] }, ldr, site),
+    (e: unknown) => e instanceof KtsError && !e.toLine().includes('s3cr3t') && e.message.includes("'https://example.com/app.properties?token=REDACTED' not found"),
+  );
+});
+
 test('secrets: Opaque by default, base64 wrapped at 70 characters as kyaml does', () => {
   const ldr = dir({});
   const long = 'x'.repeat(60);

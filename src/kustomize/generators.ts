@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { posix } from 'node:path';
 import { KtsError } from '../errors.js';
+import { redactUrl } from '../net/redact.js';
 import { mapOf } from './json.js';
 import { newObject } from './resource.js';
 import type { GeneratorArgs, GeneratorOptions, SecretArgs } from './kustomization.js';
@@ -80,13 +81,27 @@ function envPairs(bytes: Buffer, path: string, site: GeneratorSite): Pair[] {
   return out;
 }
 
+/**
+ * A `files:` entry's content. kustomize splits `https://host/f?token=X` at `=` into key and path,
+ * so the path is the credential: a failure names the entry with its credential removed instead.
+ */
+function loadFileSource(src: string, path: string, ldr: Loader, site: GeneratorSite): Buffer {
+  const shown = redactUrl(src);
+  try {
+    return ldr.loadBytes(path, site);
+  } catch (e) {
+    if (shown === src || !(e instanceof KtsError)) throw e;
+    throw new KtsError(e.code, `file source '${shown}' not found: kustomize reads a files: entry as key=path, so this URL's query is taken as a local path`, site);
+  }
+}
+
 function pairs(args: GeneratorArgs, ldr: Loader, site: GeneratorSite): Pair[] {
   const all: Pair[] = [];
   for (const env of args.envs ?? []) all.push(...envPairs(ldr.loadBytes(env, site), env, site));
   for (const lit of args.literals ?? []) all.push(literalPair(lit, site));
   for (const src of args.files ?? []) {
     const { key, path } = fileSource(src, site);
-    all.push({ key, value: ldr.loadBytes(path, site) });
+    all.push({ key, value: loadFileSource(src, path, ldr, site) });
   }
   const seen = new Set<string>();
   for (const p of all) {
