@@ -7,6 +7,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { hasProgram, ktsAsync, neverPrinted, type CliResult } from './helpers/cli.js';
 import { startGitServer, type GitServer } from './git-server.js';
+import { connect } from '../src/cluster/client.js';
+import { clusterSides } from '../src/diff/cluster.js';
+import { parseResources } from '../src/kustomize/resources.js';
 import { kubectl, kubectlAvailable } from './kube/kubectl.js';
 import { startKubeServer, type KubeServer } from './kube/server.js';
 import { appKustomization, DEPLOYMENT, ktsEnv, makeProject, type Project } from './publish-fixture.js';
@@ -163,6 +166,19 @@ test('against the cluster: a kubectl scale is a conflict on spec.replicas naming
   assert.match(refused.stderr, `kts: v1 ConfigMap ${namespace}/extra: failed to create typed patch object (${namespace}/extra; /v1, Kind=ConfigMap): .spec: field not declared in schema (HTTP 500)`);
   project.remove('app/extra.yaml');
   project.write('app/deployment.yaml', DEPLOYMENT);
+});
+
+test('against the cluster: an object in a namespace this apply creates shows as sent, numbers as the server would hold them', async () => {
+  const client = await connect({ kubeconfig: kube.kubeconfigPath });
+  const resources = parseResources(
+    'apiVersion: v1\nkind: Namespace\nmetadata: {name: brand-new}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: big, namespace: brand-new}\nspec: {replicas: 1, progressDeadlineSeconds: 12345678901234567891}\n',
+    'new.yaml',
+  );
+  const sides = await clusterSides(client, 'shop', 'sent', resources);
+  const deployment = sides.after.find((o) => o.kind === 'Deployment') as { spec: { progressDeadlineSeconds: unknown } } | undefined;
+  assert.ok(deployment, 'the Deployment is in the diff, as sent');
+  assert.is(deployment.spec.progressDeadlineSeconds, 12345678901234567000, 'a float64, as the client sends it');
+  assert.equal(sides.problems, []);
 });
 
 test.run();

@@ -1,3 +1,4 @@
+import { cloneAsFloats } from '../kustomize/json.js';
 import { formatId, type JsonObject, type ResId, type Resource } from '../kustomize/resource.js';
 import { discoverScopes, FIELD_MANAGER, listMembers } from '../cluster/apply.js';
 import { parentFor, readParent } from '../cluster/applyset.js';
@@ -65,7 +66,8 @@ export async function clusterSides(client: KubeClient, app: string, env: string,
   const problems: ApplyProblem[] = [];
   const dryRun = async (obj: JsonObject, force: boolean) => (await client.apply(obj, { fieldManager: FIELD_MANAGER, force, dryRun: true })).obj;
   const predicted = await mapLimit(planned, concurrency, async (p, i) => {
-    if (!lives[i] && (newNamespaces.has(p.id.namespace) || newKinds.has(`${p.id.group}|${p.id.kind}`))) return p.obj;
+    // as sent: the client writes numbers as float64 (an integer beyond 2^53 loses its last digits)
+    if (!lives[i] && (newNamespaces.has(p.id.namespace) || newKinds.has(`${p.id.group}|${p.id.kind}`))) return cloneAsFloats(p.obj);
     try {
       return await dryRun(p.obj, opts.force ?? false);
     } catch (e) {
