@@ -2,16 +2,15 @@
 // objects for every published folder in the deploy repository, in the same commit as the folder.
 // Lifecycle: two previews published, production promoted into existence, one preview unpublished,
 // a re-publish that changes nothing. The objects are validated against the controllers' CRD schemas in ../shared/crds.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseAllDocuments } from 'yaml';
 import { hasProgram, ktsAsync, type CliResult } from './helpers/cli.js';
-import { gitIn, startGitServer, type GitServer } from './git-server.js';
-import { ktsEnv, makeProject, type Project } from './publish-fixture.js';
+import { gitIn } from './git-server.js';
+import { deployRig, ktsEnv } from './publish-fixture.js';
 import { repoRoot } from './helpers/paths.js';
 
 const haveGit = hasProgram('git');
@@ -21,21 +20,17 @@ const haveCrds = existsSync(crds);
 if (!haveCrds) console.log('test/gitops-controllers.test.ts: ../shared/crds absent, the CRD schema checks are skipped');
 
 const SHA = 'abcdef1234567890abcdef1234567890abcdef12';
-let server: GitServer;
-let project: Project;
-let cache: string;
-let bare: string;
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; spec: Record<string, unknown> };
 
 function run(args: string[]): Promise<CliResult> {
-  return ktsAsync([...args, '--config', join(project.dir, 'kts.yaml'), '--repo', server.repoUrl('deploy')], { env: ktsEnv(server, cache) });
+  return ktsAsync([...args, '--config', join(rig.project.dir, 'kts.yaml'), '--repo', rig.server.repoUrl('deploy')], { env: ktsEnv(rig.server, rig.cache) });
 }
 
 const publish = (env: string, branch: string) => run(['publish', env, '--branch', branch, '--commit', SHA, '--build', '3']);
 
 function objects(path: string): Obj[] {
-  return parseAllDocuments(gitIn(bare, ['show', `main:${path}`])).map((d) => d.toJSON() as Obj);
+  return parseAllDocuments(gitIn(rig.bare, ['show', `main:${path}`])).map((d) => d.toJSON() as Obj);
 }
 
 /** The CRD's schema for an object's apiVersion, compiled (formats are not checked, as the API server's structural schema does not either). */
@@ -58,21 +53,11 @@ function assertValid(objs: Obj[]): void {
   }
 }
 
-test.before(async () => {
-  if (!haveGit) return;
-  server = await startGitServer();
-  project = makeProject();
-  const config = readFileSync(join(project.dir, 'kts.yaml'), 'utf8');
-  project.write('kts.yaml', `${config}gitops:\n  argocd:\n    project: shop\n  flux:\n    interval: 2m\n`);
-  cache = mkdtempSync(join(tmpdir(), 'kts-gitops-cache-'));
-  bare = server.createRepo('deploy', { files: { 'README.md': 'deploy repository\n' } });
-});
-
-test.after(async () => {
-  if (!haveGit) return;
-  await server.close();
-  project.cleanup();
-  rmSync(cache, { recursive: true, force: true });
+const rig = deployRig(test, {
+  configure: (project) => {
+    const config = readFileSync(join(project.dir, 'kts.yaml'), 'utf8');
+    project.write('kts.yaml', `${config}gitops:\n  argocd:\n    project: shop\n  flux:\n    interval: 2m\n`);
+  },
 });
 
 test('published previews and a promoted production appear in the ApplicationSet and the Flux objects, which validate against the CRDs', async () => {
@@ -84,13 +69,13 @@ test('published previews and a promoted production appear in the ApplicationSet 
   // production never published: the promotion renders it, and it joins the controller objects
   const promoted = await run(['promote', '--from', 'ci', '--to', 'production', '--branch', 'feature/b']);
   assert.is(promoted.code, 0, promoted.stderr);
-  const folders = gitIn(bare, ['ls-tree', '-d', '--name-only', 'main', 'ci/']).trim().split('\n');
+  const folders = gitIn(rig.bare, ['ls-tree', '-d', '--name-only', 'main', 'ci/']).trim().split('\n');
   assert.is(folders.length, 2);
   const [appset] = objects('clusters/argocd-applicationset.yaml');
   assert.is(appset!.kind, 'ApplicationSet');
   assert.equal(appset!.metadata, { name: 'kts', namespace: 'argocd' });
   const git = (appset!.spec.generators as { git: { repoURL: string; revision: string; directories: { path: string }[] } }[])[0]!.git;
-  assert.is(git.repoURL, server.repoUrl('deploy'));
+  assert.is(git.repoURL, rig.server.repoUrl('deploy'));
   assert.is(git.revision, 'main');
   assert.equal(git.directories, [...folders, 'production'].map((path) => ({ path })));
   assert.is((appset!.spec.template as { spec: { project: string } }).spec.project, 'shop');
@@ -105,22 +90,22 @@ test('published previews and a promoted production appear in the ApplicationSet 
 
 test('an unpublished preview leaves both in the same commit; a publish that changes nothing commits nothing', async () => {
   if (!haveGit) return;
-  const before = gitIn(bare, ['rev-parse', 'main']).trim();
+  const before = gitIn(rig.bare, ['rev-parse', 'main']).trim();
   const gone = await run(['unpublish', 'ci', '--branch', 'feature/a']);
   assert.is(gone.code, 0, gone.stderr);
-  const changed = gitIn(bare, ['diff', '--name-only', before, 'main']).trim().split('\n');
+  const changed = gitIn(rig.bare, ['diff', '--name-only', before, 'main']).trim().split('\n');
   assert.ok(changed.includes('clusters/argocd-applicationset.yaml') && changed.includes('clusters/flux.yaml'), changed.join(' '));
   assert.ok(changed.some((f) => f.startsWith('ci/feature-a-')), 'the folder went in the same commit');
-  const remaining = gitIn(bare, ['ls-tree', '-d', '--name-only', 'main', 'ci/']).trim();
+  const remaining = gitIn(rig.bare, ['ls-tree', '-d', '--name-only', 'main', 'ci/']).trim();
   assert.match(remaining, /^ci\/feature-b-/);
   const [appset] = objects('clusters/argocd-applicationset.yaml');
   const dirs = (appset!.spec.generators as { git: { directories: { path: string }[] } }[])[0]!.git.directories.map((d) => d.path);
   assert.equal(dirs, [remaining, 'production']);
   assert.equal(objects('clusters/flux.yaml').map((o) => o.spec.path ?? o.kind), ['GitRepository', `./${remaining}`, './production']);
-  const head = gitIn(bare, ['rev-parse', 'main']).trim();
+  const head = gitIn(rig.bare, ['rev-parse', 'main']).trim();
   const again = await publish('ci', 'feature/b');
   assert.is(again.code, 0, again.stderr);
-  assert.is(gitIn(bare, ['rev-parse', 'main']).trim(), head, 'up to date: no commit');
+  assert.is(gitIn(rig.bare, ['rev-parse', 'main']).trim(), head, 'up to date: no commit');
 });
 
 test.run();

@@ -1,25 +1,19 @@
 // Many `kts publish` processes against one deploy repository at the same moment: 8 for different
 // branches (all must land), then 4 for the same branch (the newest render must win). Afterwards the
 // real git CLI checks the repository and its history; the folders are compared with in-process renders.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { renderEnvironment } from '../src/env/render.js';
 import { manifestFiles } from '../src/gitops/publish.js';
 import { hasProgram, ktsAsync, type CliResult } from './helpers/cli.js';
-import { gitIn, startGitServer, type GitServer } from './git-server.js';
-import { ktsEnv, makeProject, type Project } from './publish-fixture.js';
+import { gitIn } from './git-server.js';
+import { deployRig, ktsEnv } from './publish-fixture.js';
 
 const test = suite('kts publish under concurrency');
 const haveGit = hasProgram('git');
 if (!haveGit) console.log('skipping test/publish-concurrency.test.ts: the git CLI is not installed (needed for git http-backend and verification)');
 
-let server: GitServer;
-let project: Project;
-let cache: string;
-let bare: string;
 
 interface Report {
   status: string;
@@ -31,8 +25,8 @@ interface Report {
 const sha = (n: number) => n.toString(16).padStart(7, '0').repeat(6).slice(0, 40);
 
 function publish(branch: string, build: number): Promise<CliResult> {
-  const args = ['publish', 'ci', '--config', join(project.dir, 'kts.yaml'), '--repo', server.repoUrl('deploy'), '--json'];
-  return ktsAsync([...args, '--branch', branch, '--commit', sha(build), '--build', String(build)], { env: ktsEnv(server, cache) });
+  const args = ['publish', 'ci', '--config', join(rig.project.dir, 'kts.yaml'), '--repo', rig.server.repoUrl('deploy'), '--json'];
+  return ktsAsync([...args, '--branch', branch, '--commit', sha(build), '--build', String(build)], { env: ktsEnv(rig.server, rig.cache) });
 }
 
 function reportOf(r: CliResult): Report {
@@ -44,36 +38,23 @@ function reportOf(r: CliResult): Report {
 async function assertFolderHoldsRender(folder: string, branch: string, build: number) {
   const rendered = await renderEnvironment({
     env: 'ci',
-    configFile: join(project.dir, 'kts.yaml'),
+    configFile: join(rig.project.dir, 'kts.yaml'),
     flags: { branch, commit: sha(build), build: String(build) },
     environ: {},
   });
   const expected = manifestFiles(rendered.resources);
-  const names = gitIn(bare, ['ls-tree', '--name-only', 'main', `${folder}/`])
+  const names = gitIn(rig.bare, ['ls-tree', '--name-only', 'main', `${folder}/`])
     .split('\n')
     .filter(Boolean)
     .map((p) => p.slice(folder.length + 1));
   assert.equal(names, ['.kts-publish', ...[...expected.keys()].sort()]);
-  for (const [name, content] of expected) assert.is(gitIn(bare, ['show', `main:${folder}/${name}`]), content, `${folder}/${name}`);
-  const meta = JSON.parse(gitIn(bare, ['show', `main:${folder}/.kts-publish`])) as { build: string; source: { commit: string } };
+  for (const [name, content] of expected) assert.is(gitIn(rig.bare, ['show', `main:${folder}/${name}`]), content, `${folder}/${name}`);
+  const meta = JSON.parse(gitIn(rig.bare, ['show', `main:${folder}/.kts-publish`])) as { build: string; source: { commit: string } };
   assert.is(meta.build, String(build));
   assert.is(meta.source.commit, sha(build));
 }
 
-test.before(async () => {
-  if (!haveGit) return;
-  server = await startGitServer();
-  project = makeProject();
-  cache = mkdtempSync(join(tmpdir(), 'kts-publish-cache-'));
-  bare = server.createRepo('deploy', { files: { 'README.md': 'deploy repository\n' } });
-});
-
-test.after(async () => {
-  if (!haveGit) return;
-  await server.close();
-  project.cleanup();
-  rmSync(cache, { recursive: true, force: true });
-});
+const rig = deployRig(test);
 
 const published: string[] = [];
 
@@ -89,7 +70,7 @@ function pairUpPushes(): () => void {
     for (const go of waiting) go();
     waiting = [];
   };
-  server.beforeReceivePack = () =>
+  rig.server.beforeReceivePack = () =>
     new Promise<void>((resolve) => {
       waiting.push(resolve);
       if (waiting.length >= 2) release();
@@ -97,7 +78,7 @@ function pairUpPushes(): () => void {
     });
   return () => {
     release();
-    server.beforeReceivePack = undefined;
+    rig.server.beforeReceivePack = undefined;
   };
 }
 
@@ -130,13 +111,13 @@ test('4 jobs for the same branch: every landed commit is kept, the newest render
 
 test('the repository is sound and holds every reported commit exactly once', () => {
   if (!haveGit) return;
-  gitIn(bare, ['fsck', '--strict', '--no-dangling']);
-  const history = gitIn(bare, ['rev-list', 'main']).split('\n').filter(Boolean);
+  gitIn(rig.bare, ['fsck', '--strict', '--no-dangling']);
+  const history = gitIn(rig.bare, ['rev-list', 'main']).split('\n').filter(Boolean);
   assert.is(history.length, 1 + published.length);
   assert.equal([...history.slice(0, -1)].sort(), [...published].sort());
   // History is linear: each publish landed on top of the previous one, none replaced another.
-  assert.is(gitIn(bare, ['rev-list', '--merges', 'main']).trim(), '');
-  const subjects = gitIn(bare, ['log', '--format=%s', 'main']).split('\n').filter((s) => s.startsWith('publish '));
+  assert.is(gitIn(rig.bare, ['rev-list', '--merges', 'main']).trim(), '');
+  const subjects = gitIn(rig.bare, ['log', '--format=%s', 'main']).split('\n').filter((s) => s.startsWith('publish '));
   assert.is(subjects.length, published.length);
   assert.is(new Set(subjects).size, subjects.length, 'no publish landed twice');
 });

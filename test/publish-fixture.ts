@@ -3,8 +3,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { GitServer } from './git-server.js';
-import { neverPrinted } from './helpers/cli.js';
+import type { Test } from 'uvu';
+import { startGitServer, type GitServer } from './git-server.js';
+import { hasProgram, neverPrinted } from './helpers/cli.js';
 
 export const SECRET_VALUE = 'hunter2-do-not-print';
 neverPrinted(SECRET_VALUE);
@@ -99,4 +100,36 @@ export function ktsEnv(server: GitServer, cacheDir: string, extra: NodeJS.Proces
   const env: NodeJS.ProcessEnv = {};
   for (const key of ['PATH', 'HOME', 'TMPDIR', 'NODE_OPTIONS', 'SystemRoot']) if (process.env[key]) env[key] = process.env[key];
   return { ...env, KTS_GIT_TOKEN: server.password, KTS_GIT_USERNAME: server.username, KTS_CACHE_DIR: cacheDir, ...extra };
+}
+
+/** A deploy repository on the test git server, an app project and a private kts cache: what a publish test runs against. */
+export interface DeployRig {
+  server: GitServer;
+  project: Project;
+  cache: string;
+  /** The deploy repository's bare directory. */
+  bare: string;
+}
+
+/**
+ * Sets the rig up before the suite's first test and removes it after the last; without git, does
+ * nothing (those suites skip). `configure` adjusts the project (e.g. its kts.yaml).
+ */
+export function deployRig(suite: Test, opts: { files?: Record<string, string>; configure?: (project: Project) => void } = {}): DeployRig {
+  const rig = {} as DeployRig;
+  suite.before(async () => {
+    if (!hasProgram('git')) return;
+    rig.server = await startGitServer();
+    rig.project = makeProject();
+    opts.configure?.(rig.project);
+    rig.cache = mkdtempSync(join(tmpdir(), 'kts-publish-cache-'));
+    rig.bare = rig.server.createRepo('deploy', { files: opts.files ?? { 'README.md': 'deploy repository\n' } });
+  });
+  suite.after(async () => {
+    if (!rig.server) return;
+    await rig.server.close();
+    rig.project.cleanup();
+    rmSync(rig.cache, { recursive: true, force: true });
+  });
+  return rig;
 }
