@@ -49,21 +49,26 @@ class Unterminated extends Unsupported {}
  * Returns the value and the index after the closing quote.
  */
 function quoted(text: string, start: number, q: string): [string, number] {
+  const qc = q.charCodeAt(0);
+  const dq = q === '"';
   let out = '';
   let keep = 0; // out[0, keep) is content that trailing-whitespace trimming must not remove
   let i = start + 1;
+  let run = i; // text[run, i) is ordinary text not yet in out, appended as one piece
   while (i < text.length) {
-    const ch = text.charAt(i);
-    if (ch === q) {
-      if (q === "'" && text.charAt(i + 1) === "'") {
+    const c = text.charCodeAt(i);
+    if (c !== qc && c !== 10 && !(dq && c === 92)) {
+      i++;
+      continue;
+    }
+    if (run < i) out += text.slice(run, i);
+    if (c === qc) {
+      if (!dq && text.charCodeAt(i + 1) === 39) {
         out += "'";
         i += 2;
         keep = out.length;
-        continue;
-      }
-      return [out, i + 1];
-    }
-    if (ch === '\n') {
+      } else return [out, i + 1];
+    } else if (c === 10) {
       out = out.slice(0, keep) + out.slice(keep).replace(/[ \t]+$/, '');
       i++;
       let blanks = 0;
@@ -75,9 +80,7 @@ function quoted(text: string, start: number, q: string): [string, number] {
       }
       out += blanks ? '\n'.repeat(blanks) : ' ';
       keep = out.length;
-      continue;
-    }
-    if (q === '"' && ch === '\\') {
+    } else {
       const esc = text.charAt(i + 1);
       if (esc === '\n') {
         i += 2;
@@ -95,10 +98,8 @@ function quoted(text: string, start: number, q: string): [string, number] {
         i += 2;
       }
       keep = out.length;
-      continue;
     }
-    out += ch;
-    i++;
+    run = i;
   }
   return unterminated();
 }
@@ -120,10 +121,25 @@ function trimBlanks(s: string): string {
 /** A comment starts at a `#` after a space or tab. */
 const COMMENT = /[ \t]#/;
 
-/** Removes a trailing ` # comment` from a plain scalar and trims it (tabs inside are text). */
-function plainText(text: string): string {
-  const hash = text.search(COMMENT);
-  return trimBlanks(hash >= 0 ? text.slice(0, hash) : text);
+/**
+ * Where the plain scalar at line[from] ends: before a ` #` comment and the blanks before it. A
+ * `: `, `:\t` or final `:` in it would make a mapping, which this reader leaves to the full parser.
+ */
+function plainEnd(line: string, from: number): number {
+  let end = line.length;
+  for (let i = from + 1; i < line.length; i++) {
+    if (line.charCodeAt(i) === 35 && (line.charCodeAt(i - 1) === 32 || line.charCodeAt(i - 1) === 9)) {
+      end = i - 1;
+      break;
+    }
+  }
+  end = trimmedEnd(line, from, end);
+  for (let i = from; i < end; i++) {
+    if (line.charCodeAt(i) !== 58) continue;
+    const after = line.charCodeAt(i + 1);
+    if (i === end - 1 || after === 32 || after === 9) unsupported('mapping in plain scalar');
+  }
+  return end;
 }
 
 const PLAIN_START_FORBIDDEN = new Set(['[', ']', '{', '}', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`', '#', ',']);
@@ -156,42 +172,46 @@ export const GO_YAML_V2: Dialect = { resolve: resolvePlainV2, duplicateKeys: tru
 export const GO_YAML_V2_STRICT: Dialect = { resolve: resolvePlainV2, duplicateKeys: false, rewritten: false };
 
 /**
- * Finds `key:` at the start of `text` (a plain or quoted key followed by ': ' or ':' at the end);
- * `text` is the source text of a plain key that does not resolve to a string.
+ * Where the key that starts at `line[from]` ends: the index of the ':' after a plain or quoted
+ * key (followed by a space or the line end), or -1 when the text there is not `key:`.
  */
-function splitKey(text: string, resolve: Dialect['resolve'] = resolvePlainV3): { key: string; rest: string; text?: string } | null {
-  const c = text.charAt(0);
-  if (c === '[' || c === '{') return null; // a flow collection: a value, not a key
-  if (c === '"' || c === "'") {
-    const [key, end] = quoted(text, 0, c);
-    let i = end;
-    while (text.charCodeAt(i) === 32) i++;
-    if (text.charCodeAt(i) !== 58) return null;
-    const after = text.charCodeAt(i + 1);
-    if (!(Number.isNaN(after) || after === 32)) return null;
-    return { key, rest: text.slice(i + 1) };
+function keyColon(line: string, from: number): number {
+  const c = line.charCodeAt(from);
+  if (c === 91 || c === 123) return -1; // a flow collection: a value, not a key
+  if (c === 34 || c === 39) {
+    let i = quoted(line, from, line.charAt(from))[1];
+    while (line.charCodeAt(i) === 32) i++;
+    if (line.charCodeAt(i) !== 58) return -1;
+    const after = line.charCodeAt(i + 1);
+    return Number.isNaN(after) || after === 32 ? i : -1;
   }
-  if (c === '?' && (text.length === 1 || text.charAt(1) === ' ')) unsupported('complex key');
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
+  if (c === 63 && (line.length === from + 1 || line.charCodeAt(from + 1) === 32)) unsupported('complex key');
+  for (let i = from; i < line.length; i++) {
+    const ch = line.charCodeAt(i);
     if (ch === 58 /* : */) {
-      const after = text.charCodeAt(i + 1);
+      const after = line.charCodeAt(i + 1);
       if (Number.isNaN(after) || after === 32) {
-        if (PLAIN_START_FORBIDDEN.has(c) || text.charAt(0) === ' ') unsupported('unusual key');
-        const raw = trimBlanks(text.slice(0, i));
-        if (raw === '<<' || raw.length === 0) unsupported('merge or empty key');
-        const v = resolve(raw);
-        // (a timestamp resolves to other text: it is a time, not a string, in go-yaml)
-        return v === raw ? { key: v, rest: text.slice(i + 1) } : { key: v === null ? 'null' : String(v), rest: text.slice(i + 1), text: raw };
+        if (PLAIN_START_FORBIDDEN.has(line.charAt(from)) || c === 32) unsupported('unusual key');
+        const end = trimmedEnd(line, from, i);
+        if (end === from || (end === from + 2 && line.startsWith('<<', from))) unsupported('merge or empty key');
+        return i;
       }
-    } else if (ch === 35 /* # */ && i > 0 && text.charCodeAt(i - 1) === 32) {
-      return null;
+    } else if (ch === 35 /* # */ && i > from && line.charCodeAt(i - 1) === 32) {
+      return -1;
     } else if (ch === 9) {
-      return null; // a tab in a key, or a plain scalar with a tab: not a key this reader takes
+      return -1; // a tab in a key, or a plain scalar with a tab: not a key this reader takes
     }
   }
-  return null;
+  return -1;
 }
+
+/** The end of line[from, end) without its trailing spaces and tabs. */
+function trimmedEnd(line: string, from: number, end: number): number {
+  while (end > from && (line.charCodeAt(end - 1) === 32 || line.charCodeAt(end - 1) === 9)) end--;
+  return end;
+}
+
+const isDash = (line: string, at: number): boolean => line.charCodeAt(at) === 45 && (line.length === at + 1 || line.charCodeAt(at + 1) === 32);
 
 /** go-yaml's nesting limit (kustomize builds 9,999 nested flow sequences and refuses 10,000). */
 export const MAX_DEPTH = 10_000;
@@ -303,6 +323,8 @@ class Reader {
   private scalarText: string | undefined;
   /** Set by value() to the text of a plain scalar it typed (a number, boolean or null). */
   private plainText: string | undefined;
+  /** Set by key() to the source text of a key that reads as another type. */
+  private keyText: string | undefined;
 
   constructor(
     private readonly lines: string[],
@@ -336,46 +358,68 @@ class Reader {
     return value;
   }
 
-  /** A block collection whose first line (the current one) starts at `indent`. */
-  private node(indent: number, place: Place): Json {
-    const text = this.lines[this.i]!.slice(indent);
+  /**
+   * A block collection whose first line (the current one) starts at `indent`; `inItem`: that line
+   * is a sequence item's (`- key: v`), the first key at `indent` after the dash.
+   */
+  private node(indent: number, place: Place, inItem = false): Json {
+    const line = this.lines[this.i]!;
     if (++this.depth > MAX_DEPTH) unsupported('nesting too deep');
     try {
-      if (text.charCodeAt(0) === 45 && (text.length === 1 || text.charCodeAt(1) === 32)) return this.sequence(indent);
-      if (splitKey(text)) return this.mapping(indent, place);
+      if (isDash(line, indent)) return this.sequence(indent);
+      if (keyColon(line, indent) >= 0) return this.mapping(indent, place, inItem);
       return unsupported('scalar on its own line');
     } finally {
       this.depth--;
     }
   }
 
-  private mapping(indent: number, place: Place): JsonObject {
+  private mapping(indent: number, place: Place, inItem: boolean): JsonObject {
     const out: JsonObject = newObject();
     while (this.next() < this.end) {
       const line = this.lines[this.i]!;
-      const lineIndent = indentOf(line);
-      if (lineIndent < indent) break;
-      if (lineIndent > indent) unsupported('bad indentation');
-      const text = line.slice(indent);
-      // A sequence at the keys' column only belongs to a key as its value (read there).
-      if (text.charCodeAt(0) === 45 && (text.length === 1 || text.charCodeAt(1) === 32)) unsupported('sequence inside mapping');
-      const kv = splitKey(text, this.dialect.resolve);
-      if (!kv) return unsupported('expected a key');
-      if (kv.text !== undefined && this.dialect.stringKeys) {
-        if (place !== 'root' || kv.key === 'null') unsupported('a key that is not a string');
-        kv.key = kv.text;
+      if (!inItem) {
+        const lineIndent = indentOf(line);
+        if (lineIndent < indent) break;
+        if (lineIndent > indent) unsupported('bad indentation');
       }
-      const repeated = Object.prototype.hasOwnProperty.call(out, kv.key);
+      inItem = false;
+      // A sequence at the keys' column only belongs to a key as its value (read there).
+      if (isDash(line, indent)) unsupported('sequence inside mapping');
+      const colon = keyColon(line, indent);
+      if (colon < 0) return unsupported('expected a key');
+      let key = this.key(line, indent, colon);
+      if (this.keyText !== undefined && this.dialect.stringKeys) {
+        if (place !== 'root' || key === 'null') unsupported('a key that is not a string');
+        key = this.keyText;
+      }
+      const repeated = Object.prototype.hasOwnProperty.call(out, key);
       if (repeated && !this.dialect.duplicateKeys) unsupported('duplicate key');
       this.i++;
       this.plainText = undefined;
-      const value = this.value(kv.rest, indent, true, childPlace(place, kv.key), place === 'annotations');
+      const value = this.value(line, colon + 1, indent, true, childPlace(place, key), place === 'annotations');
       if (repeated && this.dialect.firstKeyWins) continue;
-      setKey(out, kv.key, value);
-      if (this.scalarText !== undefined && (value === null || typeof value !== 'object')) markPlainText(out, kv.key, this.scalarText);
-      if (place === 'metadata' && kv.key === 'name' && this.plainText !== undefined) recordNameText(out, this.plainText);
+      setKey(out, key, value);
+      if (this.scalarText !== undefined && (value === null || typeof value !== 'object')) markPlainText(out, key, this.scalarText);
+      if (place === 'metadata' && key === 'name' && this.plainText !== undefined) recordNameText(out, this.plainText);
     }
     return out;
+  }
+
+  /**
+   * The key in line[from, colon) (see keyColon); sets keyText to its source text when a plain key
+   * reads as another type (a number, boolean, null or timestamp).
+   */
+  private key(line: string, from: number, colon: number): string {
+    this.keyText = undefined;
+    const c = line.charAt(from);
+    if (c === '"' || c === "'") return quoted(line, from, c)[0];
+    const raw = line.slice(from, trimmedEnd(line, from, colon));
+    const v = this.dialect.resolve(raw);
+    // (a timestamp resolves to other text: it is a time, not a string, in go-yaml)
+    if (v === raw) return raw;
+    this.keyText = raw;
+    return v === null ? 'null' : String(v);
   }
 
   private sequence(indent: number): Json[] {
@@ -385,110 +429,110 @@ class Reader {
       const lineIndent = indentOf(line);
       if (lineIndent < indent) break;
       if (lineIndent > indent) unsupported('bad indentation');
-      if (!(line.charCodeAt(indent) === 45 && (line.length === indent + 1 || line.charCodeAt(indent + 1) === 32))) break;
+      if (!isDash(line, indent)) break;
       let col = indent + 1;
       while (line.charCodeAt(col) === 32) col++;
-      const rest = line.slice(col);
-      if (rest.length > 0 && rest.charCodeAt(0) !== 35) {
-        const nested = rest.charCodeAt(0) === 45 && (rest.length === 1 || rest.charCodeAt(1) === 32);
-        if (nested || splitKey(rest)) {
-          // `- key: v` / `- - x`: the item is a collection starting at this column.
-          this.lines[this.i] = ' '.repeat(col) + rest;
+      if (col < line.length && line.charCodeAt(col) !== 35) {
+        if (isDash(line, col)) {
+          // `- - x`: the item is a sequence starting at this column.
+          this.lines[this.i] = ' '.repeat(col) + line.slice(col);
           out.push(this.node(col, 'other'));
+          continue;
+        }
+        if (keyColon(line, col) >= 0) {
+          out.push(this.node(col, 'other', true));
           continue;
         }
       }
       this.i++;
-      out.push(this.value(line.slice(indent + 1), indent, false, 'other', false));
+      out.push(this.value(line, indent + 1, indent, false, 'other', false));
     }
     return out;
   }
 
   /**
-   * The value after `key:` or `-` (text is the rest of that line); `indent` is the owner's column,
+   * The value after `key:` or `-` (it starts at line[from]); `indent` is the owner's column,
    * `place` where a mapping value would sit, `raw` whether a plain scalar keeps its source text.
    */
-  private value(rest: string, indent: number, inMapping: boolean, place: Place, raw: boolean): Json {
-    let s = 0;
-    while (rest.charCodeAt(s) === 32) s++;
-    if (rest.charCodeAt(s) === 9) unsupported('tab before a value');
+  private value(line: string, from: number, indent: number, inMapping: boolean, place: Place, raw: boolean): Json {
+    let s = from;
+    while (line.charCodeAt(s) === 32) s++;
+    if (line.charCodeAt(s) === 9) unsupported('tab before a value');
     this.scalarText = undefined;
-    if (s === rest.length || rest.charCodeAt(s) === 35) {
+    if (s === line.length || line.charCodeAt(s) === 35) {
       // The value is on the following lines, or empty.
       if (this.next() < this.end) {
-        const line = this.lines[this.i]!;
-        const next = indentOf(line);
-        if (next > indent) return this.isCollection(line.slice(next)) ? this.node(next, place) : this.ownLineScalar(line.slice(next), indent, raw);
-        if (inMapping && next === indent && line.charCodeAt(next) === 45 && (line.length === next + 1 || line.charCodeAt(next + 1) === 32)) {
-          return this.sequence(next);
-        }
+        const below = this.lines[this.i]!;
+        const next = indentOf(below);
+        if (next > indent) return this.isCollection(below, next) ? this.node(next, place) : this.ownLineScalar(below, next, indent, raw);
+        if (inMapping && next === indent && isDash(below, next)) return this.sequence(next);
       }
       this.scalarText = '';
       return null;
     }
-    const text = rest.slice(s);
-    const c = text.charAt(0);
+    const c = line.charAt(s);
     let value: Json;
     if (c === '"' || c === "'") {
-      value = this.quotedValue(text, c, indent);
+      value = this.quotedValue(line, s, c, indent);
     } else if (c === '|') {
-      return this.literal(text, indent, inMapping);
+      return this.literal(line.slice(s), indent, inMapping);
     } else if (c === '[' || c === '{') {
-      const [v, end] = flowValue(text, 0, this.dialect, place === 'annotations', false, this.depth + 1);
-      expectLineEnd(text, end);
+      const [v, end] = flowValue(line, s, this.dialect, place === 'annotations', false, this.depth + 1);
+      expectLineEnd(line, end);
       value = v;
     } else {
-      if (PLAIN_START_FORBIDDEN.has(c)) unsupported('indicator');
-      if ((c === '-' || c === '?' || c === ':') && (text.length === 1 || text.charCodeAt(1) === 32)) unsupported('indicator');
-      const t = plainText(text);
-      if (t.includes(': ') || t.endsWith(':') || t.includes(':\t')) unsupported('mapping in plain scalar');
-      const plain = t.length === text.length ? this.plainContinuation(t, indent) : t;
-      value = raw ? plain : this.dialect.resolve(plain);
-      if (raw || value === null) this.scalarText = plain;
-      if (typeof value !== 'string') this.plainText = plain;
+      value = this.plainScalar(line, s, indent, raw, true);
     }
     // A more-indented line after a one-line scalar would continue it (a multi-line scalar).
     if (this.next() < this.end && indentOf(this.lines[this.i]!) > indent) unsupported('multi-line scalar');
     return value;
   }
 
-  private isCollection(text: string): boolean {
-    return (text.charCodeAt(0) === 45 && (text.length === 1 || text.charCodeAt(1) === 32)) || splitKey(text) !== null;
+  private isCollection(line: string, at: number): boolean {
+    return isDash(line, at) || keyColon(line, at) >= 0;
   }
 
-  /** A plain or quoted scalar starting on the line after its key (`key:` then `  value`). */
-  private ownLineScalar(text: string, indent: number, raw: boolean): Json {
-    const c = text.charAt(0);
-    let value: Json;
+  /** A plain or quoted scalar starting on the line after its key (`key:` then `  value`), at line[at]. */
+  private ownLineScalar(line: string, at: number, indent: number, raw: boolean): Json {
+    const c = line.charAt(at);
     this.i++;
-    if (c === '"' || c === "'") value = this.quotedValue(text, c, indent);
-    else {
-      if (PLAIN_START_FORBIDDEN.has(c) || ((c === '-' || c === '?' || c === ':') && (text.length === 1 || text.charCodeAt(1) === 32))) unsupported('indicator');
-      const t = plainText(text);
-      if (t.includes(': ') || t.endsWith(':') || t.includes(':\t')) unsupported('mapping in plain scalar');
-      const plain = t.length === text.length ? this.plainContinuation(t, indent) : t;
-      value = raw ? plain : this.dialect.resolve(plain);
-      if (raw || value === null) this.scalarText = plain;
-    }
+    const value = c === '"' || c === "'" ? this.quotedValue(line, at, c, indent) : this.plainScalar(line, at, indent, raw, false);
     if (this.next() < this.end && indentOf(this.lines[this.i]!) > indent) unsupported('multi-line scalar');
     return value;
   }
 
-  /** A quoted scalar that may continue on following lines (indented deeper than `indent`). */
-  private quotedValue(first: string, q: string, indent: number): string {
-    let text = first;
+  /**
+   * A plain scalar starting at line[s], with its continuation lines (deeper than `indent`);
+   * `recordText`: keep the text of one that reads as another type in plainText.
+   */
+  private plainScalar(line: string, s: number, indent: number, raw: boolean, recordText: boolean): Json {
+    const c = line.charAt(s);
+    if (PLAIN_START_FORBIDDEN.has(c) || ((c === '-' || c === '?' || c === ':') && (line.length === s + 1 || line.charCodeAt(s + 1) === 32))) unsupported('indicator');
+    const end = plainEnd(line, s);
+    const t = line.slice(s, end);
+    const plain = end === line.length ? this.plainContinuation(t, indent) : t;
+    const value = raw ? plain : this.dialect.resolve(plain);
+    if (raw || value === null) this.scalarText = plain;
+    if (recordText && typeof value !== 'string') this.plainText = plain;
+    return value;
+  }
+
+  /** A quoted scalar starting at line[start] that may continue on following lines (indented deeper than `indent`). */
+  private quotedValue(line: string, start: number, q: string, indent: number): string {
+    let text = line;
     for (;;) {
       try {
-        const [v, end] = quoted(text, 0, q);
-        expectLineEnd(text.slice(text.lastIndexOf('\n') + 1), end - (text.lastIndexOf('\n') + 1));
+        const [v, end] = quoted(text, start, q);
+        // (the closing quote is on the last line read)
+        expectLineEnd(text, end);
         return v;
       } catch (e) {
         if (!(e instanceof Unterminated) || this.i >= this.end) throw e;
       }
-      const line = this.lines[this.i]!;
-      const li = indentOf(line);
-      if (li < line.length && li <= indent) unsupported('quoted scalar continuation not indented');
-      text += `\n${line}`;
+      const next = this.lines[this.i]!;
+      const li = indentOf(next);
+      if (li < next.length && li <= indent) unsupported('quoted scalar continuation not indented');
+      text += `\n${next}`;
       this.i++;
     }
   }

@@ -128,8 +128,12 @@ export function resolvePlainV3(s: string): Scalar {
   return s;
 }
 
+/** A decimal integer without leading zeros: up to 15 characters, it is exact as a number. */
+const SHORT_DECIMAL = /^[-+]?(?:0|[1-9][0-9]*)$/;
+
 /** An int64/uint64 as a number, or a bigint where a number would lose digits. */
 function parseGoInt(text: string): number | bigint {
+  if (text.length <= 15 && SHORT_DECIMAL.test(text)) return Number(text);
   const { neg, radix, digits } = splitRadix(text);
   const n = parseInt(digits, radix);
   if (n <= Number.MAX_SAFE_INTEGER) return neg ? -n : n;
