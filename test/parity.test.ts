@@ -139,6 +139,18 @@ test('JSON 6902 add under /metadata/annotations works without annotations; under
   if (kubectl) assert.is.not(spawnSync('kubectl', ['kustomize', labels]).status, 0);
 });
 
+test('a name written as a plain timestamp is its text for a patch target and a suffix, and prints as a time where untouched (fuzz seed 3)', () => {
+  const dir = tree({
+    'kustomization.yaml': 'resources: [r.yaml]\nnameSuffix: -x\npatches:\n- target: {kind: ConfigMap, name: 2001-12-14}\n  patch: |-\n    - op: add\n      path: /data/e\n      value: patched\n',
+    'r.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 2001-12-14\n  labels: {a: 2001-12-14}\ndata:\n  d: 2001-12-14\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 2002-01-02\n',
+  });
+  // the JSON patch rebuilds its resource from JSON, where the name is the time's text
+  buildsAs(
+    dir,
+    'apiVersion: v1\ndata:\n  d: "2001-12-14T00:00:00Z"\n  e: patched\nkind: ConfigMap\nmetadata:\n  labels:\n    a: "2001-12-14T00:00:00Z"\n  name: 2001-12-14T00:00:00Z-x\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 2002-01-02-x\n',
+  );
+});
+
 test('the synthetic tree (gen-tree, 200 resources, 3 layers) builds byte-identical to kubectl kustomize', () => {
   if (!sharedDir || !kubectl) {
     console.log('skipped: needs ../shared/perf and kubectl');

@@ -103,8 +103,12 @@ export function metadataOf(obj: JsonObject): JsonObject {
 export function idOf(obj: JsonObject): ResId {
   const { group, version } = splitApiVersion(str(obj.apiVersion));
   const meta = metadataOf(obj);
-  // a number or boolean name is its YAML text, as in kustomize
-  const name = typeof meta.name === 'number' || typeof meta.name === 'bigint' || typeof meta.name === 'boolean' ? (nameText(meta) ?? String(meta.name)) : str(meta.name);
+  // a name read from a plain number, boolean or timestamp is its YAML text, as in kustomize (only
+  // such names can have one: a timestamp starts with a digit, and most names do not)
+  const n = meta.name;
+  const typed = typeof n === 'number' || typeof n === 'bigint' || typeof n === 'boolean';
+  const timestamp = typeof n === 'string' && n.charCodeAt(0) >= 48 && n.charCodeAt(0) <= 57;
+  const name = typed || timestamp ? (nameText(meta) ?? String(n)) : str(n);
   return { group, version, kind: kindOf(obj), namespace: str(meta.namespace), name };
 }
 

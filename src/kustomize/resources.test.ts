@@ -33,14 +33,18 @@ test('an input resource annotated needsHashSuffix: enabled gets a hash suffix, a
   equal(hashed!.generator, { behavior: 'create', hash: true });
 });
 
-test('a number or boolean name is accepted; its id is the YAML text, its value stays a number (checked with kubectl)', () => {
-  for (const [text, id, value] of [['12', '12', 12], ['.5', '.5', 0.5], ['-0', '-0', -0], ['0x1F', '0x1F', 31], ['true', 'true', true]] as const) {
+test('a number, boolean or timestamp name is accepted; its id is the YAML text, its value stays a number or time (checked with kubectl)', () => {
+  for (const [text, id, value] of [['12', '12', 12], ['.5', '.5', 0.5], ['-0', '-0', -0], ['0x1F', '0x1F', 31], ['true', 'true', true], ['2001-12-14', '2001-12-14', '2001-12-14T00:00:00Z']] as const) {
     for (const doc of [`kind: ConfigMap\nmetadata:\n  name: ${text}\n`, `x: &a 1\nkind: ConfigMap\nmetadata:\n  name: ${text}\n`]) {
       const [obj] = parseObjects(doc, 'r.yaml');
       assert.is(idOf(obj!).name, id);
       assert.is((obj!.metadata as { name: unknown }).name, value);
     }
   }
+  // the text is the id only while the name holds the value read from it
+  const [renamed] = parseObjects('kind: ConfigMap\nmetadata:\n  name: 2001-12-14\n', 'r.yaml');
+  (renamed!.metadata as { name: unknown }).name = '2001-12-14T00:00:00Z-x';
+  assert.is(idOf(renamed!).name, '2001-12-14T00:00:00Z-x');
   assert.throws(() => parseObjects('kind: ConfigMap\nmetadata:\n  name: null\n', 'r.yaml'), /missing metadata.name/);
 });
 

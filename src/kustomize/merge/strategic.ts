@@ -102,7 +102,7 @@ export function applySmPatchToResource(target: JsonObject, patch: JsonObject, op
   const meta = isMap(merged.metadata) ? merged.metadata : (merged.metadata = newObject());
   if (!options.allowNameChange) {
     setOrDelete(meta, 'name', name);
-    if (text !== undefined) recordNameText(meta, text);
+    if (text !== undefined) recordNameText(meta, text, name!);
   }
   setOrDelete(meta, 'namespace', namespace);
   return merged;

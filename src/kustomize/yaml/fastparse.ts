@@ -401,7 +401,7 @@ class Reader {
       if (repeated && this.dialect.firstKeyWins) continue;
       setKey(out, key, value);
       if (this.scalarText !== undefined && (value === null || typeof value !== 'object')) markPlainText(out, key, this.scalarText);
-      if (place === 'metadata' && key === 'name' && this.plainText !== undefined) recordNameText(out, this.plainText);
+      if (place === 'metadata' && key === 'name' && this.plainText !== undefined) recordNameText(out, this.plainText, value);
     }
     return out;
   }
@@ -503,7 +503,7 @@ class Reader {
 
   /**
    * A plain scalar starting at line[s], with its continuation lines (deeper than `indent`);
-   * `recordText`: keep the text of one that reads as another type in plainText.
+   * `recordText`: keep the text of one that reads as another type (or a timestamp) in plainText.
    */
   private plainScalar(line: string, s: number, indent: number, raw: boolean, recordText: boolean): Json {
     const c = line.charAt(s);
@@ -513,7 +513,8 @@ class Reader {
     const plain = end === line.length ? this.plainContinuation(t, indent) : t;
     const value = raw ? plain : this.dialect.resolve(plain);
     if (raw || value === null) this.scalarText = plain;
-    if (recordText && typeof value !== 'string') this.plainText = plain;
+    // (a timestamp resolves to other text: it is a time, not a string, in go-yaml)
+    if (recordText && value !== plain) this.plainText = plain;
     return value;
   }
 

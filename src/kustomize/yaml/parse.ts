@@ -143,8 +143,9 @@ class Converter {
       const keptText = place === 'annotations' && isScalar(pair.value) && pair.value.type === 'PLAIN' && pair.value.tag === undefined;
       if (pair.value === null) markPlainText(out, name, '');
       else if (isScalar(pair.value) && (keptText || value === null || (missing && nullTagged(pair.value)))) markPlainText(out, name, String(pair.value.value ?? ''));
-      if (place === 'metadata' && name === 'name' && isScalar(pair.value) && pair.value.type === 'PLAIN' && typeof value !== 'string') {
-        recordNameText(out, String(pair.value.value ?? ''));
+      // (a timestamp resolves to other text: it is a time, not a string, in go-yaml)
+      if (place === 'metadata' && name === 'name' && isScalar(pair.value) && pair.value.type === 'PLAIN' && value !== String(pair.value.value ?? '')) {
+        recordNameText(out, String(pair.value.value ?? ''), value);
       }
     }
     if (merges.length === 0) return out;
