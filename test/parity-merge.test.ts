@@ -93,6 +93,20 @@ spec:
   );
 });
 
+test('a merge-list element whose key is written `name:` is found by that empty key and kept; `name: null` is not (fuzz seed 3)', () => {
+  const resource = (name: string) =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    spec:\n      containers:\n      - name:${name}\n        image: nginx\n      - name: b\n        image: b\n`;
+  const files = (name: string) => ({
+    'kustomization.yaml': 'resources: [r.yaml]\npatches: [{path: p.yaml}]\n',
+    'r.yaml': resource(name),
+    'p.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n  annotations: {x: y}\n',
+  });
+  const head = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  annotations:\n    x: "y"\n  name: d\nspec:\n  template:\n    spec:\n';
+  buildsAs(tree(files('')), `${head}      containers:\n      - image: nginx\n      - image: b\n        name: b\n`);
+  // kyaml finds no element for a key written `null`: it drops the list's elements
+  buildsAs(tree(files(' null')), `${head}      containers: []\n`);
+});
+
 test('after a JSON 6902 patch every null is a written null: a strategic merge keeps them', () => {
   const json = '- target: {kind: Deployment}\n  patch: \'[{"op": "add", "path": "/metadata/labels", "value": {"y": "2"}}]\'\n';
   buildsAs(

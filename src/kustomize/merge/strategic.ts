@@ -142,6 +142,12 @@ function text(v: Json | undefined): string {
   return String(v);
 }
 
+/** A merge-key field's text as kyaml compares it: a null written as nothing (`name:`) has none. */
+function fieldText(el: JsonObject, key: string): string {
+  const v = el[key];
+  return v === null && isEmptyNull(el, key) ? '' : text(v);
+}
+
 /** A merge-key value as kyaml reads it from an element: missing, null and empty all read as ''. */
 function keyText(v: Json | undefined): string {
   return v === null || v === undefined || typeof v === 'object' ? '' : String(v);
@@ -442,7 +448,7 @@ function mergeElements(ctx: Ctx, rows: string[][], keys: string[], list: Json[],
 // kyaml's FieldMatcher: an empty wanted value matches any element that has the field.
 function fieldMatches(el: JsonObject, key: string, value: string): boolean {
   if (!Object.hasOwn(el, key)) return false;
-  return value === '' || text(el[key]) === value;
+  return value === '' || fieldText(el, key) === value;
 }
 
 // The first element with exactly these key values (kyaml's ElementMatcher: no wildcard here).
@@ -453,7 +459,7 @@ function findElement(list: Json[], keys: string[], values: string[]): Json | und
 }
 
 function hasKeyValues(el: JsonObject, keys: string[], values: string[]): boolean {
-  for (let i = 0; i < keys.length; i++) if (!Object.hasOwn(el, keys[i]!) || text(el[keys[i]!]) !== values[i]) return false;
+  for (let i = 0; i < keys.length; i++) if (!Object.hasOwn(el, keys[i]!) || fieldText(el, keys[i]!) !== values[i]) return false;
   return true;
 }
 
@@ -510,7 +516,7 @@ function appendElements(items: Json[], list: Json[], keys: string[]): Json[] {
     const values: string[] = [];
     for (const key of keys) {
       if (!isMap(el) || !Object.hasOwn(el, key)) items.push(el);
-      else values.push(text(el[key]));
+      else values.push(fieldText(el, key));
     }
     if (keys.length > 1) setElement(items, undefined, keys, values);
     setElement(items, el, keys, values);
