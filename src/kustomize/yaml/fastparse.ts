@@ -353,7 +353,13 @@ class Reader {
     if (this.next() >= this.end) return null;
     const line = this.lines[this.i]!;
     const indent = indentOf(line);
-    const value = this.node(indent, 'root');
+    let value: Json;
+    if (this.isCollection(line, indent)) value = this.node(indent, 'root');
+    else {
+      // a document may be a scalar: kustomize reads each `patchesStrategicMerge:` entry as YAML first
+      this.i++;
+      value = this.value(line, indent, indent, false, 'root', false);
+    }
     if (this.next() < this.end) unsupported('content after the document root');
     return value;
   }

@@ -194,6 +194,28 @@ test('what real files contain takes the fast reader: BOM, CR LF or CR, trailing 
 });
 
 
+test('a document that is one scalar takes the fast reader, as the full parser reads it (each patchesStrategicMerge entry is read as YAML first)', () => {
+  const cases: [string, Json[]][] = [
+    ['legacy-patch.yaml\n', ['legacy-patch.yaml']],
+    ['../base/p.yaml # a comment\n', ['../base/p.yaml']],
+    ['null\n', []],
+    ['123', [123]],
+    ["'it''s'", ["it's"]],
+    ['[a, b]', [['a', 'b']]],
+    ['x\n---\ny\n', ['x', 'y']],
+  ];
+  for (const [text, expected] of cases) {
+    const before = readerStats.fallbacks;
+    assert.equal(plain(parseYamlDocuments(text, 'p.yaml')), expected, text);
+    assert.is(readerStats.fallbacks, before, `fell back to the full parser: ${text}`);
+    assert.equal(plain(parseYamlDocuments(`z: &a 1\n---\n${text}`, 'p.yaml').slice(1)), expected, `full parser: ${text}`);
+  }
+  // what it does not read goes to the full parser
+  const before = readerStats.fallbacks;
+  assert.equal(parseYamlDocuments('a\nb\n', 'p.yaml'), ['a b']);
+  assert.is(readerStats.fallbacks, before + 1);
+});
+
 test('a %YAML or %TAG directive is refused, as kustomize refuses it (checked with kubectl)', () => {
   assert.is(oneLine('%YAML 1.2\n---\na: 1\n'), 'cm.yaml:1: invalid YAML: directives (%YAML, %TAG) are not accepted, as in kustomize');
   assert.is(oneLine('a: 1\n---\n%TAG ! tag:x,2000:\n---\nb: 1\n'), 'cm.yaml:3: invalid YAML: directives (%YAML, %TAG) are not accepted, as in kustomize');
