@@ -18,12 +18,6 @@ export interface ImageTag {
   tagSuffix?: string;
 }
 
-export interface ImageTagConfig {
-  imageTag: ImageTag;
-  /** The kustomization `images:` field uses the `images` transformer config. */
-  fieldSpecs: readonly FieldSpec[];
-}
-
 /**
  * Whether `image` is `name` with an optional tag and/or sha256 digest (kustomize
  * image.IsImageMatched). kustomize puts the name into a Go regexp unescaped, so it is a pattern;
