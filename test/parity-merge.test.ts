@@ -107,6 +107,19 @@ test('a merge-list element whose key is written `name:` is found by that empty k
   buildsAs(tree(files(' null')), `${head}      containers: []\n`);
 });
 
+test('a merge list of scalars matches "" exactly, not as a wildcard: finalizers with an empty one keep the others', () => {
+  const files = (finalizers: string, patch: string) => ({
+    'kustomization.yaml': 'resources: [r.yaml]\npatches: [{path: p.yaml}]\n',
+    'r.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  finalizers: ${finalizers}\n`,
+    'p.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  ${patch}\n`,
+  });
+  buildsAs(
+    tree(files('[a, b, a, "", c]', 'labels: {x: y}')),
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  finalizers:\n  - a\n  - b\n  - ""\n  - c\n  labels:\n    x: "y"\n  name: c\n',
+  );
+  buildsAs(tree(files('["", a]', 'finalizers: ["", z]')), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  finalizers:\n  - ""\n  - z\n  - a\n  name: c\n');
+});
+
 test('after a JSON 6902 patch every null is a written null: a strategic merge keeps them', () => {
   const json = '- target: {kind: Deployment}\n  patch: \'[{"op": "add", "path": "/metadata/labels", "value": {"y": "2"}}]\'\n';
   buildsAs(

@@ -482,7 +482,8 @@ function setElement(list: Json[], element: Json | undefined, keys: string[], val
         list[kept++] = el;
         continue;
       }
-      found = values.length > 0 && (values[0] === '' || text(el) === values[0]);
+      // kyaml's FieldMatcher on a scalar wants its exact text (no wildcard, unlike a keyed field)
+      found = values.length > 0 && text(el) === values[0];
     } else {
       if (!isMap(el) && keys.length > 0) {
         list[kept++] = el;
