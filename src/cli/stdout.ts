@@ -5,20 +5,27 @@ import { writeSync } from 'node:fs';
 // A descriptor that would block (a pipe set non-blocking by another program) gets the rest
 // through process.stdout, which waits for the reader.
 
-/** Writes `text` to standard output; a reader that went away (`kts build | head`) ends the process with 0. */
-export function writeStdout(text: string): void {
-  const bytes = Buffer.from(text, 'utf8');
-  let done = 0;
-  try {
-    while (done < bytes.length) done += writeSync(1, bytes, done);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EPIPE') process.exit(0);
-    if (code !== 'EAGAIN') throw e;
-    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') process.exit(0);
-      throw err;
-    });
-    process.stdout.write(bytes.subarray(done));
+/**
+ * Writes `text` (or its UTF-8 bytes, in pieces) to standard output; a reader that went away
+ * (`kts build | head`) ends the process with 0.
+ */
+export function writeStdout(text: string | readonly Uint8Array[]): void {
+  const pieces = typeof text === 'string' ? [Buffer.from(text, 'utf8')] : text;
+  for (let k = 0; k < pieces.length; k++) {
+    const bytes = pieces[k]!;
+    let done = 0;
+    try {
+      while (done < bytes.length) done += writeSync(1, bytes, done);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') process.exit(0);
+      if (code !== 'EAGAIN') throw e;
+      process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EPIPE') process.exit(0);
+        throw err;
+      });
+      process.stdout.write(bytes.subarray(done));
+      for (k++; k < pieces.length; k++) process.stdout.write(pieces[k]!);
+    }
   }
 }

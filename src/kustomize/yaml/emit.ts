@@ -185,14 +185,15 @@ function sortKeys(keys: string[]): void {
 }
 
 class Emitter {
-  readonly sink = new TextSink();
+  readonly sink: TextSink;
   column = 0;
   whitespace = true;
   indention = true;
   openEnded = false;
   indent = -1;
 
-  constructor() {
+  constructor(bytes = false) {
+    this.sink = new TextSink(bytes);
     if (FIRST_INDICATOR[0x23] === 0) for (let i = 0; i < INDICATORS.length; i++) FIRST_INDICATOR[INDICATORS.charCodeAt(i)] = 1;
   }
 
@@ -559,10 +560,18 @@ export function emitYaml(value: Json): string {
 
 /** Several documents separated by `---` lines, as `kustomize build` prints a resource list. */
 export function emitDocuments(values: Json[]): string {
-  const e = new Emitter();
+  return writeDocuments(new Emitter(), values).sink.finish();
+}
+
+/** emitDocuments as UTF-8 bytes in pieces, to write out without making one string of it all. */
+export function emitDocumentsBytes(values: Json[]): Uint8Array[] {
+  return writeDocuments(new Emitter(true), values).sink.finishBytes();
+}
+
+function writeDocuments(e: Emitter, values: Json[]): Emitter {
   for (let i = 0; i < values.length; i++) {
     if (i > 0) e.sink.write('---\n');
     e.document(values[i]!);
   }
-  return e.sink.finish();
+  return e;
 }

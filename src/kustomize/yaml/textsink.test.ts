@@ -27,6 +27,19 @@ test('output larger than the buffer, and one text larger than the buffer, keep e
   assert.ok(sink.finish() === expected);
 });
 
+test('a sink for bytes gives the UTF-8 of the text, in pieces', () => {
+  const sink = new TextSink(true);
+  let expected = '';
+  for (let i = 0; i < 30_000; i++) {
+    const line = i % 5 === 0 ? `k${i}: ünï 中文\n` : `key-${i}: value\n`;
+    sink.write(line);
+    expected += line;
+  }
+  const pieces = sink.finishBytes();
+  assert.ok(pieces.length > 1);
+  assert.ok(Buffer.concat(pieces).equals(Buffer.from(expected, 'utf8')));
+});
+
 test('a sink after a large one starts empty', () => {
   const big = new TextSink();
   big.write('y'.repeat(300_000));

@@ -1,5 +1,5 @@
 // The writer's output: text is copied as UTF-8 into one reused byte buffer and turned into a
-// string in large pieces. Pushing every indent, key and value as its own string and joining them
+// string in large pieces, or kept as those bytes for writing out. Pushing every indent, key and value as its own string and joining them
 // cost more than the rest of the writer on large builds, and kept the garbage collector busy.
 
 const FIRST_SIZE = 4096;
@@ -20,10 +20,15 @@ export class TextSink {
   /** Whether buf[0, pos) is all ASCII (decoded as latin1, a plain copy). */
   private ascii = true;
   private readonly pieces: string[] = [];
+  private readonly chunks: Uint8Array[] = [];
 
-  constructor() {
-    this.buf = scratch ?? Buffer.allocUnsafe(FIRST_SIZE);
-    scratch = undefined;
+  /** `bytes`: the text is wanted as UTF-8 bytes (finishBytes), not as a string (finish). */
+  constructor(private readonly bytes = false) {
+    if (bytes) this.buf = Buffer.allocUnsafe(FIRST_SIZE);
+    else {
+      this.buf = scratch ?? Buffer.allocUnsafe(FIRST_SIZE);
+      scratch = undefined;
+    }
   }
 
   /** Appends s[from, to). */
@@ -72,8 +77,17 @@ export class TextSink {
     return this.pieces.length === 1 ? this.pieces[0]! : this.pieces.join('');
   }
 
+  /** The text written as UTF-8, in pieces (a sink made with `bytes`); the sink must not be used afterwards. */
+  finishBytes(): Uint8Array[] {
+    if (this.pos > 0) this.chunks.push(new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.pos));
+    return this.chunks;
+  }
+
   private flush(): void {
-    this.pieces.push(this.buf.toString(this.ascii ? 'latin1' : 'utf8', 0, this.pos));
+    if (this.bytes) {
+      this.chunks.push(new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.pos));
+      this.buf = Buffer.allocUnsafe(MAX_SIZE);
+    } else this.pieces.push(this.buf.toString(this.ascii ? 'latin1' : 'utf8', 0, this.pos));
     this.pos = 0;
     this.ascii = true;
   }
