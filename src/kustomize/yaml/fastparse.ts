@@ -325,6 +325,14 @@ class Reader {
   private plainText: string | undefined;
   /** Set by key() to the source text of a key that reads as another type. */
   private keyText: string | undefined;
+  // Each line is looked at by several steps (the end of a value, the next key, a nested node):
+  // next() remembers the line it found and its indentation, colon() where its key ends.
+  private found = -1;
+  /** The indentation of the line next() found. */
+  private at = 0;
+  private colonLine = -1;
+  private colonFrom = -1;
+  private colonIndex = -1;
 
   constructor(
     private readonly lines: string[],
@@ -339,20 +347,36 @@ class Reader {
     this.i = start;
   }
 
-  /** Index of the next line with content (not blank, not a comment), or `end`. */
+  /** Index of the next line with content (not blank, not a comment), or `end`; sets `at` to its indentation. */
   private next(): number {
+    if (this.found === this.i) return this.i;
     while (this.i < this.end) {
       const line = this.lines[this.i]!;
-      if (!isBlankOrComment(line, indentOf(line))) break;
+      const indent = indentOf(line);
+      if (!isBlankOrComment(line, indent)) {
+        this.found = this.i;
+        this.at = indent;
+        break;
+      }
       this.i++;
     }
     return this.i;
   }
 
+  /** keyColon on the current line. */
+  private colon(from: number): number {
+    if (this.colonLine !== this.i || this.colonFrom !== from) {
+      this.colonIndex = keyColon(this.lines[this.i]!, from);
+      this.colonLine = this.i;
+      this.colonFrom = from;
+    }
+    return this.colonIndex;
+  }
+
   document(): Json {
     if (this.next() >= this.end) return null;
     const line = this.lines[this.i]!;
-    const indent = indentOf(line);
+    const indent = this.at;
     let value: Json;
     if (this.isCollection(line, indent)) value = this.node(indent, 'root');
     else {
@@ -373,7 +397,7 @@ class Reader {
     if (++this.depth > MAX_DEPTH) unsupported('nesting too deep');
     try {
       if (isDash(line, indent)) return this.sequence(indent);
-      if (keyColon(line, indent) >= 0) return this.mapping(indent, place, inItem);
+      if (this.colon(indent) >= 0) return this.mapping(indent, place, inItem);
       return unsupported('scalar on its own line');
     } finally {
       this.depth--;
@@ -385,14 +409,13 @@ class Reader {
     while (this.next() < this.end) {
       const line = this.lines[this.i]!;
       if (!inItem) {
-        const lineIndent = indentOf(line);
-        if (lineIndent < indent) break;
-        if (lineIndent > indent) unsupported('bad indentation');
+        if (this.at < indent) break;
+        if (this.at > indent) unsupported('bad indentation');
       }
       inItem = false;
       // A sequence at the keys' column only belongs to a key as its value (read there).
       if (isDash(line, indent)) unsupported('sequence inside mapping');
-      const colon = keyColon(line, indent);
+      const colon = this.colon(indent);
       if (colon < 0) return unsupported('expected a key');
       let key = this.key(line, indent, colon);
       if (this.keyText !== undefined && this.dialect.stringKeys) {
@@ -432,9 +455,8 @@ class Reader {
     const out: Json[] = [];
     while (this.next() < this.end) {
       const line = this.lines[this.i]!;
-      const lineIndent = indentOf(line);
-      if (lineIndent < indent) break;
-      if (lineIndent > indent) unsupported('bad indentation');
+      if (this.at < indent) break;
+      if (this.at > indent) unsupported('bad indentation');
       if (!isDash(line, indent)) break;
       let col = indent + 1;
       while (line.charCodeAt(col) === 32) col++;
@@ -442,10 +464,11 @@ class Reader {
         if (isDash(line, col)) {
           // `- - x`: the item is a sequence starting at this column.
           this.lines[this.i] = ' '.repeat(col) + line.slice(col);
+          this.found = -1;
           out.push(this.node(col, 'other'));
           continue;
         }
-        if (keyColon(line, col) >= 0) {
+        if (this.colon(col) >= 0) {
           out.push(this.node(col, 'other', true));
           continue;
         }
@@ -469,7 +492,7 @@ class Reader {
       // The value is on the following lines, or empty.
       if (this.next() < this.end) {
         const below = this.lines[this.i]!;
-        const next = indentOf(below);
+        const next = this.at;
         if (next > indent) return this.isCollection(below, next) ? this.node(next, place) : this.ownLineScalar(below, next, indent, raw);
         if (inMapping && next === indent && isDash(below, next)) return this.sequence(next);
       }
@@ -490,12 +513,12 @@ class Reader {
       value = this.plainScalar(line, s, indent, raw, true);
     }
     // A more-indented line after a one-line scalar would continue it (a multi-line scalar).
-    if (this.next() < this.end && indentOf(this.lines[this.i]!) > indent) unsupported('multi-line scalar');
+    if (this.next() < this.end && this.at > indent) unsupported('multi-line scalar');
     return value;
   }
 
   private isCollection(line: string, at: number): boolean {
-    return isDash(line, at) || keyColon(line, at) >= 0;
+    return isDash(line, at) || this.colon(at) >= 0;
   }
 
   /** A plain or quoted scalar starting on the line after its key (`key:` then `  value`), at line[at]. */
@@ -503,7 +526,7 @@ class Reader {
     const c = line.charAt(at);
     this.i++;
     const value = c === '"' || c === "'" ? this.quotedValue(line, at, c, indent) : this.plainScalar(line, at, indent, raw, false);
-    if (this.next() < this.end && indentOf(this.lines[this.i]!) > indent) unsupported('multi-line scalar');
+    if (this.next() < this.end && this.at > indent) unsupported('multi-line scalar');
     return value;
   }
 

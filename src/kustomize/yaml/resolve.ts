@@ -76,7 +76,8 @@ function intFits(text: string): boolean {
 
 /** go-yaml v2 resolve(): true when a plain scalar with this text would be read back as a string. */
 export function plainResolvesToString(s: string): boolean {
-  if (V2_SPECIAL.has(s)) return false;
+  // (the special words have at most 5 characters: a longer string is not hashed for the lookup)
+  if (s.length <= 5 && V2_SPECIAL.has(s)) return false;
   const c = s.charCodeAt(0);
   if (c === 0x2e /* . */) return !DOT_FLOAT.test(s) || !Number.isFinite(Number(s));
   const signOrDigit = c === 0x2b || c === 0x2d || (c >= 0x30 && c <= 0x39);
