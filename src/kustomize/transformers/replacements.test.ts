@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { equal } from '../testing.js';
 import { KtsError } from '../../errors.js';
-import { newResource, type JsonObject, type Resource } from '../resource.js';
+import { isDataMap, newResource, type JsonObject, type Resource } from '../resource.js';
 import { parseYamlDocuments } from '../yaml/parse.js';
 import { applyReplacements, loadReplacements, type Replacement } from './replacements.js';
 import { plain } from '../testing.js';
@@ -187,9 +187,10 @@ test('map and list targets are replaced whole; a scalar target takes a map as em
   equal(spec(out).listField, { a: 1, b: 'two' });
   equal(spec(out).mapField, [1, 'two']);
   assert.is(spec(out).strField, '');
-  // the copies are independent of the source
+  // the copies are independent of the source, and data maps (no lookup reaches Object.prototype)
   (spec(out).listField as JsonObject).a = 5;
   equal((out[0]!.spec as JsonObject).m, { a: 1, b: 'two' });
+  assert.ok(isDataMap(spec(out).listField));
 });
 
 test('[k=v] in a target is an unanchored regex and * walks every element', () => {

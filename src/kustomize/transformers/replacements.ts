@@ -20,6 +20,7 @@
 //   created one) takes the source value as it is.
 
 import { KtsError } from '../../errors.js';
+import { cloneJson } from '../json.js';
 import { formatId, idOf, kindOf, type Json, type ResId, type Resource } from '../resource.js';
 import { parseLabelSelector } from '../select.js';
 import { parseFirstDocument } from '../yaml/firstdoc.js';
@@ -291,7 +292,7 @@ function withTypeOf(like: Json, text: string): Json | undefined {
 
 /** The value as a node of its own: a scalar source re-typed after its text was cut or joined. */
 function valueNode(v: Value): Json | undefined {
-  if (typeof v.node === 'object' && v.node !== null) return structuredClone(v.node);
+  if (typeof v.node === 'object' && v.node !== null) return cloneJson(v.node);
   return withTypeOf(v.node, v.text);
 }
 
