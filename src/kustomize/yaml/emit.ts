@@ -240,9 +240,18 @@ class Emitter {
       return this.blockSequence(value, mapping);
     }
     if (value !== null && typeof value === 'object') {
-      const keys = Object.keys(value);
-      if (keys.length === 0) return this.emptyFlow('{', '}');
-      return this.blockMapping(value, keys);
+      // Most maps have plain keys already in order: those are written as a for-in lists them,
+      // without a key list (for-in reads V8's cache of the keys, Object.keys copies it).
+      let size = 0;
+      let inOrder = true;
+      let previous = '';
+      for (const key in value) {
+        if (inOrder && ((size > 0 && previous > key) || !isPlainKey(key))) inOrder = false;
+        previous = key;
+        size++;
+      }
+      if (size === 0) return this.emptyFlow('{', '}');
+      return this.blockMapping(value, inOrder ? null : Object.keys(value));
     }
     if (typeof value !== 'string') return this.writeScalar(scalarText(value), 'plain', false, root);
     if (root || !this.fastPlain(value)) this.writeScalar(value, selectStyle(value, analyze(value), false), false, root);
@@ -263,29 +272,36 @@ class Emitter {
     this.indent = saved;
   }
 
-  private blockMapping(map: { [k: string]: Json }, keys: string[]): void {
+  /** A non-empty map; `keys` to sort, or null when its own order (for-in) is the sorted one. */
+  private blockMapping(map: { [k: string]: Json }, keys: string[] | null): void {
     const saved = this.increaseIndent(false, false);
-    sortKeys(keys);
-    for (const key of keys) {
-      this.writeIndent();
-      if (this.fastPlain(key)) {
-        this.writeIndicator(':', false, false, false);
-        this.node(map[key]!, false, true);
-        continue;
-      }
-      const a = analyze(key);
-      if (!a.multiline && Buffer.byteLength(key) <= MAX_SIMPLE_KEY_LENGTH) {
-        this.writeScalar(key, selectStyle(key, a, true), true, false);
-        this.writeIndicator(':', false, false, false);
-      } else {
-        this.writeIndicator('?', true, false, true);
-        this.writeScalar(key, selectStyle(key, a, false), false, false);
-        this.writeIndent();
-        this.writeIndicator(':', true, false, true);
-      }
-      this.node(map[key]!, false, true);
+    if (keys === null) {
+      for (const key in map) this.mappingEntry(key, map[key]!);
+    } else {
+      sortKeys(keys);
+      for (const key of keys) this.mappingEntry(key, map[key]!);
     }
     this.indent = saved;
+  }
+
+  private mappingEntry(key: string, value: Json): void {
+    this.writeIndent();
+    if (this.fastPlain(key)) {
+      this.writeIndicator(':', false, false, false);
+      this.node(value, false, true);
+      return;
+    }
+    const a = analyze(key);
+    if (!a.multiline && Buffer.byteLength(key) <= MAX_SIMPLE_KEY_LENGTH) {
+      this.writeScalar(key, selectStyle(key, a, true), true, false);
+      this.writeIndicator(':', false, false, false);
+    } else {
+      this.writeIndicator('?', true, false, true);
+      this.writeScalar(key, selectStyle(key, a, false), false, false);
+      this.writeIndent();
+      this.writeIndicator(':', true, false, true);
+    }
+    this.node(value, false, true);
   }
 
   /**

@@ -66,8 +66,8 @@ export class TextSink {
   /** Appends n spaces. */
   writeSpaces(n: number): void {
     if (this.pos + n > this.buf.length) this.reserve(n);
-    this.buf.fill(0x20, this.pos, this.pos + n);
-    this.pos += n;
+    // (a loop: Buffer.fill's argument checks cost more than these few bytes)
+    for (let k = 0; k < n; k++) this.buf[this.pos++] = 0x20;
   }
 
   /** The text written; the sink must not be used afterwards. */
