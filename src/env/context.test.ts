@@ -1,8 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { EnvironmentConfig } from './config.js';
-import { PLACEHOLDER, resolveContext, type ContextFlags, type GitInfo } from './context.js';
+import { PLACEHOLDER, readGit, resolveContext, type ContextFlags, type GitInfo } from './context.js';
 import { isKtsError } from '../errors.js';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hasProgram } from '../../test/helpers/cli.js';
 
 const env: EnvironmentConfig = {
   name: 'branch',
@@ -157,6 +162,24 @@ test('strict mode (on in CI, or --strict) refuses placeholders for branch, commi
   assert.equal(relaxed.placeholders, ['branch', 'build']);
   assert.is(resolve({ JENKINS_URL: 'http://ci/', GIT_COMMIT: SHA, BRANCH_NAME: 'b', BUILD_NUMBER: '3' }).build, '3');
   assert.equal(resolve({}, {}, {}).placeholders.slice(0, 3), ['branch', 'commit', 'build'], 'outside CI placeholders stay allowed');
+});
+
+test('readGit: commit and branch of a real checkout; none while unborn, no branch when detached, nothing outside a repository', () => {
+  if (!hasProgram('git')) return console.log('skipped: git is not installed');
+  const dir = mkdtempSync(join(tmpdir(), 'kts-readgit-'));
+  try {
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir, encoding: 'utf8' }).trim();
+    assert.equal(readGit(dir), {}, 'not a repository');
+    git('init', '-q', '-b', 'feature/x');
+    assert.equal(readGit(dir), {}, 'unborn branch');
+    git('commit', '-q', '--allow-empty', '-m', 'first');
+    const commit = git('rev-parse', 'HEAD');
+    assert.equal(readGit(dir), { commit, branch: 'feature/x' });
+    git('checkout', '-q', '--detach');
+    assert.equal(readGit(dir), { commit, branch: undefined });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();

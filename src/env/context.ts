@@ -55,12 +55,11 @@ export const PLACEHOLDER = { branch: 'local', commit: '0000000000000000000000000
 
 /** The checkout's branch and commit, or nothing when git or the repository is missing. */
 export const readGit: GitReader = (cwd) => {
-  const run = (args: string[]) => {
-    const r = spawnSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    return r.status === 0 ? nonEmpty(r.stdout) : undefined;
-  };
-  const branch = run(['rev-parse', '--abbrev-ref', 'HEAD']);
-  return { commit: run(['rev-parse', 'HEAD']), branch: branch === 'HEAD' ? undefined : branch };
+  // one git process for both (each costs ~15 ms): the commit, then the branch ("HEAD" when detached)
+  const r = spawnSync('git', ['rev-parse', 'HEAD', '--abbrev-ref', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  if (r.status !== 0) return {};
+  const [commit, branch] = r.stdout.split('\n').map((line) => nonEmpty(line));
+  return { commit, branch: branch === 'HEAD' ? undefined : branch };
 };
 
 export interface ResolveInput {
