@@ -569,6 +569,8 @@ class Reader {
 
   /** Folds the continuation lines of a plain scalar (deeper than `indent`) into `first`. */
   private plainContinuation(first: string, indent: number): string {
+    // the usual case: the next line with content is not deeper (blank and comment lines between end the scalar too)
+    if (this.next() >= this.end || this.at <= indent) return first;
     let folded = first;
     let blanks = 0;
     let j = this.i;

@@ -105,19 +105,22 @@ export function resolvePlainV2(s: string): Scalar {
 
 /** The value of a plain (unquoted, untagged) scalar as go-yaml v3 decodes it into JSON. */
 export function resolvePlainV3(s: string): Scalar {
-  switch (s) {
-    case '': case '~': case 'null': case 'Null': case 'NULL':
-      return null;
-    case 'true': case 'True': case 'TRUE':
-      return true;
-    case 'false': case 'False': case 'FALSE':
-      return false;
-    case '.inf': case '.Inf': case '.INF': case '+.inf': case '+.Inf': case '+.INF':
-      return Infinity;
-    case '-.inf': case '-.Inf': case '-.INF':
-      return -Infinity;
-    case '.nan': case '.NaN': case '.NAN':
-      return NaN;
+  // (the special words have at most 5 characters)
+  if (s.length <= 5) {
+    switch (s) {
+      case '': case '~': case 'null': case 'Null': case 'NULL':
+        return null;
+      case 'true': case 'True': case 'TRUE':
+        return true;
+      case 'false': case 'False': case 'FALSE':
+        return false;
+      case '.inf': case '.Inf': case '.INF': case '+.inf': case '+.Inf': case '+.INF':
+        return Infinity;
+      case '-.inf': case '-.Inf': case '-.INF':
+        return -Infinity;
+      case '.nan': case '.NaN': case '.NAN':
+        return NaN;
+    }
   }
   const c = s.charCodeAt(0);
   if (c === 0x2e) return DOT_FLOAT.test(s) ? parseGoFloat(s, s) : s;
