@@ -3,10 +3,10 @@ import type { Command } from './command.js';
 import { parseFlags } from './args.js';
 import { KtsError, UsageError } from '../errors.js';
 import { build, type BuildOptions } from '../kustomize/build.js';
-import { serialize, serializeBytes, writeDirectory } from '../kustomize/output.js';
+import { serialize, serializeTo, writeDirectory } from '../kustomize/output.js';
 import type { Resource } from '../kustomize/resource.js';
 import { LOCK_FILE } from '../remote/lock.js';
-import { writeStdout } from './stdout.js';
+import { writeStdoutBytes } from './stdout.js';
 
 const HELP = `usage: kts build [DIR] [flags]
 
@@ -134,7 +134,7 @@ export const command: Command = {
       if (args.stackTrace && e instanceof Error) process.stderr.write(`${e.stack}\n`);
       throw e;
     }
-    if (args.output === undefined) writeStdout(serializeBytes(resources));
+    if (args.output === undefined) serializeTo(resources, writeStdoutBytes);
     else writeOutput(args.output, resources);
     return 0;
   },

@@ -5,27 +5,32 @@ import { writeSync } from 'node:fs';
 // A descriptor that would block (a pipe set non-blocking by another program) gets the rest
 // through process.stdout, which waits for the reader.
 
-/**
- * Writes `text` (or its UTF-8 bytes, in pieces) to standard output; a reader that went away
- * (`kts build | head`) ends the process with 0.
- */
-export function writeStdout(text: string | readonly Uint8Array[]): void {
-  const pieces = typeof text === 'string' ? [Buffer.from(text, 'utf8')] : text;
-  for (let k = 0; k < pieces.length; k++) {
-    const bytes = pieces[k]!;
-    let done = 0;
-    try {
-      while (done < bytes.length) done += writeSync(1, bytes, done);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EPIPE') process.exit(0);
-      if (code !== 'EAGAIN') throw e;
-      process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-        if (err.code === 'EPIPE') process.exit(0);
-        throw err;
-      });
-      process.stdout.write(bytes.subarray(done));
-      for (k++; k < pieces.length; k++) process.stdout.write(pieces[k]!);
-    }
+/** Writes `text` to standard output; a reader that went away (`kts build | head`) ends the process with 0. */
+export function writeStdout(text: string): void {
+  writeStdoutBytes(Buffer.from(text, 'utf8'));
+}
+
+/** Once a write would have blocked, the rest goes through process.stdout, in order. */
+let blocked = false;
+
+/** writeStdout for bytes the caller may overwrite once this returns (a queued rest is copied). */
+export function writeStdoutBytes(bytes: Uint8Array): void {
+  if (blocked) {
+    process.stdout.write(Buffer.from(bytes));
+    return;
+  }
+  let done = 0;
+  try {
+    while (done < bytes.length) done += writeSync(1, bytes, done);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EPIPE') process.exit(0);
+    if (code !== 'EAGAIN') throw e;
+    blocked = true;
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(0);
+      throw err;
+    });
+    process.stdout.write(Buffer.from(bytes.subarray(done)));
   }
 }

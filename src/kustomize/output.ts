@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { idOf, type Resource } from './resource.js';
 import { isClusterScoped } from './transformers/scope.js';
-import { emitDocuments, emitDocumentsBytes, emitYaml } from './yaml/emit.js';
+import { emitDocuments, emitDocumentsTo, emitYaml } from './yaml/emit.js';
 
 // What `kts build` prints: the resources as kustomize prints them, documents separated by `---`.
 
@@ -11,9 +11,12 @@ export function serialize(resources: Resource[]): string {
   return emitDocuments(resources.map((r) => r.obj));
 }
 
-/** serialize() as UTF-8 bytes in pieces, for writing out (a large build's text is never one string). */
-export function serializeBytes(resources: Resource[]): Uint8Array[] {
-  return emitDocumentsBytes(resources.map((r) => r.obj));
+/** serialize() as UTF-8 bytes handed to `write` piece by piece (each piece is reused once write returns). */
+export function serializeTo(resources: Resource[], write: (bytes: Uint8Array) => void): void {
+  emitDocumentsTo(
+    resources.map((r) => r.obj),
+    write,
+  );
 }
 
 /** kustomize's file name for one resource in `-o DIR`: `[group_][version_]kind_name.yaml`, lower-cased (the name part even when empty). */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { sharedDir } from '../../../test/helpers/paths.js';
-import { emitDocuments, emitDocumentsBytes, emitYaml } from './emit.js';
+import { emitDocuments, emitDocumentsTo, emitYaml } from './emit.js';
 import { parseYamlDocuments } from './parse.js';
 import { plain } from '../testing.js';
 
@@ -34,7 +34,9 @@ test('a stream of many documents is the documents joined by ---, across the writ
   const docs = Array.from({ length: 3000 }, (_, i) => ({ kind: 'ConfigMap', metadata: { name: `cm-${i}` }, data: { text: i % 3 ? `ünï ${i}` : `line\n${i}\n` } }));
   const text = emitDocuments(docs);
   assert.ok(text === docs.map(emitYaml).join('---\n'));
-  assert.ok(Buffer.concat(emitDocumentsBytes(docs)).equals(Buffer.from(text, 'utf8')));
+  const drained: Buffer[] = [];
+  emitDocumentsTo(docs, (bytes) => drained.push(Buffer.from(bytes)));
+  assert.ok(Buffer.concat(drained).equals(Buffer.from(text, 'utf8')));
 });
 
 test('sequences are indentless under a key and nest with "- -"', () => {

@@ -192,8 +192,8 @@ class Emitter {
   openEnded = false;
   indent = -1;
 
-  constructor(bytes = false) {
-    this.sink = new TextSink(bytes);
+  constructor(drain?: (bytes: Uint8Array) => void) {
+    this.sink = new TextSink(drain);
     if (FIRST_INDICATOR[0x23] === 0) for (let i = 0; i < INDICATORS.length; i++) FIRST_INDICATOR[INDICATORS.charCodeAt(i)] = 1;
   }
 
@@ -579,9 +579,12 @@ export function emitDocuments(values: Json[]): string {
   return writeDocuments(new Emitter(), values).sink.finish();
 }
 
-/** emitDocuments as UTF-8 bytes in pieces, to write out without making one string of it all. */
-export function emitDocumentsBytes(values: Json[]): Uint8Array[] {
-  return writeDocuments(new Emitter(true), values).sink.finishBytes();
+/**
+ * emitDocuments as UTF-8 bytes, handed to `drain` piece by piece (each piece is overwritten once
+ * drain returns): a large build is written out without ever being one string or one buffer.
+ */
+export function emitDocumentsTo(values: Json[], drain: (bytes: Uint8Array) => void): void {
+  writeDocuments(new Emitter(drain), values).sink.finishBytes();
 }
 
 function writeDocuments(e: Emitter, values: Json[]): Emitter {

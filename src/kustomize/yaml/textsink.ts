@@ -1,5 +1,5 @@
 // The writer's output: text is copied as UTF-8 into one reused byte buffer and turned into a
-// string in large pieces, or kept as those bytes for writing out. Pushing every indent, key and value as its own string and joining them
+// string in large pieces, or handed out as those bytes each time the buffer fills (to be written out). Pushing every indent, key and value as its own string and joining them
 // cost more than the rest of the writer on large builds, and kept the garbage collector busy.
 
 const FIRST_SIZE = 4096;
@@ -20,15 +20,14 @@ export class TextSink {
   /** Whether buf[0, pos) is all ASCII (decoded as latin1, a plain copy). */
   private ascii = true;
   private readonly pieces: string[] = [];
-  private readonly chunks: Uint8Array[] = [];
 
-  /** `bytes`: the text is wanted as UTF-8 bytes (finishBytes), not as a string (finish). */
-  constructor(private readonly bytes = false) {
-    if (bytes) this.buf = Buffer.allocUnsafe(FIRST_SIZE);
-    else {
-      this.buf = scratch ?? Buffer.allocUnsafe(FIRST_SIZE);
-      scratch = undefined;
-    }
+  /**
+   * Without `drain` the text is wanted as a string (finish); with it, `drain` gets the UTF-8 bytes
+   * each time the buffer fills and at the end (finishBytes), and the buffer is reused once it returns.
+   */
+  constructor(private readonly drain?: (bytes: Uint8Array) => void) {
+    this.buf = scratch ?? Buffer.allocUnsafe(FIRST_SIZE);
+    scratch = undefined;
   }
 
   /** Appends s[from, to). */
@@ -77,17 +76,16 @@ export class TextSink {
     return this.pieces.length === 1 ? this.pieces[0]! : this.pieces.join('');
   }
 
-  /** The text written as UTF-8, in pieces (a sink made with `bytes`); the sink must not be used afterwards. */
-  finishBytes(): Uint8Array[] {
-    if (this.pos > 0) this.chunks.push(new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.pos));
-    return this.chunks;
+  /** Drains the rest of the text (a sink made with `drain`); the sink must not be used afterwards. */
+  finishBytes(): void {
+    if (this.pos > 0) this.flush();
+    scratch = this.buf;
   }
 
   private flush(): void {
-    if (this.bytes) {
-      this.chunks.push(new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.pos));
-      this.buf = Buffer.allocUnsafe(MAX_SIZE);
-    } else this.pieces.push(this.buf.toString(this.ascii ? 'latin1' : 'utf8', 0, this.pos));
+    // (a plain Uint8Array: making a Buffer view costs more on a small build's first use)
+    if (this.drain) this.drain(new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.pos));
+    else this.pieces.push(this.buf.toString(this.ascii ? 'latin1' : 'utf8', 0, this.pos));
     this.pos = 0;
     this.ascii = true;
   }
