@@ -183,6 +183,16 @@ sys.exit(p.wait())
   assert.ok(r.stdout === direct.stdout);
 });
 
+test('-o FILE gets a large output whole; a file that cannot be created is a one-line user error', () => {
+  const out = mkdtempSync(join(tmpdir(), 'kts-out-'));
+  assert.is(kts(['build', large, '-o', join(out, 'all.yaml')]).code, 0);
+  assert.ok(readFileSync(join(out, 'all.yaml'), 'utf8') === kts(['build', large]).stdout);
+  const r = kts(['build', large, '-o', join(out, 'missing', 'all.yaml')]);
+  assert.is(r.code, 1);
+  assert.match(r.stderr, /cannot write the build output/);
+  assert.is(r.stderr.trim().split('\n').length, 1);
+});
+
 test('conformance corpus samples build byte-identically', () => {
   if (!sharedDir) {
     console.log('skipped: ../shared/conformance not present');

@@ -1,9 +1,9 @@
-import { statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import type { Command } from './command.js';
 import { parseFlags } from './args.js';
 import { KtsError, UsageError } from '../errors.js';
 import { build, type BuildOptions } from '../kustomize/build.js';
-import { serialize, serializeTo, writeDirectory } from '../kustomize/output.js';
+import { serializeTo, writeDirectory } from '../kustomize/output.js';
 import type { Resource } from '../kustomize/resource.js';
 import { LOCK_FILE } from '../remote/lock.js';
 import { writeStdoutBytes } from './stdout.js';
@@ -112,7 +112,16 @@ function parse(argv: string[]): BuildArgs | undefined {
 function writeOutput(path: string, resources: Resource[]): void {
   try {
     if (isDirectory(path)) writeDirectory(path, resources);
-    else writeFileSync(path, serialize(resources));
+    else {
+      const fd = openSync(path, 'w');
+      try {
+        serializeTo(resources, (bytes) => {
+          for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
+        });
+      } finally {
+        closeSync(fd);
+      }
+    }
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (!err.code) throw e;
