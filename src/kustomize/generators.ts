@@ -86,10 +86,10 @@ function envPairs(bytes: Buffer, path: string, site: GeneratorSite): Pair[] {
  * so the path is the credential: a failure names the entry with its credential removed instead.
  */
 function loadFileSource(src: string, path: string, ldr: Loader, site: GeneratorSite): Buffer {
-  const shown = redactUrl(src);
   try {
     return ldr.loadBytes(path, site);
   } catch (e) {
+    const shown = redactUrl(src);
     if (shown === src || !(e instanceof KtsError)) throw e;
     throw new KtsError(e.code, `file source '${shown}' not found: kustomize reads a files: entry as key=path, so this URL's query is taken as a local path`, site);
   }

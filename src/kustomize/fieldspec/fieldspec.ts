@@ -107,7 +107,10 @@ const splitCache = new Map<string, Part[]>();
 function pathParts(path: string): Part[] {
   let parts = splitCache.get(path);
   if (!parts) {
-    parts = splitPath(path).map((raw) => ({ raw, name: raw.endsWith('[]') ? raw.slice(0, -2) : raw, isSeq: raw.endsWith('[]') }));
+    parts = splitPath(path).map((raw) => {
+      const isSeq = raw.endsWith('[]');
+      return { raw, name: isSeq ? raw.slice(0, -2) : raw, isSeq };
+    });
     splitCache.set(path, parts);
   }
   return parts;

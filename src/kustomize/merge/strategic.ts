@@ -421,6 +421,11 @@ function validateKeys(valid: Set<string>, values: string[], keys: string[]): [st
   return [keys.filter((k) => valid.has(k)), values.filter((v, i) => v !== '' || valid.has(keys[i]!))];
 }
 
+/** The keys a row has values for (all of them when it has none), to find its element by. */
+function keysOfRow(keys: string[], values: string[]): [string[], string[]] {
+  return values.includes('') ? validateKeys(keysWithValues([values], keys), values, keys) : [keys, values];
+}
+
 function mergeElements(ctx: Ctx, rows: string[][], keys: string[], list: Json[], patchList: Json[] | undefined, schema: SchemaNode): Result {
   const items: Json[] = [];
   const elemSchema = elementSchema(ctx.schema, schema);
@@ -431,7 +436,7 @@ function mergeElements(ctx: Ctx, rows: string[][], keys: string[], list: Json[],
     if (values.length === 0) continue;
     let validValues: string[];
     [validKeys, validValues] = validateKeys(valid, values, keys);
-    const [findKeys, findValues] = validValues.includes('') ? validateKeys(keysWithValues([validValues], validKeys), validValues, validKeys) : [validKeys, validValues];
+    const [findKeys, findValues] = keysOfRow(validKeys, validValues);
     const val = walk(ctx, findElement(list, findKeys, findValues), patchList && findElement(patchList, findKeys, findValues), elemSchema);
     if (val === undefined || val === null || val === KEEP_NULL || isEmptyMap(val)) {
       setElement(list, undefined, validKeys, validValues);

@@ -152,9 +152,9 @@ function selectStyle(s: string, a: Analysis, simpleKey: boolean): Style {
 
 const HEX = '0123456789ABCDEF';
 
-/** The characters that may not start a plain scalar written by fastPlain (all ASCII). */
+/** The characters that may not start a plain scalar written by fastPlain: the indicators, and `-`, `?`, `:` (all ASCII). */
 const FIRST_INDICATOR = new Uint8Array(128);
-const INDICATORS = '#,[]{}&*!|>\'"%@`-?:';
+for (const c of [...FIRST_INDICATORS, 0x2d, 0x3f, 0x3a]) FIRST_INDICATOR[c] = 1;
 
 /** Whether the key has only ASCII letters, '.', '/' and '-' (the keys whose go-yaml order is code-point order). */
 function isPlainKey(k: string): boolean {
@@ -194,7 +194,6 @@ class Emitter {
 
   constructor(drain?: (bytes: Uint8Array) => void) {
     this.sink = new TextSink(drain);
-    if (FIRST_INDICATOR[0x23] === 0) for (let i = 0; i < INDICATORS.length; i++) FIRST_INDICATOR[INDICATORS.charCodeAt(i)] = 1;
   }
 
   private put(s: string): void {
